@@ -1,0 +1,5 @@
+"""`python -m bpwalk`."""
+
+from bpwalk.cli import main
+
+main()

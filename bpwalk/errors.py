@@ -1,0 +1,75 @@
+"""The errors a user can cause, and where in a file they happened.
+
+The CLI catches `BpwalkError` only: anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Where:
+    """A position in a file, 1-based; `line`/`col` are 0 when unknown."""
+
+    path: str
+    line: int = 0
+    col: int = 0
+
+    def __str__(self) -> str:
+        if self.line and self.col:
+            return f"{self.path}:{self.line}:{self.col}"
+        if self.line:
+            return f"{self.path}:{self.line}"
+        return self.path
+
+
+class BpwalkError(Exception):
+    """Base class of every error caused by the user's input."""
+
+    exit_code = 2
+
+
+class ScenarioError(BpwalkError):
+    """A scenario file breaks a rule of the format.
+
+    Prints as `path:line:col: key.path: message`.
+    """
+
+    def __init__(self, where: Where, key: str, message: str) -> None:
+        self.where = where
+        self.key = key
+        self.message = message
+        prefix = f"{where}: " if where.path else ""
+        super().__init__(f"{prefix}{key}: {message}" if key else f"{prefix}{message}")
+
+
+class ComputeError(BpwalkError):
+    """A computation produced a non-finite number (overflow, log of 0, ...)."""
+
+    exit_code = 1
+
+    def __init__(self, quantity: str, iteration: int | None, sample: int | None, value: float) -> None:
+        self.quantity = quantity
+        self.iteration = iteration
+        self.sample = sample
+        self.value = value
+        place = []
+        if iteration is not None:
+            place.append(f"iteration {iteration}")
+        else:
+            place.append("the final forward pass")
+        if sample is not None:
+            place.append(f"sample {sample}")
+        super().__init__(
+            f"{quantity} is not a finite number ({value}) in {', '.join(place)}: "
+            "the computation overflowed; try a smaller learning rate or smaller weights"
+        )
+
+
+class ExportError(BpwalkError):
+    """An export could not be written (missing directory, unwritable path, ...)."""
+
+
+class LookupFailed(BpwalkError):
+    """A built-in scenario name or a path that names nothing (or more than one thing)."""

@@ -1,0 +1,115 @@
+"""The JSON transcript (shared/spec/trace-json.md): every number at full double precision."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bpwalk.steps import SampleRecord, Step, Trace
+
+FORMAT_VERSION = 1
+
+
+def _sample(rec: SampleRecord, final: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "sample": rec.sample,
+        "net": dict(rec.net),
+        "out": dict(rec.out),
+        "error": dict(rec.error),
+        "loss": rec.loss,
+    }
+    if not final and rec.delta is not None:
+        out["delta"] = dict(rec.delta)
+    if rec.grad is not None:
+        out["grad"] = dict(rec.grad)
+    if rec.new is not None:
+        out["new"] = dict(rec.new)
+    if not final and rec.dE_dout is not None:
+        # project extensions: dLoss/dout (hidden units: the sum over paths) and dout/dnet
+        out["dE_dout"] = dict(rec.dE_dout)
+        out["dout_dnet"] = dict(rec.dout_dnet or {})
+    return out
+
+
+def _step(step: Step, notation, digits: int, formulas: bool) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "index": step.index + 1,
+        "id": step.id,
+        "phase": step.phase,
+        "iteration": step.iteration,
+        "sample": step.sample,
+        "key": step.key,
+        "quantity": step.quantity,
+        "rule": step.rule,
+        "latex": None,
+        "substituted": None,
+        "value": step.value,
+        "operands": [
+            {"name": op.name, "value": op.value, "step": None if op.source is None else op.source + 1}
+            for op in step.operands
+        ],
+    }
+    if formulas:
+        from bpwalk import formula
+
+        parts = formula.latex(step, notation, digits)
+        if parts is not None:
+            item["latex"], item["substituted"], _ = parts
+    return item
+
+
+def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> dict[str, Any]:
+    """The transcript as plain data.
+
+    Args:
+        trace: what `bpwalk.trace.run` returned.
+        digits: significant digits of the numbers inside `substituted` (default: the scenario's
+            display.precision); the `value` fields always keep full precision.
+        formulas: False leaves `latex` and `substituted` null (much faster for huge traces).
+    """
+    from bpwalk.notation import Notation
+
+    sc = trace.scenario
+    digits = digits or sc.display.precision
+    notation = Notation.of(sc)
+    iterations = []
+    for it in trace.iterations:
+        item: dict[str, Any] = {
+            "iteration": it.iteration,
+            "samples": [_sample(s) for s in it.samples],
+            "total_loss": it.total_loss,
+        }
+        if it.grad is not None:
+            item["grad"] = dict(it.grad)
+        item["new"] = dict(it.new)
+        iterations.append(item)
+    return {
+        "bpwalk": FORMAT_VERSION,
+        "title": sc.title,
+        "source": sc.source or None,
+        "settings": {
+            "loss": sc.loss,
+            "reduction": sc.reduction,
+            "update": sc.update,
+            "learning_rate": sc.learning_rate,
+            "iterations": sc.iterations,
+            "inputs": list(sc.inputs),
+            "layers": [
+                {"units": list(layer.units), "activation": layer.activation, "bias": layer.bias,
+                 "train_bias": layer.train_bias}
+                for layer in sc.layers
+            ],
+        },
+        "parameters": dict(trace.parameters),
+        "iterations": iterations,
+        "final": {
+            "samples": [_sample(s, final=True) for s in trace.final.samples],
+            "total_loss": trace.final.total_loss,
+        },
+        "steps": [_step(s, notation, digits, formulas) for s in trace.steps],
+    }
+
+
+def to_json(trace: Trace, digits: int | None = None, formulas: bool = True) -> str:
+    """The transcript as JSON text (UTF-8, indented, ending in a newline)."""
+    return json.dumps(to_dict(trace, digits, formulas), ensure_ascii=False, indent=1, allow_nan=False) + "\n"

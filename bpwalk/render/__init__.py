@@ -1,0 +1,1 @@
+"""Terminal views of a trace (rich) and the key loop that moves through it."""

@@ -1,0 +1,175 @@
+"""What a trace is made of: Steps (one equation each) and the per-iteration numbers.
+
+A Step computes one quantity from operands; each operand says which earlier step computed
+it (or that it was given: a parameter, an input, a target, the learning rate). Renderers
+build the formula from `rule` and the operands' names; they never recompute anything.
+
+Quantity names (`Step.quantity`, `Operand.name`):
+
+    net.U  out.U  error.O  loss  total_loss  delta.U  grad.P  new.P   (the spec's keys)
+    dE_dout.U        dLoss/dout_U (output: the loss derivative; hidden: the sum over paths)
+    dE_dout.U@K      the path term through unit K of the next layer: delta_K * w_KU
+    dout_dnet.U      the activation's derivative at unit U
+    target.O         the sample's target for output unit O (given)
+    P                a weight or bias (given, or from an earlier update step)
+    lr               the learning rate (given)
+
+Rules and their operands, in order:
+
+    intro                      -                               the scenario as a whole
+    net                        w_1, x_1, ..., w_n, x_n [, b]   net = sum w x (+ b * 1)
+    act:<f>                    net.U (leaky_relu: + slope)     out = f(net)
+    act:softmax                net.K for every unit K          out_U = e^net_U / sum_K e^net_K
+    error:<loss>               target.O, out.O (mse: + K)      one output's term of the loss
+    loss                       error.O for every output        loss = sum of the terms
+    total:sum | total:mean     loss of every sample            total_loss
+    dE_dout:<loss>             out.O, target.O (mse: + K)      dLoss/dout_O
+    path                       delta.K, w_KU                   dE_dout.U@K = delta_K * w_KU
+    paths                      dE_dout.U@K for every K         dE_dout.U = sum of the paths
+    dact:<f>                   out.U (sigmoid, tanh) | net.U   dout/dnet
+    delta                      dE_dout.U, dout_dnet.U          delta = product
+    delta:softmax              dE_dout.K ..., out.K ...        delta_U = sum_K dE/dout_K dout_K/dnet_U
+    chain                      dE_dout.U, dout_dnet.U, x       grad.w = product; x = out.J (or the
+                               | delta.U, x                    constant "1" for a per-unit bias)
+    bias:shared                delta.U for every unit U        grad.b = sum of the deltas
+    reduce:sum | reduce:mean   grad.P of every sample          the iteration's grad.P
+    update                     P, lr, grad.P                   new.P = P - lr * grad.P
+    keep                       P                               new.P = P (bias not trained)
+    summary                    total_loss (first), final.total_loss
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
+
+from bpwalk.scenario import Scenario
+
+PHASES: tuple[str, ...] = ("intro", "forward", "loss", "backward", "update", "summary")
+
+RECORD_KINDS: tuple[str, ...] = ("net", "out", "error", "delta", "grad", "new", "dE_dout", "dout_dnet")
+SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "new.")
+SPEC_NAMES: tuple[str, ...] = ("loss", "total_loss")
+
+
+def spec_key(quantity: str, final: bool = False) -> str | None:
+    """The scenario format's key for a quantity, or None if the format has no name for it."""
+    if quantity in SPEC_NAMES or (quantity.startswith(SPEC_PREFIXES) and "@" not in quantity):
+        return f"final.{quantity}" if final else quantity
+    return None
+
+
+class Operand(NamedTuple):
+    name: str
+    value: float
+    source: int | None = None   # index in Trace.steps of the step that computed it; None: given
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    index: int                  # 0-based position in Trace.steps (shown 1-based)
+    phase: str
+    iteration: int | None       # 1-based; None for the intro, the final pass and the summary
+    sample: int | None          # 1-based; None for quantities of the iteration as a whole
+    quantity: str
+    key: str | None             # the scenario format's key, e.g. "net.h1", "final.loss"
+    rule: str
+    operands: tuple[Operand, ...]
+    value: float | None
+
+    @property
+    def id(self) -> str:
+        """A stable, unique identifier: it1.s1.forward.net.h1, final.s1.loss.loss, intro."""
+        if self.phase in ("intro", "summary"):
+            return self.phase
+        where = f"it{self.iteration}" if self.iteration is not None else "final"
+        if self.sample is not None:
+            where += f".s{self.sample}"
+        return f"{where}.{self.phase}.{self.quantity}"
+
+    @property
+    def subject(self) -> str:
+        """The unit or parameter the step is about: "h1" for net.h1 and dE_dout.h1@o1, "w5" for grad.w5."""
+        _, _, rest = self.quantity.partition(".")
+        return rest.split("@")[0] if rest else self.quantity
+
+
+def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:
+    return MappingProxyType(dict(values))
+
+
+@dataclass(frozen=True)
+class SampleRecord:
+    """Every spec quantity of one sample in one pass (by unit or parameter name)."""
+
+    sample: int
+    net: Mapping[str, float]
+    out: Mapping[str, float]          # inputs included
+    error: Mapping[str, float]
+    loss: float
+    delta: Mapping[str, float] | None = None      # None in the final forward pass
+    grad: Mapping[str, float] | None = None       # the sample's own gradient, when recorded
+    new: Mapping[str, float] | None = None        # per_sample updates only
+    dE_dout: Mapping[str, float] | None = None    # extension keys: dLoss/dout and dout/dnet by unit
+    dout_dnet: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class IterationRecord:
+    iteration: int
+    samples: tuple[SampleRecord, ...]
+    total_loss: float
+    grad: Mapping[str, float] | None              # None with update: per_sample
+    new: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class FinalRecord:
+    samples: tuple[SampleRecord, ...]
+    total_loss: float
+
+
+@dataclass(frozen=True)
+class Trace:
+    scenario: Scenario
+    parameters: Mapping[str, float]               # before the first update
+    iterations: tuple[IterationRecord, ...]
+    final: FinalRecord
+    steps: tuple[Step, ...]
+
+    def value(self, key: str, iteration: int = 1, sample: int | None = None) -> float:
+        """The number a scenario-format key names (as `expect` entries name them).
+
+        Args:
+            key: e.g. "out.o1", "grad.w5", "final.total_loss".
+            iteration: 1-based; ignored for final.* keys.
+            sample: 1-based; None (or omitted) for iteration-level quantities. Per-sample
+                quantities default to sample 1.
+
+        Raises:
+            KeyError: the key names no recorded quantity.
+        """
+        kind, _, name = key.partition(".")
+        if kind == "final":
+            return _sample_value(name, self.final.samples, self.final.total_loss, sample or 1)
+        it = self.iterations[iteration - 1]
+        if kind in ("grad", "new") and sample is None:
+            table = it.grad if kind == "grad" else it.new
+            if table is None:
+                raise KeyError(key)
+            return table[name]
+        return _sample_value(key, it.samples, it.total_loss, sample or 1)
+
+
+def _sample_value(key: str, samples: tuple[SampleRecord, ...], total: float, sample: int) -> float:
+    if key == "total_loss":
+        return total
+    rec = samples[sample - 1]
+    if key == "loss":
+        return rec.loss
+    kind, _, name = key.partition(".")
+    table = getattr(rec, kind, None) if kind in RECORD_KINDS else None
+    if table is None:
+        raise KeyError(key)
+    return table[name]

@@ -1,0 +1,136 @@
+"""The numbers-only path: many iterations, no steps recorded.
+
+`train` runs the same engine as the walk-through (`bpwalk.engine`), so its numbers equal the
+trace's bit for bit, but keeps only what a long run needs: the total loss of every iteration,
+optional snapshots, and the final parameters and outputs.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+from bpwalk import engine
+from bpwalk.engine import Shape
+from bpwalk.scenario import Scenario
+from bpwalk.steps import frozen_map
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    iteration: int                     # parameters after this iteration's update
+    total_loss: float                  # the loss this iteration computed, before its update
+    parameters: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    scenario: Scenario
+    losses: tuple[float, ...]          # total loss of iteration 1..N (each before its update)
+    final_loss: float                  # after the last update
+    final_outputs: tuple[tuple[float, ...], ...]   # per sample, after the last update
+    parameters: Mapping[str, float]    # after the last update
+    snapshots: tuple[Snapshot, ...] = ()
+
+
+def _named(scenario: Scenario, W, B) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for layer, lw, lb in zip(scenario.layers, W, B):
+        for names, row in zip(layer.weight_names, lw):
+            values.update(zip(names, row))
+        values.update(zip(layer.bias_names, lb))
+    return values
+
+
+def _all_finite(W, B) -> bool:
+    # one sum over everything is inf or nan as soon as any term is
+    return math.isfinite(sum(sum(map(sum, layer)) for layer in W) + sum(map(sum, B)))
+
+
+def train(
+    scenario: Scenario,
+    iterations: int | None = None,
+    every: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> TrainResult:
+    """Train without recording steps.
+
+    Args:
+        scenario: a validated scenario.
+        iterations: overrides `scenario.iterations`.
+        every: keep a snapshot of the parameters every `every` iterations (and the last).
+        progress: called with the number of iterations done, about a hundred times a run.
+
+    Returns:
+        The losses, final outputs and parameters.
+
+    Raises:
+        ComputeError: a quantity became non-finite; the iteration is re-traced to name it.
+    """
+    sc = scenario if iterations is None else scenario.with_iterations(iterations)
+    shape = Shape.of(sc)
+    W, B = engine.initial_parameters(sc)
+    data = [(s.inputs, s.targets) for s in sc.samples]
+    lr, reduction, per_sample = sc.learning_rate, sc.reduction, sc.update == "per_sample"
+    sample_pass, sample_grads, apply_update = engine.sample_pass, engine.sample_grads, engine.apply_update
+    own_update = engine.apply_sample_update
+    single = len(data) == 1
+    losses: list[float] = []
+    snapshots: list[Snapshot] = []
+    tick = max(1, sc.iterations // 100)
+    for it in range(1, sc.iterations + 1):
+        start = (W, B)
+        if per_sample:
+            sweep = []
+            for x, t in data:
+                sp = sample_pass(shape, W, B, x, t)
+                sweep.append(sp.loss)
+                W, B = own_update(shape, W, B, sp, lr)
+            total = engine.reduce_values(sweep, reduction)
+        elif single:
+            # one sample: the total's gradient is the sample's own (a mean over one divides by 1)
+            sp = sample_pass(shape, W, B, *data[0])
+            total = engine.reduce_values([sp.loss], reduction)
+            W, B = own_update(shape, W, B, sp, lr)
+        else:
+            passes = [sample_pass(shape, W, B, x, t) for x, t in data]
+            total = engine.reduce_values([sp.loss for sp in passes], reduction)
+            gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction)
+            W, B = apply_update(shape, W, B, gW, gB, lr)
+        if not (math.isfinite(total) and _all_finite(W, B)):
+            _name_the_overflow(sc, it, *start)
+        losses.append(total)
+        if every and (it % every == 0 or it == sc.iterations):
+            snapshots.append(Snapshot(it, total, frozen_map(_named(sc, W, B))))
+        if progress is not None and (it % tick == 0 or it == sc.iterations):
+            progress(it)
+    finals = [sample_pass(shape, W, B, x, t) for x, t in data]
+    final_loss = engine.reduce_values([sp.loss for sp in finals], reduction)
+    if not math.isfinite(final_loss):
+        _name_the_overflow(sc, None, W, B)
+    return TrainResult(
+        scenario=sc,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_outputs=tuple(tuple(sp.outs[-1]) for sp in finals),
+        parameters=frozen_map(_named(sc, W, B)),
+        snapshots=tuple(snapshots),
+    )
+
+
+def _name_the_overflow(sc: Scenario, iteration: int | None, W, B) -> None:
+    """Re-trace one iteration from the parameters it started with, to name the first non-finite quantity."""
+    from bpwalk.errors import ComputeError
+    from bpwalk.trace import run
+
+    start = sc.with_parameters(_named(sc, W, B)).with_iterations(1)
+    try:
+        run(start, max_steps=2**62)
+    except ComputeError as err:
+        if iteration is None:
+            raise ComputeError(err.quantity, None, err.sample, err.value) from None
+        if err.iteration is None:   # the retraced final pass is the next iteration's forward pass
+            raise ComputeError(err.quantity.removeprefix("final."), iteration + 1, err.sample, err.value) from None
+        raise ComputeError(err.quantity, iteration, err.sample, err.value) from None
+    raise ComputeError("total_loss", iteration, None, math.nan)
