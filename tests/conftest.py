@@ -35,3 +35,28 @@ samples:
 @pytest.fixture
 def tiny_scenario(write_scenario) -> Path:
     return write_scenario(TINY)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite the golden files in tests/golden/ from the current output")
+
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """Compare text with tests/golden/NAME (or rewrite it with --update-golden)."""
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            GOLDEN.mkdir(exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"{path} is missing: run pytest --update-golden"
+        expected = path.read_text(encoding="utf-8")
+        assert text == expected, f"{name} differs from the golden file (pytest --update-golden rewrites it)"
+
+    return check

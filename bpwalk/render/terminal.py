@@ -1,13 +1,20 @@
-"""Rich views of steps: a heading, then the equation three ways (formula, numbers, result)."""
+"""Rich view of one step in the scalar style: heading, the equation three ways, its operands.
+
+    out_o1 = 1/(1 + e^(−net_o1))        the general formula, in the document's term order
+           = 1/(1 + e^(−1.10590597))    every symbol replaced by its number
+           = 0.75136507                 the result
+
+Chain rules list each factor with its value and the step that computed it.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
 from rich.text import Text
 
-from bpwalk import formula
 from bpwalk.notation import Notation
-from bpwalk.steps import Step, Trace
+from bpwalk.steps import Operand, Step, Trace
 
 PHASE_NAMES = {
     "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -16,58 +23,117 @@ PHASE_NAMES = {
            "update": "参数更新", "summary": "总结"},
 }
 WORDS = {
-    "en": {"iteration": "iteration", "sample": "sample", "final": "after training", "step": "step"},
-    "zh": {"iteration": "第{}轮", "sample": "样本", "final": "训练后", "step": "步"},
+    "en": {"iteration": "iteration {}", "sample": "sample {}", "final": "after training", "step": "step {}",
+           "given": "given", "input": "input", "target": "target", "learning_rate": "learning rate",
+           "parameter": "parameter", "updated": "updated in step {}", "from": "from step {}",
+           "where": "where", "constant": "constant", "slope": "leaky slope", "outputs": "outputs",
+           "count": "number of outputs", "not_trained": "not trained: keeps its value",
+           "loss_before": "loss before training", "loss_after": "loss after {} iteration(s)",
+           "change": "change"},
+    "zh": {"iteration": "第 {} 轮", "sample": "样本 {}", "final": "训练后", "step": "第 {} 步",
+           "given": "已知", "input": "输入", "target": "目标值", "learning_rate": "学习率",
+           "parameter": "参数", "updated": "第 {} 步更新", "from": "来自第 {} 步",
+           "where": "其中", "constant": "常数", "slope": "泄漏斜率", "outputs": "输出",
+           "count": "输出个数", "not_trained": "不训练：保持原值",
+           "loss_before": "训练前误差", "loss_after": "{} 轮后误差", "change": "变化"},
 }
+
+
+def word(lang: str, key: str, *args: object) -> str:
+    return WORDS.get(lang, WORDS["en"])[key].format(*args)
 
 
 def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     """`Forward pass · iteration 1 · sample 1 · out_h1`."""
-    words = WORDS[lang]
-    parts = [PHASE_NAMES[lang][step.phase]]
+    parts = [PHASE_NAMES.get(lang, PHASE_NAMES["en"])[step.phase]]
     if step.phase not in ("intro", "summary"):
-        if step.iteration is None:
-            parts.append(words["final"])
-        elif lang == "zh":
-            parts.append(words["iteration"].format(step.iteration))
-        else:
-            parts.append(f"{words['iteration']} {step.iteration}")
-        if step.sample is not None:
-            parts.append(f"{words['sample']} {step.sample}")
+        parts.append(word(lang, "final") if step.iteration is None else word(lang, "iteration", step.iteration))
+        if step.sample is not None and notation.multi_sample:
+            parts.append(word(lang, "sample", step.sample))
         parts.append(notation.text(step.quantity, step.sample))
     return " · ".join(parts)
 
 
-class StepView:
-    """One step: heading and the equation as formula = numbers = result."""
+def origin(op: Operand, trace: Trace, lang: str) -> str:
+    """Where an operand's value came from: a step, or given (input, target, parameter, ...)."""
+    if op.source is not None:
+        source = trace.steps[op.source]
+        if source.phase == "update":
+            return word(lang, "updated", op.source + 1)
+        return word(lang, "from", op.source + 1)
+    kind = op.name.split(".", 1)[0]
+    if kind == "out":
+        return word(lang, "input")
+    if kind == "target":
+        return word(lang, "target")
+    if op.name == "lr":
+        return word(lang, "learning_rate")
+    if op.name == "slope":
+        return word(lang, "slope")
+    if op.name == "K":
+        return word(lang, "count")
+    if op.name == "1":
+        return word(lang, "constant")
+    return word(lang, "parameter")
 
-    def __init__(self, trace: Trace, step: Step, digits: int, lang: str = "en") -> None:
+
+class StepView:
+    """One step of the scalar style: the equation three ways, then where each operand came from."""
+
+    def __init__(self, trace: Trace, step: Step, digits: int, lang: str = "en", operands: bool = True) -> None:
         self.trace = trace
         self.step = step
         self.digits = digits
         self.lang = lang
+        self.operands = operands
         self.notation = Notation.of(trace.scenario)
 
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        step = self.step
-        yield Text(f"[{step.index + 1}/{len(self.trace.steps)}] {heading(step, self.notation, self.lang)}", style="bold")
-        if step.phase == "intro":
-            sc = self.trace.scenario
-            yield Text(sc.title)
-            if sc.source:
-                yield Text(f"source: {sc.source}", style="dim")
-            return
-        if step.phase == "summary":
-            first, final = step.operands
-            yield Text(f"{self.notation.text('total_loss')}: {formula.format_number(first.value, self.digits)} → "
-                       f"{formula.format_number(final.value, self.digits)}")
-            return
-        parts = formula.text(step, self.notation, self.digits)
+    def equation(self) -> list[Text]:
+        from bpwalk import formula
+
+        parts = formula.text(self.step, self.notation, self.digits)
         if parts is None:
-            return
+            return []
         lhs, general, substituted, value = parts
-        yield Text(f"  {lhs} = {general}")
-        pad = " " * (len(lhs) + 2)
-        if substituted != general:
-            yield Text(f"{pad} = {substituted}")
-        yield Text.assemble(f"{pad} = ", (value, "bold green"))
+        lines = [Text.assemble((lhs, "bold cyan"), " = ", general)]
+        pad = " " * len(lhs)
+        if substituted not in (general, value):
+            lines.append(Text(f"{pad} = {substituted}"))
+        lines.append(Text.assemble(f"{pad} = ", (value, "bold green")))
+        if self.step.rule == "keep":
+            lines.append(Text(f"{pad}   ({word(self.lang, 'not_trained')})", style="dim"))
+        return lines
+
+    def operand_table(self) -> Table | None:
+        from bpwalk import formula
+
+        step = self.step
+        if not step.operands or step.rule in ("keep",):
+            return None
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="cyan")
+        table.add_column(justify="right")
+        table.add_column(style="dim")
+        seen = set()
+        for i, op in enumerate(step.operands):
+            if op.name in seen:
+                continue
+            seen.add(op.name)
+            label = self.notation.text(op.name, step.sample)
+            if step.rule == "chain" and i == len(step.operands) - 1:
+                # the last factor of a chain rule is dnet/dp: it equals the input of the weight
+                unit = step.operands[0].name.split(".", 1)[1]
+                dnet = self.notation.text(f"dnet_dp.{unit}.{step.subject}", step.sample)
+                label = f"{dnet} = {label}" if op.name != "1" else dnet
+            table.add_row(label, formula.format_number(op.value, self.digits).replace("-", "−"),
+                          origin(op, self.trace, self.lang))
+        return table
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(heading(self.step, self.notation, self.lang), style="bold")
+        yield from self.equation()
+        if self.operands:
+            table = self.operand_table()
+            if table is not None:
+                yield Text(word(self.lang, "where"), style="dim")
+                yield table

@@ -1,0 +1,166 @@
+"""The opening and closing frames: the whole scenario, and what one walk-through achieved."""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from bpwalk.formula import format_number
+from bpwalk.render.diagram import NetworkDiagram
+from bpwalk.render.terminal import PHASE_NAMES, word
+from bpwalk.steps import Trace
+
+LABELS = {
+    "en": {"parameters": "Parameters", "samples": "Samples", "settings": "Training", "loss": "loss",
+           "reduction": "over samples", "update": "update", "lr": "learning rate η", "iterations": "iterations",
+           "inputs": "inputs", "targets": "targets", "outputs": "outputs after training",
+           "before": "total loss before", "after": "total loss after", "trained": "trained",
+           "yes": "yes", "no": "no (kept)", "name": "name", "value": "value", "final": "after"},
+    "zh": {"parameters": "参数", "samples": "样本", "settings": "训练设置", "loss": "损失函数",
+           "reduction": "样本汇总", "update": "更新方式", "lr": "学习率 η", "iterations": "迭代次数",
+           "inputs": "输入", "targets": "目标值", "outputs": "训练后的输出",
+           "before": "训练前总误差", "after": "训练后总误差", "trained": "训练",
+           "yes": "是", "no": "否（保持）", "name": "名称", "value": "值", "final": "训练后"},
+}
+
+
+def label(lang: str, key: str) -> str:
+    return LABELS.get(lang, LABELS["en"])[key]
+
+
+def _num(x: float, digits: int) -> str:
+    return format_number(x, digits).replace("-", "−")
+
+
+def parameter_table(trace: Trace, digits: int, lang: str, final: dict[str, float] | None = None) -> Table:
+    """Every weight and bias, with its value (and its value after training when given)."""
+    sc = trace.scenario
+    table = Table(title=label(lang, "parameters"), title_justify="left", box=None, padding=(0, 1))
+    columns = 0
+    for _ in range(3 if len(trace.parameters) > 12 else 1):
+        table.add_column(label(lang, "name"), style="cyan")
+        table.add_column(label(lang, "value"), justify="right")
+        if final is not None:
+            table.add_column(label(lang, "final"), justify="right", style="green")
+        columns += 1
+    trained = set()
+    for layer in sc.layers:
+        for names in layer.weight_names:
+            trained.update(names)
+        if layer.train_bias:
+            trained.update(layer.bias_names)
+    cells: list[str] = []
+    for name, value in trace.parameters.items():
+        shown = name if name in trained else f"{name}*"
+        cells.append(shown)
+        cells.append(_num(value, digits))
+        if final is not None:
+            cells.append(_num(final[name], digits))
+    width = 3 if final is not None else 2
+    per_row = width * columns
+    limit = 60 * per_row
+    for start in range(0, min(len(cells), limit), per_row):
+        row = cells[start:start + per_row]
+        table.add_row(*(row + [""] * (per_row - len(row))))
+    if len(cells) > limit:
+        table.add_row("…", f"+{(len(cells) - limit) // width}")
+    return table
+
+
+def untrained_note(trace: Trace, lang: str) -> Text | None:
+    """The footnote for the parameters marked * (biases of layers with train_bias: false)."""
+    if all(layer.train_bias or layer.bias == "none" for layer in trace.scenario.layers):
+        return None
+    return Text(f"* {word(lang, 'not_trained')}", style="dim")
+
+
+def sample_table(trace: Trace, digits: int, lang: str) -> Table:
+    sc = trace.scenario
+    table = Table(title=label(lang, "samples"), title_justify="left", box=None, padding=(0, 1))
+    table.add_column("#", style="dim")
+    for name in sc.inputs[:8]:
+        table.add_column(name, justify="right")
+    table.add_column("→", style="dim")
+    for name in sc.outputs[:8]:
+        table.add_column(f"target {name}" if lang == "en" else f"目标 {name}", justify="right")
+    for n, sample in enumerate(sc.samples[:20], 1):
+        table.add_row(str(n), *(_num(x, digits) for x in sample.inputs[:8]), "",
+                      *(_num(t, digits) for t in sample.targets[:8]))
+    if len(sc.samples) > 20:
+        table.add_row("…", f"+{len(sc.samples) - 20}")
+    return table
+
+
+def settings_table(trace: Trace, digits: int, lang: str) -> Table:
+    sc = trace.scenario
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column()
+    table.add_row(label(lang, "loss"), sc.loss)
+    table.add_row(label(lang, "reduction"), sc.reduction)
+    table.add_row(label(lang, "update"), sc.update)
+    table.add_row(label(lang, "lr"), _num(sc.learning_rate, digits))
+    table.add_row(label(lang, "iterations"), str(sc.iterations))
+    return table
+
+
+class IntroView:
+    """The opening frame: title, source, description, diagram, parameters, samples, settings."""
+
+    def __init__(self, trace: Trace, digits: int, lang: str) -> None:
+        self.trace, self.digits, self.lang = trace, digits, lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        sc = self.trace.scenario
+        yield Text(f"{PHASE_NAMES.get(self.lang, PHASE_NAMES['en'])['intro']} · {sc.title}", style="bold")
+        if sc.source:
+            yield Text(sc.source, style="dim")
+        if sc.description:
+            yield Markdown(sc.description.strip())
+        yield Text()
+        yield NetworkDiagram(self.trace, 0, self.digits, lang=self.lang)
+        yield Text()
+        side = Table.grid(padding=(0, 4))
+        note = untrained_note(self.trace, self.lang)
+        params = parameter_table(self.trace, self.digits, self.lang)
+        side.add_row(Group(params, note) if note else params,
+                     Group(sample_table(self.trace, self.digits, self.lang), Text(),
+                           settings_table(self.trace, self.digits, self.lang)))
+        yield side
+
+
+class SummaryView:
+    """The closing frame: the loss before and after, the outputs reached, the parameters learnt."""
+
+    def __init__(self, trace: Trace, digits: int, lang: str) -> None:
+        self.trace, self.digits, self.lang = trace, digits, lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        trace, digits, lang = self.trace, self.digits, self.lang
+        first, final = trace.iterations[0].total_loss, trace.final.total_loss
+        yield Text(PHASE_NAMES.get(lang, PHASE_NAMES["en"])["summary"] + f" · {trace.scenario.title}", style="bold")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="dim")
+        grid.add_column(justify="right")
+        grid.add_row(label(lang, "before"), _num(first, digits))
+        grid.add_row(label(lang, "after"), Text(_num(final, digits), style="bold green"))
+        change = final - first
+        grid.add_row(word(lang, "change"), f"{_num(change, digits)} ({_num(100 * change / first, 3) if first else '∞'} %)")
+        yield grid
+        yield Text()
+        outs = Table(title=label(lang, "outputs"), title_justify="left", box=None, padding=(0, 1))
+        outs.add_column("#", style="dim")
+        names = trace.scenario.outputs[:8]
+        for name in names:
+            outs.add_column(name, justify="right")
+        for rec, sample in zip(trace.final.samples[:20], trace.scenario.samples):
+            outs.add_row(str(rec.sample), *(f"{_num(rec.out[n], digits)} (→ {_num(t, digits)})"
+                                            for n, t in zip(names, sample.targets)))
+        yield outs
+        yield Text()
+        yield parameter_table(trace, digits, lang, final=dict(trace.iterations[-1].new))
+        note = untrained_note(trace, lang)
+        if note is not None:
+            yield note

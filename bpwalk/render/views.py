@@ -1,0 +1,51 @@
+"""Rich views of frames: what the walk-through shows for one keypress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.rule import Rule
+
+from bpwalk.render.diagram import NetworkDiagram
+from bpwalk.render.frames import Frame
+from bpwalk.render.overview import IntroView, SummaryView
+from bpwalk.render.terminal import StepView
+from bpwalk.steps import Trace
+
+
+@dataclass(frozen=True)
+class Settings:
+    digits: int = 9
+    lang: str = "en"
+    style: str = "scalar"
+    diagram: bool = True     # draw the network under each step
+
+
+class FrameView:
+    """One frame: the intro, the summary, a style's grouped view, or its steps with the diagram."""
+
+    def __init__(self, trace: Trace, frame: Frame, settings: Settings) -> None:
+        self.trace = trace
+        self.frame = frame
+        self.settings = settings
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        trace, frame, s = self.trace, self.frame, self.settings
+        first = trace.steps[frame.first]
+        if frame.kind == "step" and first.phase == "intro":
+            yield IntroView(trace, s.digits, s.lang)
+            return
+        if frame.kind == "step" and first.phase == "summary":
+            yield SummaryView(trace, s.digits, s.lang)
+            return
+        if frame.kind != "step":
+            from bpwalk.render import style_views
+
+            yield style_views.view(trace, frame, s)
+        else:
+            for i in frame.steps:
+                yield StepView(trace, trace.steps[i], s.digits, s.lang)
+        if s.diagram:
+            yield Rule(style="dim")
+            yield NetworkDiagram(trace, frame.steps[-1], s.digits, lang=s.lang)
