@@ -1,0 +1,203 @@
+"""Where the walk-through is and what each key does: a state machine with no I/O.
+
+`Navigator(frames).handle(key)` returns the new `NavState`. Keys are normalized names
+("right", "left", "home", "end", "enter", "backspace", "esc", "ctrl-c", "pgdn", "pgup",
+"resize") or the character typed ("n", "G", "/", "7"); `bpwalk.render.keys` makes them
+from a terminal, and tests pass plain lists.
+
+Modes:
+    normal   moving: next, back, first/last, next/previous phase, start a number or a search
+    number   typing a step number; Enter jumps to it
+    search   typing a name after `/`; Enter jumps to the next frame about it
+    help     the key list is shown; any key closes it
+
+`n` means "next" until a search has found something, then "repeat that search" (`N`
+searches backward). A failed search leaves `n` as it was, so a typo cannot trap it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal, Sequence
+
+from bpwalk.render.frames import Frame, normalize
+
+Mode = Literal["normal", "number", "search", "help"]
+
+NEXT_KEYS = frozenset({"right", "down", " ", "enter", "l", "j"})       # and "n" before a search
+BACK_KEYS = frozenset({"left", "up", "backspace", "p", "h", "k"})
+FIRST_KEYS = frozenset({"g", "home"})
+LAST_KEYS = frozenset({"G", "end"})
+QUIT_KEYS = frozenset({"q", "esc"})
+
+EXIT_QUIT = 0
+EXIT_INTERRUPT = 130      # Ctrl-C, as a shell reports SIGINT (128 + 2)
+
+
+@dataclass(frozen=True)
+class NavState:
+    """Everything the screen needs besides the frames themselves."""
+
+    index: int                      # 0-based frame shown
+    mode: Mode = "normal"
+    buffer: str = ""                # what is typed in number or search mode
+    message: str = ""               # one-keypress feedback: "not found: w9", "wrapped", ...
+    search: str = ""                # the last query that found something ("" before any)
+    exit_code: int | None = None    # set when the walk-through should end
+
+    @property
+    def done(self) -> bool:
+        return self.exit_code is not None
+
+
+class Navigator:
+    """Holds the current state over a fixed tuple of frames.
+
+    Args:
+        frames: the frames of the walk-through, at least one.
+        start: 0-based frame to open at (clamped into range).
+    """
+
+    def __init__(self, frames: Sequence[Frame], start: int = 0) -> None:
+        if not frames:
+            raise ValueError("a walk-through needs at least one frame")
+        self.frames = frames
+        self.state = NavState(index=min(max(start, 0), len(frames) - 1))
+
+    def handle(self, key: str) -> NavState:
+        """Apply one key and return the new state (also kept as `self.state`)."""
+        self.state = transition(self.frames, self.state, key)
+        return self.state
+
+
+def transition(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+    """The state after `key`: a pure function of the frames, the state and the key."""
+    if key == "ctrl-c":
+        return replace(state, mode="normal", buffer="", exit_code=EXIT_INTERRUPT)
+    if key == "resize":
+        return state                 # the screen redraws; nothing moves, the message stays
+    state = replace(state, message="")
+    if state.mode == "help":
+        return replace(state, mode="normal")
+    if state.mode == "number":
+        return _number_key(frames, state, key)
+    if state.mode == "search":
+        return _search_key(frames, state, key)
+    return _normal_key(frames, state, key)
+
+
+def _normal_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+    last = len(frames) - 1
+    if key in QUIT_KEYS:
+        return replace(state, exit_code=EXIT_QUIT)
+    if key == "n" and state.search:
+        return _find(frames, state, state.search, forward=True)
+    if key == "N" and state.search:
+        return _find(frames, state, state.search, forward=False)
+    if key in NEXT_KEYS or key == "n":
+        if state.index == last:
+            return replace(state, message="last step")
+        return replace(state, index=state.index + 1)
+    if key in BACK_KEYS:
+        if state.index == 0:
+            return replace(state, message="first step")
+        return replace(state, index=state.index - 1)
+    if key in FIRST_KEYS:
+        return replace(state, index=0)
+    if key in LAST_KEYS:
+        return replace(state, index=last)
+    if key == "]":
+        return _next_section(frames, state)
+    if key == "[":
+        return _previous_section(frames, state)
+    if key.isdigit() and len(key) == 1:
+        return replace(state, mode="number", buffer=key)
+    if key == "/":
+        return replace(state, mode="search", buffer="")
+    if key == "?":
+        return replace(state, mode="help")
+    if len(key) == 1 and key.isprintable():
+        return replace(state, message=f"no key {key!r}: ? for help")
+    return state                     # other named keys (pgdn, tab, ...) mean nothing here
+
+
+def _number_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+    if key.isdigit() and len(key) == 1:
+        return replace(state, buffer=state.buffer + key)
+    if key == "backspace":
+        buffer = state.buffer[:-1]
+        return replace(state, buffer=buffer, mode="number" if buffer else "normal")
+    if key == "esc":
+        return replace(state, mode="normal", buffer="")
+    if key == "enter":
+        number = int(state.buffer)
+        state = replace(state, mode="normal", buffer="")
+        if not 1 <= number <= len(frames):
+            return replace(state, message=f"no step {number}: 1–{len(frames)}")
+        return replace(state, index=number - 1)
+    # any other key ends the number and then does what it does in normal mode ("5q" quits)
+    return _normal_key(frames, replace(state, mode="normal", buffer=""), key)
+
+
+def _search_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+    if key == "esc":
+        return replace(state, mode="normal", buffer="")
+    if key == "backspace":
+        if not state.buffer:
+            return replace(state, mode="normal")
+        return replace(state, buffer=state.buffer[:-1])
+    if key == "enter":
+        query = state.buffer.strip()
+        state = replace(state, mode="normal", buffer="")
+        if not query:                # an empty search repeats the last one, as in less and vi
+            if not state.search:
+                return state
+            query = state.search
+        return _find(frames, state, query, forward=True)
+    if len(key) == 1 and key.isprintable():
+        return replace(state, buffer=state.buffer + key)
+    return state                     # arrows and other named keys are ignored while typing
+
+
+def _find(frames: Sequence[Frame], state: NavState, query: str, forward: bool) -> NavState:
+    """Jump to the next (or previous) frame with `query` among its terms, wrapping around."""
+    term = normalize(query)
+    count = len(frames)
+    step = 1 if forward else -1
+    for distance in range(1, count + 1):
+        j = (state.index + step * distance) % count
+        if term in frames[j].terms:
+            wrapped = j <= state.index if forward else j >= state.index
+            return replace(state, index=j, search=query, message=f"wrapped: {query}" if wrapped else "")
+    return replace(state, message=f"not found: {query}")
+
+
+def section(frame: Frame) -> tuple[str, int | None, int | None]:
+    """What `]` and `[` move between: a phase of one iteration and one sample."""
+    return frame.phase, frame.iteration, frame.sample
+
+
+def _next_section(frames: Sequence[Frame], state: NavState) -> NavState:
+    here = section(frames[state.index])
+    for j in range(state.index + 1, len(frames)):
+        if section(frames[j]) != here:
+            return replace(state, index=j)
+    return replace(state, message="last phase")
+
+
+def _previous_section(frames: Sequence[Frame], state: NavState) -> NavState:
+    """To the start of this phase; from its start, to the start of the one before."""
+    start = section_start(frames, state.index)
+    if start < state.index:
+        return replace(state, index=start)
+    if start == 0:
+        return replace(state, message="first phase")
+    return replace(state, index=section_start(frames, start - 1))
+
+
+def section_start(frames: Sequence[Frame], index: int) -> int:
+    """The first frame of the section that frame `index` belongs to."""
+    here = section(frames[index])
+    while index > 0 and section(frames[index - 1]) == here:
+        index -= 1
+    return index
