@@ -11,6 +11,8 @@ Importing this module imports sympy (slow): the CLI imports it only when a formu
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 import sympy
@@ -18,7 +20,7 @@ from sympy import Add, Integer, Mul, Piecewise, Pow, Symbol, exp, log
 from sympy.printing.latex import LatexPrinter
 
 from bpwalk.notation import Notation
-from bpwalk.steps import Step
+from bpwalk.steps import Operand, Step
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
 NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
@@ -208,28 +210,26 @@ def format_number(x: float, digits: int) -> str:
 
 
 class StepLatex(LatexPrinter):
-    """LaTeX for one step: symbols from the notation, numbers at `digits` significant digits."""
+    """LaTeX for one step's shape: symbols from the notation, a slot where each number goes."""
 
-    def __init__(self, step: Step, notation: Notation, digits: int, **settings) -> None:
+    def __init__(self, step: Step, notation: Notation, **settings) -> None:
         super().__init__({"order": "none", **settings})
         self.step = step
         self.notation = notation
-        self.digits = digits
-
-    def number(self, x: float) -> str:
-        text = format_number(x, self.digits)
-        if "e" in text:
-            mantissa, _, exponent = text.partition("e")
-            text = f"{mantissa} \\times 10^{{{exponent}}}"
-        return f"\\left({text}\\right)" if x < 0 or "times" in text else text
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         name = expr.name
         if name == HALF.name:
             return "\\frac{1}{2}"
         if name.startswith(NUM):
-            return self.number(self.step.operands[int(name[1:])].value)
+            return f"{SLOT}{name[1:]}{SLOT}"
         return self.notation.latex(name, self.step.sample)
+
+
+def latex_number(x: float, digits: int) -> str:
+    """A number inside a LaTeX formula: negatives and powers of ten in parentheses."""
+    text = format_latex_value(x, digits)
+    return f"\\left({text}\\right)" if x < 0 or "times" in text else text
 
 
 def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] | None:
@@ -239,14 +239,8 @@ def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] |
     """
     if not has_formula(step) or step.value is None:
         return None
-    lhs, general, substituted = build(step)
-    plain = StepLatex(step, notation, digits, ln_notation=True)
-    dotted = StepLatex(step, notation, digits, ln_notation=True, mul_symbol="dot")
-    return (
-        f"{plain.doprint(lhs)} = {plain.doprint(general)}",
-        dotted.doprint(substituted),
-        format_latex_value(step.value, digits),
-    )
+    compiled = _compiled(_shape(step, notation), notation, "latex")
+    return compiled.general, compiled.fill(step, lambda x: latex_number(x, digits)), format_latex_value(step.value, digits)
 
 
 def format_latex_value(x: float, digits: int) -> str:
@@ -265,20 +259,12 @@ _PREC = {"Add": 10, "Mul": 20, "Neg": 15, "Pow": 30, "Atom": 40}
 class StepText:
     """One-line Unicode for the trees the builders make: w₅·out_h1, 1/(1 + e^(−net_h1))."""
 
-    def __init__(self, step: Step, notation: Notation, digits: int) -> None:
+    def __init__(self, step: Step, notation: Notation) -> None:
         self.step = step
         self.notation = notation
-        self.digits = digits
 
     def doprint(self, expr: sympy.Expr) -> str:
         return self._print(expr)[0]
-
-    def number(self, x: float) -> str:
-        text = format_number(x, self.digits).replace("-", "−")
-        if "e" in text:
-            mantissa, _, exponent = text.partition("e")
-            text = f"{mantissa}×10^{exponent}"
-        return f"({text})" if x < 0 or "×" in text else text
 
     def _wrap(self, part: tuple[str, int], level: int) -> str:
         text, prec = part
@@ -289,7 +275,7 @@ class StepText:
             if e.name == HALF.name:
                 return "½", _PREC["Atom"]
             if e.name.startswith(NUM):
-                return self.number(self.step.operands[int(e.name[1:])].value), _PREC["Atom"]
+                return f"{SLOT}{e.name[1:]}{SLOT}", _PREC["Atom"]
             return self.notation.text(e.name, self.step.sample), _PREC["Atom"]
         if isinstance(e, sympy.Integer):
             return str(int(e)), _PREC["Atom"]
@@ -340,11 +326,60 @@ def _is_reciprocal(e: sympy.Basic) -> bool:
     return isinstance(e, Pow) and e.args[1] == Integer(-1)
 
 
+def text_number(x: float, digits: int) -> str:
+    """A number inside a one-line formula: Unicode minus; negatives and powers of ten in parentheses."""
+    text = format_number(x, digits).replace("-", "−")
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}×10^{exponent}"
+    return f"({text})" if x < 0 or "×" in text else text
+
+
 def text(step: Step, notation: Notation, digits: int) -> tuple[str, str, str, str] | None:
     """The step in one-line Unicode: (left side, general formula, substituted, value)."""
     if not has_formula(step) or step.value is None:
         return None
-    lhs, general, substituted = build(step)
-    printer = StepText(step, notation, digits)
+    compiled = _compiled(_shape(step, notation), notation, "text")
     value = format_number(step.value, digits).replace("-", "−")
-    return printer.doprint(lhs), printer.doprint(general), printer.doprint(substituted), value
+    return compiled.lhs, compiled.general, compiled.fill(step, lambda x: text_number(x, digits)), value
+
+
+# -- compiled templates: sympy builds and prints each shape of step once ---------------------
+# A walk-through repeats the same equations with new numbers every iteration. The printers
+# write a slot where each number goes; filling the slots is then plain string work, and gives
+# exactly what printing the numbers would (a number's look depends on its value only).
+
+SLOT = "\x00"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    lhs: str
+    general: str                      # "lhs = formula" for LaTeX, the formula alone for text
+    substituted: tuple[str, ...]      # literal text and slot indices, alternating
+
+    def fill(self, step: Step, number: Callable[[float], str]) -> str:
+        parts = list(self.substituted)
+        for i in range(1, len(parts), 2):
+            parts[i] = number(step.operands[int(parts[i])].value)
+        return "".join(parts)
+
+
+def _shape(step: Step, notation: Notation) -> tuple:
+    """What a step's formula depends on: not its numbers, nor its iteration."""
+    sample = step.sample if notation.multi_sample else None
+    return step.rule, step.quantity, tuple(op.name for op in step.operands), sample
+
+
+@lru_cache(maxsize=8192)
+def _compiled(shape: tuple, notation: Notation, kind: str) -> Compiled:
+    rule, quantity, names, sample = shape
+    step = Step(0, "forward", 1, sample, quantity, None, rule, tuple(Operand(n, 0.0) for n in names), 0.0)
+    lhs, general, substituted = build(step)
+    if kind == "latex":
+        plain = StepLatex(step, notation, ln_notation=True)
+        dotted = StepLatex(step, notation, ln_notation=True, mul_symbol="dot")
+        left = plain.doprint(lhs)
+        return Compiled(left, f"{left} = {plain.doprint(general)}", tuple(dotted.doprint(substituted).split(SLOT)))
+    printer = StepText(step, notation)
+    return Compiled(printer.doprint(lhs), printer.doprint(general), tuple(printer.doprint(substituted).split(SLOT)))
