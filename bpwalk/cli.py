@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -87,14 +88,24 @@ def list_cmd() -> None:
 def run(
     scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
     all_steps: bool = typer.Option(False, "--all", help="Print every step in order, without waiting for keys."),
-    start: int = typer.Option(1, "--start", min=1, help="Open at step N."),
+    start: int = typer.Option(1, "--start", min=1,
+                              help="Open at step N (1-based). A number past the last step is an error (exit 2)."),
     iterations: Optional[int] = typer.Option(None, "--iterations", min=1, max=1_000_000,
                                              help="Override the scenario's number of iterations."),
     precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17, help="Significant digits shown."),
     style: Optional[Style] = typer.Option(None, "--style", help="Display style (default: the scenario's)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
 ) -> None:
-    """Walk through a scenario one step at a time."""
+    """Walk through a scenario one step at a time.
+
+    On a terminal: Right, Space or Enter for the next step, Left or Backspace to go back,
+    g/G for the first/last step, ] and [ for the next/previous phase, a number and Enter to
+    go to that step, / and a name (w5, out_o1, delta) to search, n to repeat the search,
+    ? for every key, q or Esc to quit.
+
+    When the output is not a terminal (a pipe or a file), or with --all, every step is
+    printed in order instead. NO_COLOR turns colours off.
+    """
     from bpwalk.trace import run as trace_run
 
     try:
@@ -104,14 +115,26 @@ def run(
         fail(err)
     from rich.console import Console
 
-    from bpwalk.render.terminal import StepView
+    from bpwalk.render.app import print_all, walk
+    from bpwalk.render.frames import frames_for
+    from bpwalk.render.views import Settings
 
+    chosen = style.value if style else sc.display.style
+    frames = frames_for(trace, chosen)
+    if start > len(frames):
+        fail(BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps"))
+    settings = Settings(digits=precision or sc.display.precision, lang=lang.value if lang else sc.display.lang,
+                        style=chosen)
     console = Console()
-    digits = precision or sc.display.precision
-    language = (lang.value if lang else sc.display.lang)
-    for step in trace.steps[start - 1:]:
-        console.print(StepView(trace, step, digits, language))
-        console.print()
+    if all_steps or not (sys.stdin.isatty() and sys.stdout.isatty()):
+        try:
+            print_all(trace, frames, settings, console, start - 1)
+        except BrokenPipeError:
+            # the reader stopped early (`| head`): say nothing, as a tool killed by SIGPIPE would
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(code=141) from None
+        return
+    raise typer.Exit(code=walk(trace, frames, settings, console, start - 1))
 
 
 @app.command()

@@ -150,16 +150,13 @@ class TerminalKeys:
         while True:
             if self.pending:
                 parsed = parse_key(self.pending)
-                if parsed is None:                   # the start of an escape sequence: wait briefly
-                    if not self._wait(self.escape_timeout):
-                        parsed = parse_key(self.pending, final=True)
+                if parsed is None and not self._wait(self.escape_timeout):
+                    parsed = parse_key(self.pending, final=True)    # a lone ESC, or a cut sequence
                 if parsed is not None:
                     key, used = parsed
                     self.pending = self.pending[used:]
                     return key
-                if self._resized():
-                    return "resize"
-            elif not self._wait(None):
+            elif not self._wait(None):               # woken by SIGWINCH, not by a key
                 if self._resized():
                     return "resize"
                 continue

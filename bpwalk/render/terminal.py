@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk.notation import Notation
+from bpwalk.prose import describe
 from bpwalk.steps import Operand, Step, Trace
 
 PHASE_NAMES = {
@@ -131,6 +132,9 @@ class StepView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield Text(heading(self.step, self.notation, self.lang), style="bold")
+        sentence = describe(self.step, self.notation, self.lang)
+        if sentence:
+            yield Text(sentence, style="italic dim")
         yield from self.equation()
         if self.operands:
             table = self.operand_table()
