@@ -173,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     print(f"Python {platform.python_version()} on {platform.machine()}, {platform.system()}")
     for i, row in enumerate([header, *rows]):
-        print("  ".join(cell.ljust(w) if c in (0, 3) else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths))))
+        cells = [cell.ljust(w) if c in (0, 3) else cell.rjust(w) for c, (cell, w) in enumerate(zip(row, widths))]
+        print("  ".join(cells).rstrip())
         if i == 0:
             print("  ".join("-" * w for w in widths))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -34,6 +33,10 @@ class Lang(str, Enum):
 
 
 class Format(str, Enum):
+    md = "md"
+    html = "html"
+    txt = "txt"
+    svg = "svg"
     json = "json"
 
 
@@ -127,12 +130,7 @@ def run(
                         style=chosen)
     console = Console()
     if all_steps or not (sys.stdin.isatty() and sys.stdout.isatty()):
-        try:
-            print_all(trace, frames, settings, console, start - 1)
-        except BrokenPipeError:
-            # the reader stopped early (`| head`): say nothing, as a tool killed by SIGPIPE would
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-            raise typer.Exit(code=141) from None
+        print_all(trace, frames, settings, console, start - 1)    # (rich exits 1 quietly on `| head`)
         return
     raise typer.Exit(code=walk(trace, frames, settings, console, start - 1))
 
@@ -168,24 +166,28 @@ def schema() -> None:
 @app.command()
 def export(
     scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
-    fmt: Optional[Format] = typer.Option(None, "--format", "-f", help="Output format (default: from -o's extension, else json)."),
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f",
+                                         help="md, html, txt, svg or json (default: from -o's extension, else json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: standard output)."),
     iterations: Optional[int] = typer.Option(None, "--iterations", min=1, max=1_000_000,
                                              help="Override the scenario's number of iterations."),
     precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17,
-                                            help="Significant digits of the numbers inside formulas."),
+                                            help="Significant digits shown (JSON values keep full precision)."),
+    style: Optional[Style] = typer.Option(None, "--style", help="Display style for txt and svg (default: the scenario's)."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
 ) -> None:
-    """Write the transcript of a walk-through (JSON: every number at full precision)."""
+    """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
+
+    The file is written atomically: an error or Ctrl-C never leaves a partial file behind.
+    """
+    from bpwalk.export import format_for, render
     from bpwalk.export.files import write_atomic
-    from bpwalk.export.json_ import to_json
     from bpwalk.trace import run as trace_run
 
-    chosen = fmt.value if fmt else (output.suffix.lstrip(".").lower() if output and output.suffix else "json")
-    if chosen != "json":
-        fail(BpwalkError(f"unknown export format '{chosen}'; available: json"))
     try:
+        chosen = format_for(output, fmt.value if fmt else None)
         trace = trace_run(load(scenario), iterations)
-        text = to_json(trace, precision)
+        text = render(trace, chosen, precision, lang.value if lang else None, style.value if style else None)
         if output is None:
             sys.stdout.write(text)
         else:

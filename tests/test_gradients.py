@@ -4,13 +4,16 @@ Property tests draw random networks from `strategies.scenarios()`; fixed cases p
 derivatives, numerical stability at |net| = 1000, overflow reporting and Mazur's numbers.
 Every difference is computed with the engine's own forward pass and loss
 (`bpwalk.engine.sample_pass`), at a parameter or net nudged by ±h.
+
+Known bug, marked xfail (strict) in test_overflow_raises_compute_error: when only the final
+forward pass overflows, `train` names the quantity without its `final.` prefix, and with
+update: per_sample it may not find the quantity at all (bpwalk/train.py, _name_the_overflow).
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import replace
 from functools import reduce
 from operator import mul
 from typing import Callable, Mapping
@@ -32,11 +35,11 @@ try:
 except ImportError:  # tests/ imported as a package
     from tests.strategies import kink_free, probabilities_conditioned, scenarios
 
-fsum = math.fsum
+fsum = network.fsum   # the engine's sum (math.fsum that gives nan instead of raising)
 
 # Deterministic, no example database, no deadline (the first example pays for imports).
 PROPERTY = settings(
-    max_examples=150,
+    max_examples=200,
     deadline=None,
     database=None,
     derandomize=True,
@@ -188,7 +191,8 @@ def test_per_sample_grad_and_update(sc: Scenario) -> None:
         for name, p in params.items():
             fd, scale = central_difference(lambda v: sample_loss(sc, {**params, name: v}, n), p)
             assert_close(rec.grad[name], fd, scale, f"grad.{name} of sample {n + 1}")
-            assert rec.new[name] == (p - lr * rec.grad[name] if name in train_set else p), f"new.{name} of sample {n + 1}"
+            want = p - lr * rec.grad[name] if name in train_set else p
+            assert rec.new[name] == want, f"new.{name} of sample {n + 1}"
     assert dict(it.new) == dict(it.samples[-1].new)
     assert it.total_loss == engine.reduce_values([rec.loss for rec in it.samples], sc.reduction)
 
@@ -221,7 +225,7 @@ def _product(values: list[float]) -> float:
     return reduce(mul, values)  # ((a * b) * c), the engine's order
 
 
-def expected_value(step: Step, sc: Scenario, unit_layer: dict[str, Layer]) -> float | None:
+def expected_value(step: Step, sc: Scenario) -> float | None:
     """The value a step's rule gives from its operands, computed as the engine computes it."""
     rule, ops = step.rule, step.operands
     v = [op.value for op in ops]
@@ -297,12 +301,11 @@ def test_steps_agree_with_their_operands(sc: Scenario, iterations: int) -> None:
     except ComputeError:
         return
     steps = trace.steps
-    unit_layer = {u: layer for layer in sc.layers for u in layer.units}
     params = sc.parameters()
     inputs = set(sc.inputs)
     for i, step in enumerate(steps):
         assert step.index == i
-        want = expected_value(step, sc, unit_layer)
+        want = expected_value(step, sc)
         if want is None:
             assert step.value is None or step.rule in ("intro", "summary")
         else:
@@ -537,8 +540,23 @@ def _diverging_softmax_bce() -> Scenario:
 
 TRAIN_FINAL_PASS_BUG = pytest.mark.xfail(
     strict=True,
-    reason="train._name_the_overflow drops the final. prefix: it names error.o1 where run names final.error.o1",
+    reason="train._name_the_overflow retraces the final pass as an iteration: it drops the final. prefix "
+    "(error.o1 for final.error.o1), and with update: per_sample the retrace's own updates can hide the "
+    "overflow (it then reports total_loss = nan, no sample)",
 )
+
+
+def _per_sample_final_overflow() -> Scenario:
+    """Iteration 1 ends with w1 = -1e120; the final pass overflows at sample 2 (x = 1e160), but a
+    per_sample retrace from there first updates w1 with sample 1 (back to ~0), and never overflows."""
+    return Scenario(
+        title="final pass, per_sample",
+        inputs=("x1",),
+        layers=(Layer(("o1",), "identity", ((0.0,),), (("w1",),)),),
+        samples=(Sample((1.0,), (1e-200,)), Sample((1e160,), (0.0,))),
+        learning_rate=1.0,
+        update="per_sample",
+    )
 
 OVERFLOWS = [
     # (1e200)^2 / 2 overflows in the first error term
@@ -551,6 +569,7 @@ OVERFLOWS = [
     ("inf - inf", _diverging_softmax_bce(), 1, ("error.o1", 1, 3)),
     # the update leaves w1 ~ -1e220 and the final forward pass overflows
     ("final pass", _identity_net((1e100,), ((1.0,),), 1e120), 1, ("final.error.o1", None, 1)),
+    ("final pass, per_sample", _per_sample_final_overflow(), 1, ("final.error.o1", None, 2)),
 ]
 
 

@@ -1,1 +1,64 @@
-"""Transcripts of a trace in other formats; `write_atomic` puts them on disk safely."""
+"""Transcripts of a trace: Markdown, HTML, text, SVG and JSON; `write_atomic` puts them on disk safely."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bpwalk.errors import ExportError
+from bpwalk.steps import Trace
+
+FORMATS: tuple[str, ...] = ("md", "html", "txt", "svg", "json")
+EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
+                              ".txt": "txt", ".text": "txt", ".svg": "svg", ".json": "json"}
+
+
+def format_for(path: Path | None, given: str | None) -> str:
+    """The format asked for: given explicitly, else from the file's extension, else JSON.
+
+    Raises:
+        ExportError: an unknown format or extension.
+    """
+    if given:
+        if given not in FORMATS:
+            raise ExportError(f"unknown format '{given}'; use one of {', '.join(FORMATS)}")
+        return given
+    if path is None or not path.suffix:
+        return "json"
+    fmt = EXTENSIONS.get(path.suffix.lower())
+    if fmt is None:
+        raise ExportError(f"{path}: cannot tell the format from '{path.suffix}'; "
+                          f"give --format ({', '.join(FORMATS)})")
+    return fmt
+
+
+def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
+           style: str | None = None) -> str:
+    """The transcript of a trace as text in one of FORMATS.
+
+    Args:
+        trace: what `bpwalk.trace.run` returned.
+        fmt: md, html, txt, svg or json.
+        digits: significant digits shown (default: the scenario's display.precision); JSON
+            values keep full precision whatever this is.
+        lang: en or zh (default: the scenario's).
+        style: scalar, matrix or delta, for txt and svg (default: the scenario's).
+    """
+    sc = trace.scenario
+    if fmt == "json":
+        from bpwalk.export.json_ import to_json
+
+        return to_json(trace, digits)
+    if fmt == "md":
+        from bpwalk.export.markdown import to_markdown
+
+        return to_markdown(trace, digits, lang)
+    if fmt == "html":
+        from bpwalk.export.html import to_html
+
+        return to_html(trace, digits, lang)
+    from bpwalk.export.console import to_svg, to_text
+    from bpwalk.render.views import Settings
+
+    settings = Settings(digits=digits or sc.display.precision, lang=lang or sc.display.lang,
+                        style=style or sc.display.style)
+    return to_text(trace, settings) if fmt == "txt" else to_svg(trace, settings)

@@ -172,15 +172,30 @@ def _find(frames: Sequence[Frame], state: NavState, query: str, forward: bool) -
     return replace(state, message=f"not found: {query}")
 
 
-def section(frame: Frame) -> tuple[str, int | None, int | None]:
-    """What `]` and `[` move between: a phase of one iteration and one sample."""
-    return frame.phase, frame.iteration, frame.sample
+def starts_section(frames: Sequence[Frame], index: int) -> bool:
+    """Whether frame `index` opens what `]` and `[` move between: a phase of one iteration.
+
+    A new sample within a phase opens one too (batch updates run the backward pass of each
+    sample in turn); a frame about the whole batch (sample None) belongs to the phase around it.
+    """
+    if index == 0:
+        return True
+    before, here = frames[index - 1], frames[index]
+    if (before.phase, before.iteration) != (here.phase, here.iteration):
+        return True
+    return None not in (before.sample, here.sample) and before.sample != here.sample
+
+
+def section_start(frames: Sequence[Frame], index: int) -> int:
+    """The first frame of the section that frame `index` belongs to."""
+    while not starts_section(frames, index):
+        index -= 1
+    return index
 
 
 def _next_section(frames: Sequence[Frame], state: NavState) -> NavState:
-    here = section(frames[state.index])
     for j in range(state.index + 1, len(frames)):
-        if section(frames[j]) != here:
+        if starts_section(frames, j):
             return replace(state, index=j)
     return replace(state, message="last phase")
 
@@ -193,11 +208,3 @@ def _previous_section(frames: Sequence[Frame], state: NavState) -> NavState:
     if start == 0:
         return replace(state, message="first phase")
     return replace(state, index=section_start(frames, start - 1))
-
-
-def section_start(frames: Sequence[Frame], index: int) -> int:
-    """The first frame of the section that frame `index` belongs to."""
-    here = section(frames[index])
-    while index > 0 and section(frames[index - 1]) == here:
-        index -= 1
-    return index

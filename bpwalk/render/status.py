@@ -50,22 +50,30 @@ def position(frame: Frame, count: int, lang: str, multi_sample: bool, short: boo
     return f"{counter} {' · '.join(parts)}"
 
 
-def hints(state: NavState, short: bool = False) -> str:
-    """The key hints; `n` shows the search it repeats once a search has found something."""
+def hints(state: NavState, level: int = 0) -> str:
+    """The key hints, from the full list (level 0) to the bare keys (level 2).
+
+    `n` shows the search it repeats once a search has found something.
+    """
     n = f"n /{state.search}" if state.search else ""
-    if short:
-        return "  ".join(filter(None, ["→ ←", n, "/", "?", "q"]))
-    return "  ".join(filter(None, ["→ next", "← back", n, "g/G ends", "[ ] phase", "/ search", "? help",
-                                   "q quit"]))
+    if level == 0:
+        keys = ["→ next", "← back", n, "g/G ends", "[ ] phase", "/ search", "? help", "q quit"]
+    elif level == 1:
+        keys = ["→/← step", n or "/ search", "? help", "q quit"]
+    else:
+        keys = ["→ ←", n or "/", "?", "q"]
+    return "  ".join(k for k in keys if k)
 
 
-def prompt(state: NavState) -> Text | None:
-    """What is being typed, with how to finish it; None in normal and help mode."""
+def prompt(state: NavState, bare: bool = False) -> Text | None:
+    """What is being typed, with how to finish it (unless bare); None in normal and help mode."""
     if state.mode == "number":
-        return Text.assemble(("go to step: ", "bold"), state.buffer, ("▏", "blink"), ("  Enter go · Esc cancel", "dim"))
-    if state.mode == "search":
-        return Text.assemble(("/", "bold"), state.buffer, ("▏", "blink"), ("  Enter search · Esc cancel", "dim"))
-    return None
+        label, how = "go to step: ", "  Enter go · Esc cancel"
+    elif state.mode == "search":
+        label, how = "/", "  Enter search · Esc cancel"
+    else:
+        return None
+    return Text.assemble((label, "bold"), state.buffer, ("▏", "blink"), ("" if bare else how, "dim"))
 
 
 def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str = "en",
@@ -80,24 +88,28 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
         lang: language of the phase names.
         multi_sample: whether to say which sample a frame belongs to.
     """
-    right = prompt(state)
-    if right is None and state.message:
+    long_where = Text(position(frame, count, lang, multi_sample), style="bold")
+    short_where = Text(position(frame, count, lang, multi_sample, short=True), style="bold")
+    counter = Text(f"[{frame.index + 1}/{count}]", style="bold")
+    typed = prompt(state)
+    if typed is not None:
+        bare = prompt(state, bare=True)
+        forms = [(long_where, typed), (short_where, typed), (short_where, bare), (counter, bare)]
+    elif state.message:
         style = "bold red" if state.message.startswith(("not found", "no ")) else "bold yellow"
-        right = Text(state.message, style=style)
-    forms = []
-    for short_position in (False, True):
-        where = Text(position(frame, count, lang, multi_sample, short_position), style="bold")
-        if right is not None:
-            forms.append((where, right))
-        else:
-            forms.extend([(where, Text(hints(state), style="dim")), (where, Text(hints(state, True), style="dim"))])
+        said = Text(state.message, style=style)
+        forms = [(long_where, said), (short_where, said), (counter, said)]
+    else:
+        # shorten the hints before the position: where you are matters more than the key list
+        forms = [(where, Text(hints(state, level), style="dim"))
+                 for where, level in ((long_where, 0), (long_where, 1), (short_where, 1), (long_where, 2),
+                                      (short_where, 2), (counter, 2))]
     for where, extra in forms:
         line = Text.assemble(where, (SEPARATOR, "dim"), extra)
         if line.cell_len <= width:
             return line
-    # nothing fits: what is typed or said matters most, then the counter
-    where, extra = forms[-1]
-    line = Text.assemble(extra, (SEPARATOR, "dim"), where) if right is not None else Text.assemble(where)
+    where, extra = forms[-1]                    # nothing fits: the shortest form, cut at the end
+    line = Text.assemble(where, (SEPARATOR, "dim"), extra)
     line.truncate(width, overflow="ellipsis")
     return line
 

@@ -1,0 +1,38 @@
+"""Text and SVG transcripts: what the terminal shows, every frame in order.
+
+Text is the terminal's output with colours stripped; SVG is rich's picture of it, colours kept.
+"""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console
+
+from bpwalk.render.frames import frames_for
+from bpwalk.render.views import FrameView, Settings
+from bpwalk.steps import Trace
+
+WIDTH = 100
+
+
+def record(trace: Trace, settings: Settings, width: int = WIDTH, color: bool = True) -> Console:
+    """A console that has printed every frame (numbered [i/N]) and kept what it printed."""
+    console = Console(record=True, file=StringIO(), width=width, color_system="truecolor" if color else None,
+                      force_terminal=color, legacy_windows=False)
+    frames = frames_for(trace, settings.style)
+    for frame in frames:
+        console.print(f"[{frame.index + 1}/{len(frames)}]", style="dim", markup=False, highlight=False)
+        console.print(FrameView(trace, frame, settings))
+        console.print()
+    return console
+
+
+def to_text(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
+    """Every frame as plain text."""
+    return record(trace, settings, width, color=False).export_text()
+
+
+def to_svg(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
+    """Every frame as one SVG picture of the terminal."""
+    return record(trace, settings, width).export_svg(title=f"bpwalk · {trace.scenario.title}")

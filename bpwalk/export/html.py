@@ -1,0 +1,175 @@
+"""The walk-through as one self-contained HTML file: MathML equations, a table of contents by
+phase, the network as SVG, and print styles. No script, no font, no network access needed.
+
+The equations are the Markdown transcript's LaTeX, turned into presentation MathML (which
+browsers render natively) by latex2mathml, so both documents show the same formulas.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+
+from bpwalk import formula
+from bpwalk.export.markdown import _t
+from bpwalk.export.netsvg import network_svg
+from bpwalk.notation import Notation
+from bpwalk.prose import describe
+from bpwalk.steps import Step, Trace
+
+CSS = """
+:root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
+* { box-sizing: border-box; }
+body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif;
+       color: var(--ink); margin: 0; display: grid; grid-template-columns: 16rem 1fr; }
+nav { position: sticky; top: 0; height: 100vh; overflow: auto; padding: 1rem; border-right: 1px solid var(--line);
+      font-size: 14px; background: #f8fafc; }
+nav ul { list-style: none; padding-left: 0.8rem; margin: 0.2rem 0; }
+nav a { color: var(--accent); text-decoration: none; }
+main { padding: 1.5rem 2.5rem; max-width: 60rem; }
+h1 { margin-top: 0; } h2 { border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2.5rem; }
+.source { color: var(--soft); font-style: italic; }
+table.data { border-collapse: collapse; margin: .5rem 0 1rem; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: .15rem .7rem; text-align: right; }
+table.data th:first-child, table.data td:first-child { text-align: left; }
+.step { border-left: 3px solid var(--line); padding: .3rem 0 .3rem 1rem; margin: 1rem 0; page-break-inside: avoid; }
+.step h4 { margin: 0; font-weight: 600; }
+.step .n { color: var(--soft); font-weight: normal; font-size: 13px; margin-right: .5rem; }
+.step p { margin: .2rem 0; color: #334e68; }
+table.eq { border-collapse: collapse; margin: .3rem 0; }
+table.eq td { padding: .1rem .3rem; vertical-align: middle; }
+table.eq math[display="block"] { display: inline-block; margin: 0; }
+table.eq td.lhs { text-align: right; } table.eq tr.result { font-weight: bold; }
+ul.factors { margin: .2rem 0; padding-left: 1.2rem; font-size: 14px; color: #334e68; }
+ul.factors a { color: var(--accent); }
+figure { margin: 1rem 0; } svg.network { max-width: 100%; height: auto; }
+math { font-size: 1.05em; }
+@media print {
+  body { display: block; font-size: 11pt; } nav { display: none; }
+  main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } a { color: inherit; }
+}
+@media (max-width: 50rem) { body { display: block; } nav { position: static; height: auto; } }
+"""
+
+
+@lru_cache(maxsize=4096)
+def mathml(latex: str, display: str = "inline") -> str:
+    """Presentation MathML for a LaTeX fragment (cached: formulas repeat across iterations)."""
+    from latex2mathml.converter import convert
+
+    return convert(latex, display=display)
+
+
+def _equation(step: Step, notation: Notation, digits: int) -> str:
+    parts = formula.latex(step, notation, digits)
+    if parts is None:
+        return ""
+    general, substituted, value = parts
+    lhs, _, rhs = general.partition(" = ")
+    rows = [(mathml(lhs, "block"), mathml(rhs, "block"), "")]
+    if substituted not in (rhs, value):
+        rows.append(("", mathml(substituted, "block"), ""))
+    rows.append(("", mathml(value, "block"), "result"))
+    body = "".join(f'<tr class="{cls}"><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
+                   for left, right, cls in rows)
+    return f'<table class="eq">{body}</table>'
+
+
+def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
+    if step.rule not in ("chain", "delta", "paths", "update") and not step.rule.startswith("reduce"):
+        return ""
+    items = []
+    for i, op in enumerate(step.operands):
+        name = op.name
+        if step.rule == "chain" and i == len(step.operands) - 1:
+            name = f"dnet_dp.{step.operands[0].name.split('.', 1)[1]}.{step.subject}"
+        math = mathml(f"{notation.latex(name, step.sample)} = {formula.latex_number(op.value, digits)}")
+        where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
+                 if op.source is not None else escape(_t(lang, "given")))
+        items.append(f"<li>{math} ({where})</li>")
+    return f'<ul class="factors">{"".join(items)}</ul>'
+
+
+def _tables(trace: Trace, digits: int, lang: str) -> str:
+    sc = trace.scenario
+    num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
+    final = trace.iterations[-1].new
+    rows = "".join(f"<tr><td>{escape(n)}</td><td>{num(v)}</td><td>{num(final[n])}</td></tr>"
+                   for n, v in trace.parameters.items())
+    params = (f'<h3>{escape(_t(lang, "parameters"))}</h3><table class="data"><tr><th>{escape(_t(lang, "name"))}</th>'
+              f'<th>{escape(_t(lang, "value"))}</th><th>{escape(_t(lang, "after"))}</th></tr>{rows}</table>')
+    head = "".join(f"<th>{escape(x)}</th>" for x in ["#", *sc.inputs, *(f"{_t(lang, 'targets')} {o}" for o in sc.outputs)])
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in [str(n), *map(num, s.inputs), *map(num, s.targets)]) + "</tr>"
+                   for n, s in enumerate(sc.samples, 1))
+    samples = f'<h3>{escape(_t(lang, "samples"))}</h3><table class="data"><tr>{head}</tr>{body}</table>'
+    settings = escape(_t(lang, "settings", loss=sc.loss, reduction=sc.reduction, update=sc.update,
+                         lr=formula.format_number(sc.learning_rate, digits), iterations=sc.iterations))
+    return params + samples + f"<p>{settings}</p>"
+
+
+def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
+    """The whole walk-through as a self-contained HTML page.
+
+    Args:
+        trace: what `bpwalk.trace.run` returned.
+        digits: significant digits shown (default: the scenario's display.precision).
+        lang: "en" or "zh" (default: the scenario's display.lang).
+    """
+    sc = trace.scenario
+    digits = digits or sc.display.precision
+    lang = lang or sc.display.lang
+    notation = Notation.of(sc)
+    multi = len(sc.samples) > 1
+    first = trace.iterations[0].samples[0]
+    body: list[str] = [f"<h1>{escape(sc.title)}</h1>"]
+    if sc.source:
+        body.append(f'<p class="source">{escape(sc.source)}</p>')
+    for para in sc.description.strip().split("\n\n") if sc.description else []:
+        body.append(f"<p>{escape(para)}</p>")
+    body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
+    body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4))}</figure>")
+    body.append(_tables(trace, digits, lang))
+    toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
+    section, group = object(), ""
+    for step in trace.steps:
+        if step.phase in ("intro", "summary"):
+            continue
+        if step.iteration != section:
+            section = step.iteration
+            title = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", step.iteration)
+            anchor = "final" if step.iteration is None else f"it{step.iteration}"
+            body.append(f'<h2 id="{anchor}">{escape(title)}</h2>')
+            if toc[-1] != "</ul></li>" and len(toc) > 1:
+                toc.append("</ul></li>")
+            toc.append(f'<li><a href="#{anchor}">{escape(title)}</a><ul>')
+            group = ""
+        title = _t(lang, step.phase) + (f" ({_t(lang, 'sample', step.sample)})" if multi and step.sample else "")
+        if title != group:
+            group = title
+            anchor = f"s{step.index + 1}-{step.phase}"
+            body.append(f'<h3 id="{anchor}">{escape(title)}</h3>')
+            toc.append(f'<li><a href="#{anchor}">{escape(title)}</a></li>')
+        sentence = describe(step, notation, lang)
+        body.append(
+            f'<section class="step" id="s{step.index + 1}"><h4><span class="n">{step.index + 1}</span>'
+            f"{mathml(notation.latex(step.quantity, step.sample))}</h4>"
+            + (f"<p>{escape(sentence)}</p>" if sentence else "")
+            + _equation(step, notation, digits)
+            + _factors(step, notation, digits, lang)
+            + "</section>"
+        )
+    if len(toc) > 1:
+        toc.append("</ul></li>")
+    num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
+    body.append(f'<h2 id="summary">{escape(_t(lang, "summary"))}</h2>')
+    body.append(f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
+                f"<tr><td>{num(trace.iterations[0].total_loss)}</td><td>{num(trace.final.total_loss)}</td></tr></table>")
+    toc.append(f'<li><a href="#summary">{escape(_t(lang, "summary"))}</a></li>')
+    html_lang = "zh-CN" if lang == "zh" else "en"
+    return (
+        f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{escape(sc.title)} — bpwalk</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<nav aria-label="contents"><strong>{escape(sc.title)}</strong><ul>{"".join(toc)}</ul></nav>\n'
+        f"<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
+    )

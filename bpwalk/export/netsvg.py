@@ -1,0 +1,88 @@
+"""The network as an SVG picture: units as circles in columns, weights as labelled lines.
+
+Used by the HTML transcript. Small layers get every weight's name on its line; large ones
+show their first units and a ⋮, and no labels (they would be unreadable).
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from bpwalk.formula import format_number
+from bpwalk.scenario import Scenario
+
+R = 20            # unit radius
+DX = 170          # distance between layers
+DY = 64           # distance between units
+MAX_SHOWN = 8     # units drawn per layer
+LABEL_LIMIT = 16  # label weights when a layer pair has at most this many connections
+
+
+def _shown(units: tuple[str, ...]) -> list[str | None]:
+    if len(units) <= MAX_SHOWN:
+        return list(units)
+    return list(units[: MAX_SHOWN - 2]) + [None] + [units[-1]]
+
+
+def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digits: int = 4) -> str:
+    """An SVG drawing of the network.
+
+    Args:
+        scenario: the network to draw.
+        values: optional out values by unit name, written under each unit.
+        digits: significant digits of those values.
+    """
+    values = values or {}
+    columns = [scenario.inputs] + [layer.units for layer in scenario.layers]
+    shown = [_shown(units) for units in columns]
+    height = max(len(s) for s in shown) * DY + 40
+    width = (len(columns) - 1) * DX + 2 * (R + 60)
+    pos: dict[str, tuple[float, float]] = {}
+    for c, units in enumerate(shown):
+        top = (height - len(units) * DY) / 2 + DY / 2
+        for r, unit in enumerate(units):
+            if unit is not None:
+                pos[unit] = (R + 60 + c * DX, top + r * DY)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="network diagram" class="network">',
+        "<style>.w{stroke:#9aa5b1;stroke-width:1.2}.u{fill:#fff;stroke:#334e68;stroke-width:2}"
+        ".in{fill:#f0f4f8}.t{font:13px sans-serif;text-anchor:middle;dominant-baseline:central}"
+        ".v{font:11px sans-serif;fill:#486581;text-anchor:middle}.wl{font:11px sans-serif;fill:#627d98}"
+        ".h{font:bold 12px sans-serif;fill:#334e68;text-anchor:middle}</style>",
+    ]
+    for l, layer in enumerate(scenario.layers):
+        prev = columns[l]
+        label = sum(1 for _ in prev) * len(layer.units) <= LABEL_LIMIT
+        for u, unit in enumerate(layer.units):
+            for j, src in enumerate(prev):
+                if unit not in pos or src not in pos:
+                    continue
+                (x1, y1), (x2, y2) = pos[src], pos[unit]
+                parts.append(f'<line class="w" x1="{x1 + R:.1f}" y1="{y1:.1f}" x2="{x2 - R:.1f}" y2="{y2:.1f}"/>')
+                if label:
+                    # a third of the way from the source, where lines into one unit are apart
+                    lx, ly = x1 + R + (x2 - x1 - 2 * R) * 0.3, y1 + (y2 - y1) * 0.3
+                    parts.append(f'<text class="wl" x="{lx:.1f}" y="{ly - 4:.1f}">{escape(layer.weight_names[u][j])}</text>')
+    headings = ["inputs"] + [f"{layer.activation}" for layer in scenario.layers]
+    for c, units in enumerate(shown):
+        x = R + 60 + c * DX
+        parts.append(f'<text class="h" x="{x}" y="14">{escape(headings[c])}</text>')
+        for r, unit in enumerate(units):
+            if unit is None:
+                top = (height - len(units) * DY) / 2 + DY / 2
+                parts.append(f'<text class="t" x="{x}" y="{top + r * DY:.1f}">⋮</text>')
+                continue
+            x, y = pos[unit]
+            cls = "u in" if c == 0 else "u"
+            parts.append(f'<circle class="{cls}" cx="{x}" cy="{y:.1f}" r="{R}"/>')
+            parts.append(f'<text class="t" x="{x}" y="{y:.1f}">{escape(unit)}</text>')
+            if unit in values:
+                parts.append(f'<text class="v" x="{x}" y="{y + R + 12:.1f}">{format_number(values[unit], digits)}</text>')
+    for l, layer in enumerate(scenario.layers):
+        if layer.bias != "none":
+            x = R + 60 + (l + 1) * DX
+            names = ", ".join(layer.bias_names[:3]) + ("…" if len(layer.bias_names) > 3 else "")
+            parts.append(f'<text class="v" x="{x}" y="{height - 6}">+ {escape(names)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,0 +1,199 @@
+"""Text blocks for equations with column vectors and matrices, laid out to the terminal's width.
+
+                 ⎡0.4   0.45⎤   ⎡0.5933⎤   ⎡0.6⎤   ⎡1.106⎤
+    h = W₂·A + b = ⎣0.5   0.55⎦ · ⎣0.5969⎦ + ⎣0.6⎦ = ⎣1.225⎦
+
+A Block is a few lines of rich Text with a baseline: the row that lines up with its
+neighbours' (the middle row of a vector, the only row of plain text). `hcat` puts blocks side
+by side; `Equation.lines(width)` writes `lhs = side = side ...`, starting a new row (aligned
+under the first `=`) when the next side does not fit, and splitting a side that is wider
+than the whole line between its pieces. Long vectors show their first and last entries
+around a ⋮, wide matrices their first and last columns around a ⋯.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+from rich.text import Text
+
+MAX_ROWS = 10           # a longer vector shows HEAD_ROWS entries, a ⋮ and TAIL_ROWS entries
+HEAD_ROWS, TAIL_ROWS = 4, 3
+MAX_COLUMNS = 6         # a wider matrix shows its first columns, a ⋯ and its last
+COLUMN_GAP = "  "
+
+
+@dataclass(frozen=True)
+class Block:
+    lines: tuple[Text, ...]
+    baseline: int = 0
+
+    @property
+    def width(self) -> int:
+        return max((line.cell_len for line in self.lines), default=0)
+
+    @property
+    def height(self) -> int:
+        return len(self.lines)
+
+
+Atom = Union[Block, str]
+
+
+def text(content: str, style: str = "") -> Block:
+    return Block((Text(content, style=style),), 0)
+
+
+def as_block(atom: Atom) -> Block:
+    return atom if isinstance(atom, Block) else text(atom)
+
+
+def hcat(atoms: Sequence[Atom]) -> Block:
+    """Blocks side by side, their baselines on one row."""
+    blocks = [as_block(a) for a in atoms]
+    if not blocks:
+        return text("")
+    above = max(b.baseline for b in blocks)
+    below = max(b.height - b.baseline - 1 for b in blocks)
+    rows = [Text() for _ in range(above + below + 1)]
+    for block in blocks:
+        width = block.width
+        offset = above - block.baseline
+        for r, row in enumerate(rows):
+            i = r - offset
+            line = block.lines[i] if 0 <= i < block.height else Text()
+            row.append_text(line)
+            row.append(" " * (width - line.cell_len))
+    return Block(tuple(rows), above)
+
+
+def _elide(items: Sequence[str], limit: int, head: int, tail: int, gap: str) -> list[str]:
+    if len(items) <= limit:
+        return list(items)
+    return [*items[:head], gap, *items[len(items) - tail:]]
+
+
+def _bracketed(rows: list[Text], style: str = "") -> Block:
+    """Rows between tall brackets: [ ] for one row, ⎡⎢⎣ ⎤⎥⎦ for more."""
+    width = max((r.cell_len for r in rows), default=0)
+    lines = []
+    for i, row in enumerate(rows):
+        if len(rows) == 1:
+            left, right = "[", "]"
+        elif i == 0:
+            left, right = "⎡", "⎤"
+        elif i == len(rows) - 1:
+            left, right = "⎣", "⎦"
+        else:
+            left, right = "⎢", "⎥"
+        line = Text(left)
+        line.append(" " * (width - row.cell_len))
+        line.append_text(row)
+        line.append(right)
+        lines.append(line)
+    return Block(tuple(lines), (len(lines) - 1) // 2)
+
+
+def column(values: Sequence[str], style: str = "") -> Block:
+    """A column vector of formatted numbers."""
+    return matrix([[v] for v in values], style)
+
+
+def row_vector(values: Sequence[str], style: str = "") -> Block:
+    """A row vector (a transposed column), on one line."""
+    return matrix([list(values)], style)
+
+
+def matrix(cells: Sequence[Sequence[str]], style: str = "", max_width: int | None = None) -> Block:
+    """A matrix of formatted numbers, right-aligned in columns, elided to fit `max_width`.
+
+    Args:
+        cells: rows of formatted numbers, all of one length.
+        style: rich style of the numbers (the brackets stay plain).
+        max_width: the widest the block may be; columns are elided until it fits (down to
+            one column on each side of the ⋯).
+    """
+    rows = [list(r) for r in cells]
+    if not rows or not rows[0]:
+        return text("[ ]")
+    ncols = len(rows[0])
+    keep = MAX_COLUMNS
+    while True:
+        block = _matrix_block(rows, ncols, keep, style)
+        if max_width is None or block.width <= max_width or keep <= 3 or ncols <= 3:
+            return block
+        keep = min(keep, ncols) - 1
+
+
+def _matrix_block(rows: list[list[str]], ncols: int, keep: int, style: str) -> Block:
+    if ncols > keep:
+        tail = max(1, (keep - 1) // 2)
+        head = keep - 1 - tail
+        columns = list(range(head)) + [-1] + list(range(ncols - tail, ncols))
+    else:
+        columns = list(range(ncols))
+    shown = _elide([str(i) for i in range(len(rows))], MAX_ROWS, HEAD_ROWS, TAIL_ROWS, "gap")
+    table = [[("⋯" if c < 0 else rows[int(r)][c]) if r != "gap" else "⋮" for c in columns] for r in shown]
+    widths = [max(len(row[j]) for row in table) for j in range(len(columns))]
+    lines = []
+    for row in table:
+        line = Text()
+        for j, cell in enumerate(row):
+            if j:
+                line.append(COLUMN_GAP)
+            if cell in ("⋮", "⋯"):
+                line.append(cell.center(widths[j]), style="dim")
+            else:
+                line.append(cell.rjust(widths[j]), style=style)
+        lines.append(line)
+    return _bracketed(lines)
+
+
+@dataclass(frozen=True)
+class Equation:
+    """`lhs = side = side ...`: each side a list of atoms (strings and blocks)."""
+
+    lhs: Sequence[Atom]
+    sides: Sequence[Sequence[Atom]]
+    lhs_style: str = "bold cyan"
+
+    def lines(self, width: int) -> list[Text]:
+        """The equation as lines of at most `width` cells where it can be (a block wider stays whole)."""
+        lhs = hcat([text(a, self.lhs_style) if isinstance(a, str) else a for a in self.lhs])
+        pad = lhs.width + 1 if lhs.width + 1 <= width // 2 else 2
+        rows: list[list[Atom]] = [[lhs]]
+        used = lhs.width
+        for k, side in enumerate(self.sides):
+            atoms = [as_block(a) for a in side]
+            total = 3 + sum(a.width for a in atoms)
+            if k > 0 and used + total > width:
+                rows.append([" " * pad])
+                used = pad
+            rows[-1].append(" = ")
+            used += 3
+            for atom in atoms:
+                if used + atom.width > width and used > pad + 3:
+                    rows.append([" " * (pad + 2)])
+                    used = pad + 2
+                rows[-1].append(atom)
+                used += atom.width
+        out: list[Text] = []
+        for row in rows:
+            block = hcat(row)
+            out.extend(_rstripped(block.lines))
+        return out
+
+
+def _rstripped(lines: Sequence[Text]) -> list[Text]:
+    result = []
+    for line in lines:
+        copy = line.copy()
+        copy.rstrip()
+        result.append(copy)
+    return result
+
+
+def block_lines(block: Block) -> list[Text]:
+    """A block's lines without trailing blanks (for printing)."""
+    return _rstripped(block.lines)

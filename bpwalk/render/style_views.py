@@ -1,0 +1,200 @@
+"""Rich views of the grouped styles' frames (`matrix`, `delta`): a heading, then the equations.
+
+`view(trace, frame, settings)` is what `FrameView` shows for a frame whose kind is not
+"step". Each kind has a drawer in `matrix_views` or `delta_views`; a drawer gets the frame's
+steps and the width it may use, and returns the lines to print. Drawers read step values and
+operands only: every number on screen is one a step computed or was given (a product shown
+is the step that holds it, never a recomputation). Numbers go through
+`formula.format_number` at `settings.digits` significant digits, with a Unicode minus.
+
+How vectors and matrices are named is described in `bpwalk.render.layers`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Callable, Sequence
+
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.text import Text
+
+from bpwalk.formula import format_number, text_number
+from bpwalk.notation import Notation
+from bpwalk.render.blocks import Block, Equation, text
+from bpwalk.render.frames import Frame
+from bpwalk.render.layers import LayerIndex, MatrixNames
+from bpwalk.render.terminal import PHASE_NAMES, word
+from bpwalk.steps import Step, Trace
+
+RESULT = "bold green"
+MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its last
+
+STYLE_WORDS = {
+    "en": {"sum": "summed over the samples", "mean": "averaged over the samples",
+           "elementwise": "⊗ multiplies element by element", "reversed": "the backward pass: the network run backwards",
+           "forward_value": "from the forward pass", "backward_value": "from the backward pass",
+           "parameter": "parameter"},
+    "zh": {"sum": "对样本求和", "mean": "对样本取平均", "elementwise": "⊗ 表示逐元素相乘",
+           "reversed": "反向传播：把网络反过来运行", "forward_value": "来自正向传播",
+           "backward_value": "来自反向传播", "parameter": "参数"},
+}
+
+
+def style_word(lang: str, key: str) -> str:
+    return STYLE_WORDS.get(lang, STYLE_WORDS["en"])[key]
+
+
+@dataclass(frozen=True)
+class ViewContext:
+    """What a drawer needs: the frame's steps, the notation, and how to write numbers."""
+
+    trace: Trace
+    frame: Frame
+    digits: int
+    lang: str
+
+    @cached_property
+    def notation(self) -> Notation:
+        return Notation.of(self.trace.scenario)
+
+    @cached_property
+    def names(self) -> MatrixNames:
+        return MatrixNames.of(self.trace.scenario, self.notation)
+
+    @cached_property
+    def index(self) -> LayerIndex:
+        return LayerIndex.of(self.trace.scenario)
+
+    @cached_property
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(self.trace.steps[i] for i in self.frame.steps)
+
+    @property
+    def layer(self) -> int:
+        """The (0-based) layer the frame is about."""
+        return self.index.of_step(self.steps[-1].quantity)
+
+    def num(self, x: float) -> str:
+        """A number standing alone: a vector entry, a result."""
+        return format_number(x, self.digits).replace("-", "−")
+
+    def term(self, x: float) -> str:
+        """A number inside an expression: negatives in parentheses."""
+        return text_number(x, self.digits)
+
+    def word(self, key: str, *args: object) -> str:
+        if key in STYLE_WORDS["en"]:
+            return style_word(self.lang, key)
+        return word(self.lang, key, *args)
+
+    def phase(self, phase: str) -> str:
+        return PHASE_NAMES.get(self.lang, PHASE_NAMES["en"])[phase]
+
+    def with_prefix(self, prefix: str) -> list[Step]:
+        return [s for s in self.steps if s.quantity.startswith(prefix)]
+
+    def sample_of(self, source: int | None) -> int | None:
+        """The sample of the step an operand came from."""
+        return None if source is None else self.trace.steps[source].sample
+
+    def delta_value(self, step: Step) -> float:
+        """δ (∂C/∂z) of the unit whose gradient `step` is: read from the delta step, not recomputed."""
+        first = step.operands[0]
+        if first.name.startswith("delta."):
+            return first.value
+        unit = first.name.partition(".")[2]
+        start = (first.source or 0) + 1
+        for j in range(start, step.index):
+            if self.trace.steps[j].quantity == f"delta.{unit}":
+                value = self.trace.steps[j].value
+                assert value is not None
+                return value
+        raise LookupError(f"no delta step for {unit} before step {step.index + 1}")
+
+
+Drawer = Callable[[ViewContext, int], list[RenderableType]]
+
+
+def elided(items: Sequence[Any], gap: Any, limit: int = MAX_TERMS) -> list[Any]:
+    """The first two items, a gap and the last, when there are more than `limit`."""
+    if len(items) <= limit:
+        return list(items)
+    return [items[0], items[1], gap, items[-1]]
+
+
+def joined(items: Sequence[str], sep: str = " + ") -> str:
+    return sep.join(elided(items, "⋯"))
+
+
+def equation(lhs: Sequence[str | Block], *sides: Sequence[str | Block]) -> Equation:
+    return Equation(lhs, [list(s) for s in sides])
+
+
+def eq_lines(width: int, *equations: Equation) -> list[RenderableType]:
+    out: list[RenderableType] = []
+    for eq in equations:
+        out.extend(eq.lines(width))
+    return out
+
+
+def result(ctx: ViewContext, x: float) -> Block:
+    return text(ctx.num(x), RESULT)
+
+
+def total_loss(ctx: ViewContext, width: int) -> list[RenderableType]:
+    """L = C⁽¹⁾ + C⁽²⁾ (or their mean): the total loss over the samples."""
+    (step,) = ctx.steps
+    names = [ctx.notation.text("loss", ctx.sample_of(op.source)) for op in step.operands]
+    numbers = [ctx.term(op.value) for op in step.operands]
+    general, substituted = joined(names), joined(numbers)
+    if step.rule.endswith(":mean"):
+        n = len(step.operands)
+        general, substituted = f"(1/{n})·({general})", f"(1/{n})·({substituted})"
+    lhs = ctx.notation.text("total_loss")
+    return eq_lines(width, equation([lhs], [general], [substituted], [result(ctx, step.value)]))
+
+
+def heading(ctx: ViewContext) -> Text:
+    """`Backward pass · iteration 1 · sample 2 · δ(2)`."""
+    frame = ctx.frame
+    parts = [ctx.phase(frame.phase)]
+    parts.append(ctx.word("final") if frame.iteration is None else ctx.word("iteration", frame.iteration))
+    if frame.sample is not None and ctx.notation.multi_sample:
+        parts.append(ctx.word("sample", frame.sample))
+    parts.append(frame.label)
+    return Text(" · ".join(parts), style="bold")
+
+
+class StyleView:
+    """One frame of the matrix or delta style."""
+
+    def __init__(self, trace: Trace, frame: Frame, settings: Any) -> None:
+        self.ctx = ViewContext(trace, frame, settings.digits, settings.lang)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield heading(self.ctx)
+        yield from _drawer(self.ctx.frame.kind)(self.ctx, options.max_width)
+
+
+def _drawer(kind: str) -> Drawer:
+    from bpwalk.render import delta_views, matrix_views
+
+    drawers: dict[str, Drawer] = {**matrix_views.DRAWERS, **delta_views.DRAWERS}
+    if kind not in drawers:
+        raise ValueError(f"no view for frames of kind {kind!r}")
+    return drawers[kind]
+
+
+def view(trace: Trace, frame: Frame, settings: Any) -> RenderableType:
+    """The rich renderable for a grouped style's frame.
+
+    Args:
+        trace: the trace the frame points into.
+        frame: a frame from `bpwalk.render.styles.frames` (kind "matrix:..." or "delta:...").
+        settings: has `.digits` (significant digits) and `.lang` ("en" or "zh").
+
+    Returns:
+        A renderable that lays itself out to the console's width.
+    """
+    return StyleView(trace, frame, settings)
