@@ -8,7 +8,7 @@ optional snapshots, and the final parameters and outputs.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Mapping
 
 from bpwalk import engine
@@ -125,11 +125,14 @@ def _name_the_overflow(sc: Scenario, iteration: int | None, W, B) -> None:
     from bpwalk.trace import run
 
     start = sc.with_parameters(_named(sc, W, B)).with_iterations(1)
+    if iteration is None:
+        # the final pass runs every sample on the same parameters, as a batch iteration's forward pass does
+        start = replace(start, update="batch")
     try:
         run(start, max_steps=2**62)
     except ComputeError as err:
         if iteration is None:
-            raise ComputeError(err.quantity, None, err.sample, err.value) from None
+            raise ComputeError(f"final.{err.quantity}", None, err.sample, err.value) from None
         if err.iteration is None:   # the retraced final pass is the next iteration's forward pass
             raise ComputeError(err.quantity.removeprefix("final."), iteration + 1, err.sample, err.value) from None
         raise ComputeError(err.quantity, iteration, err.sample, err.value) from None

@@ -4,10 +4,6 @@ Property tests draw random networks from `strategies.scenarios()`; fixed cases p
 derivatives, numerical stability at |net| = 1000, overflow reporting and Mazur's numbers.
 Every difference is computed with the engine's own forward pass and loss
 (`bpwalk.engine.sample_pass`), at a parameter or net nudged by ±h.
-
-Known bug, marked xfail (strict) in test_overflow_raises_compute_error: when only the final
-forward pass overflows, `train` names the quantity without its `final.` prefix, and with
-update: per_sample it may not find the quantity at all (bpwalk/train.py, _name_the_overflow).
 """
 
 from __future__ import annotations
@@ -538,14 +534,6 @@ def _diverging_softmax_bce() -> Scenario:
     )
 
 
-TRAIN_FINAL_PASS_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="train._name_the_overflow retraces the final pass as an iteration: it drops the final. prefix "
-    "(error.o1 for final.error.o1), and with update: per_sample the retrace's own updates can hide the "
-    "overflow (it then reports total_loss = nan, no sample)",
-)
-
-
 def _per_sample_final_overflow() -> Scenario:
     """Iteration 1 ends with w1 = -1e120; the final pass overflows at sample 2 (x = 1e160), but a
     per_sample retrace from there first updates w1 with sample 1 (back to ~0), and never overflows."""
@@ -579,10 +567,8 @@ OVERFLOWS = [
     ids=["run", "train"],
 )
 @pytest.mark.parametrize("case", [pytest.param(c, id=c[0]) for c in OVERFLOWS])
-def test_overflow_raises_compute_error(case, compute, request) -> None:
+def test_overflow_raises_compute_error(case, compute) -> None:
     _, sc, iterations, where = case
-    if compute is train and where[1] is None:
-        request.applymarker(TRAIN_FINAL_PASS_BUG)
     with pytest.raises(ComputeError) as caught:
         compute(sc, iterations)
     err = caught.value

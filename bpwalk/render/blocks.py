@@ -13,6 +13,7 @@ around a ⋮, wide matrices their first and last columns around a ⋯.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Sequence, Union
 
@@ -165,24 +166,39 @@ class Equation:
         rows: list[list[Atom]] = [[lhs]]
         used = lhs.width
         for k, side in enumerate(self.sides):
-            atoms = [as_block(a) for a in side]
-            total = 3 + sum(a.width for a in atoms)
+            total = 3 + sum(as_block(a).width for a in side)
             if k > 0 and used + total > width:
                 rows.append([" " * pad])
                 used = pad
             rows[-1].append(" = ")
             used += 3
-            for atom in atoms:
-                if used + atom.width > width and used > pad + 3:
+            for atom in _words(side, width - pad - 2):
+                block = as_block(atom)
+                if used + block.width > width and used > pad + 3:
                     rows.append([" " * (pad + 2)])
                     used = pad + 2
-                rows[-1].append(atom)
-                used += atom.width
+                    if isinstance(atom, str):
+                        block = as_block(atom.lstrip())
+                rows[-1].append(block)
+                used += block.width
         out: list[Text] = []
         for row in rows:
             block = hcat(row)
             out.extend(_rstripped(block.lines))
         return out
+
+
+def _words(side: Sequence[Atom], room: int) -> list[Atom]:
+    """A side's atoms, with long strings cut before each + − ⊗ ⊘ (and at spaces where a term is
+    still wider than the room), so a long formula wraps between its terms."""
+    out: list[Atom] = []
+    for atom in side:
+        if isinstance(atom, str) and len(atom) > min(12, room):
+            for term in re.split(r"(?= [+−⊗⊘] )", atom):
+                out.extend(re.split(r"(?<=[ ,])(?=\S)", term) if len(term) > room else [term])
+        else:
+            out.append(atom)
+    return out
 
 
 def _rstripped(lines: Sequence[Text]) -> list[Text]:

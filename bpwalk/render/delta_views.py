@@ -104,30 +104,27 @@ def reversed_network(inputs: Sequence[tuple[str, str, str | None]], right: Seque
         hub = (len(rows) - 1) // 2 + 1
         lines.insert(hub, Text(" " * left_w + "├──▶ "))
     pieces = list(right)
-    _fill(lines[hub], pieces, width)
+    _fill(lines[hub], pieces, width, must=False)
     indent = " " * min(left_w, 4)
     while pieces:
         line = Text(indent + ARROW.lstrip())
-        _fill(line, pieces, width)
+        _fill(line, pieces, width, must=True)
         lines.append(line)
     for line in lines:
         line.rstrip()
     return lines
 
 
-def _fill(line: Text, pieces: list[Text], width: int) -> None:
-    """Move pieces onto the line while they fit (at least one), with arrows between them."""
-    first = True
+def _fill(line: Text, pieces: list[Text], width: int, must: bool) -> None:
+    """Move pieces onto the line while they fit, with arrows between them (`must`: at least one)."""
+    placed = 0
     while pieces:
-        piece = pieces[0]
-        tail = cell_len(ARROW) if len(pieces) > 1 else 0
-        if not first and line.cell_len + piece.cell_len + tail > width:
-            line.rstrip()
-            return
-        if not first:
-            line.append(ARROW)
+        sep = ARROW if placed else ""
+        if line.cell_len + cell_len(sep) + pieces[0].cell_len > width and (placed or not must):
+            break
+        line.append(sep)
         line.append_text(pieces.pop(0))
-        first = False
+        placed += 1
 
 
 # -- backward: one unit ---------------------------------------------------------------------
@@ -173,7 +170,8 @@ def unit(ctx: ViewContext, width: int) -> list[RenderableType]:
         lines += step_equation(ctx, width, delta, dz)
         if not inputs:
             inputs = [(n.text(op.name, sample), ctx.num(op.value), None) for op in delta.operands[:half]]
-        right.append(Text(f"[ ∂a/∂{z} (softmax) ]", style="bold"))
+        # a softmax output depends on every net of its layer: the gradients meet through ∂a_k/∂z
+        right.append(Text(f"[ Σₖ ·∂aₖ/∂{z} ]", style="bold"))
     elif dact is not None:
         lines += step_equation(ctx, width, dact, gain)
         factors = [op.value for op in delta.operands]   # (∂C/∂a, σ′): written σ′·∂C/∂a as the document does
@@ -215,7 +213,8 @@ def grad(ctx: ViewContext, width: int) -> list[RenderableType]:
         x = s.operands[-1]
         source = "1" if x.name == "1" else f"{n.text(x.name, s.sample)} = {ctx.num(x.value)}"
         rows.append([n.name_text(s.subject), source, "×", ctx.num(delta), "=", ctx.num(s.value)])
-    headers = ["", f"∂{z}/∂w", "", f"{dz}", "", f"∂{loss}/∂w"]
+    pre = n.sym("pre_activation") or "z"
+    headers = ["", f"∂{pre}/∂w", "", f"∂{loss}/∂{pre}", "", f"∂{loss}/∂w"]
     lines.append(_table(headers, rows, 5))
     lines.append(Text(f"∂{z}/∂w: {ctx.word('forward_value')}; {dz}: {ctx.word('backward_value')}", style="dim"))
     return lines

@@ -136,7 +136,7 @@ class TerminalKeys:
                 os.close(fd)
             self._wake = None
         if self._saved is not None:
-            pass
+            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
     def _on_resize(self, signum: int, frame: FrameType | None) -> None:
         if self._wake is not None:

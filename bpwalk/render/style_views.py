@@ -155,15 +155,22 @@ def total_loss(ctx: ViewContext, width: int) -> list[RenderableType]:
     return eq_lines(width, equation([lhs], [general], [substituted], [result(ctx, step.value)]))
 
 
-def heading(ctx: ViewContext) -> Text:
-    """`Backward pass · iteration 1 · sample 2 · δ(2)`."""
+def heading(ctx: ViewContext, width: int) -> list[Text]:
+    """`Backward pass · iteration 1 · sample 2 · δ(2)`; the label on a line of its own if it does not fit."""
+    where = _where(ctx)
+    line = Text(f"{where} · {ctx.frame.label}", style="bold")
+    if line.cell_len <= width:
+        return [line]
+    return [Text(where, style="bold"), Text(ctx.frame.label, style="bold")]
+
+
+def _where(ctx: ViewContext) -> str:
     frame = ctx.frame
     parts = [ctx.phase(frame.phase)]
     parts.append(ctx.word("final") if frame.iteration is None else ctx.word("iteration", frame.iteration))
     if frame.sample is not None and ctx.notation.multi_sample:
         parts.append(ctx.word("sample", frame.sample))
-    parts.append(frame.label)
-    return Text(" · ".join(parts), style="bold")
+    return " · ".join(parts)
 
 
 class StyleView:
@@ -173,7 +180,7 @@ class StyleView:
         self.ctx = ViewContext(trace, frame, settings.digits, settings.lang)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield heading(self.ctx)
+        yield from heading(self.ctx, options.max_width)
         yield from _drawer(self.ctx.frame.kind)(self.ctx, options.max_width)
 
 
