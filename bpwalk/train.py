@@ -34,6 +34,9 @@ class TrainResult:
     snapshots: tuple[Snapshot, ...] = ()
 
 
+CHECK_EVERY = 32
+
+
 def _named(scenario: Scenario, W, B) -> dict[str, float]:
     values: dict[str, float] = {}
     for layer, lw, lb in zip(scenario.layers, W, B):
@@ -76,30 +79,46 @@ def train(
     sample_pass, sample_grads, apply_update = engine.sample_pass, engine.sample_grads, engine.apply_update
     own_update = engine.apply_sample_update
     single = len(data) == 1
-    losses: list[float] = []
-    snapshots: list[Snapshot] = []
-    tick = max(1, sc.iterations // 100)
-    for it in range(1, sc.iterations + 1):
-        start = (W, B)
+    def iterate(W, B):
+        """One iteration: (its total loss, the parameters after its update)."""
         if per_sample:
             sweep = []
             for x, t in data:
                 sp = sample_pass(shape, W, B, x, t)
                 sweep.append(sp.loss)
                 W, B = own_update(shape, W, B, sp, lr)
-            total = engine.reduce_values(sweep, reduction)
-        elif single:
+            return engine.reduce_values(sweep, reduction), W, B
+        if single:
             # one sample: the total's gradient is the sample's own (a mean over one divides by 1)
             sp = sample_pass(shape, W, B, *data[0])
-            total = engine.reduce_values([sp.loss], reduction)
-            W, B = own_update(shape, W, B, sp, lr)
-        else:
-            passes = [sample_pass(shape, W, B, x, t) for x, t in data]
-            total = engine.reduce_values([sp.loss for sp in passes], reduction)
-            gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction)
-            W, B = apply_update(shape, W, B, gW, gB, lr)
-        if not (math.isfinite(total) and _all_finite(W, B)):
-            _name_the_overflow(sc, it, *start)
+            return engine.reduce_values([sp.loss], reduction), *own_update(shape, W, B, sp, lr)
+        passes = [sample_pass(shape, W, B, x, t) for x, t in data]
+        gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction)
+        return engine.reduce_values([sp.loss for sp in passes], reduction), *apply_update(shape, W, B, gW, gB, lr)
+
+    def locate(first: int, W, B, last: int) -> None:
+        """Replay iterations first..last (deterministic) checking each, and name the first overflow."""
+        for it in range(first, last + 1):
+            total, W2, B2 = iterate(W, B)
+            if not (math.isfinite(total) and _all_finite(W2, B2)):
+                _name_the_overflow(sc, it, W, B)
+            W, B = W2, B2
+        _name_the_overflow(sc, last, W, B)   # pragma: no cover - the replay always finds it
+
+    losses: list[float] = []
+    snapshots: list[Snapshot] = []
+    tick = max(1, sc.iterations // 100)
+    good = (1, W, B)      # parameters known to be finite, and the iteration that starts from them
+    for it in range(1, sc.iterations + 1):
+        total, W, B = iterate(W, B)
+        # the loss is checked every iteration; the parameters (a sum over all of them) only every
+        # CHECK_EVERY: an overflow is then found by replaying from the last good parameters
+        if not math.isfinite(total):
+            locate(good[0], good[1], good[2], it)
+        if it % CHECK_EVERY == 0 or it == sc.iterations or (every and it % every == 0):
+            if not _all_finite(W, B):
+                locate(good[0], good[1], good[2], it)
+            good = (it + 1, W, B)
         losses.append(total)
         if every and (it % every == 0 or it == sc.iterations):
             snapshots.append(Snapshot(it, total, frozen_map(_named(sc, W, B))))

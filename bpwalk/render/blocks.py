@@ -188,13 +188,28 @@ class Equation:
         return out
 
 
+def top_level_terms(expression: str) -> list[str]:
+    """Cut a one-line formula before each + − ⊗ ⊘ that is outside all brackets."""
+    terms, depth, start = [], 0, 0
+    for i, ch in enumerate(expression):
+        if ch in "([{⎡":
+            depth += 1
+        elif ch in ")]}⎤":
+            depth -= 1
+        elif depth == 0 and i > start and ch in "+−⊗⊘" and expression[i - 1] == " " and expression[i + 1:i + 2] == " ":
+            terms.append(expression[start:i - 1])
+            start = i - 1
+    terms.append(expression[start:])
+    return [t for t in terms if t]
+
+
 def _words(side: Sequence[Atom], room: int) -> list[Atom]:
     """A side's atoms, with long strings cut before each + − ⊗ ⊘ (and at spaces where a term is
     still wider than the room), so a long formula wraps between its terms."""
     out: list[Atom] = []
     for atom in side:
         if isinstance(atom, str) and len(atom) > min(12, room):
-            for term in re.split(r"(?= [+−⊗⊘] )", atom):
+            for term in top_level_terms(atom):
                 out.extend(re.split(r"(?<=[ ,])(?=\S)", term) if len(term) > room else [term])
         else:
             out.append(atom)

@@ -11,7 +11,6 @@ forward pass. Each gradient is then ∂C/∂w = ∂z/∂w · ∂C/∂z, where �
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from rich.cells import cell_len
@@ -20,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk import formula
+from bpwalk.render.blocks import top_level_terms
 from bpwalk.render.layers import ACTIVATION_NAMES
 from bpwalk.render.style_views import (
     RESULT,
@@ -42,7 +42,7 @@ ARROW = " ──▶ "
 
 def _split(expression: str) -> list[str]:
     """A one-line formula cut before its top-level + and − (where a long line may wrap)."""
-    return [part for part in re.split(r"(?= [+−] )", expression) if part]
+    return top_level_terms(expression)
 
 
 def step_equation(ctx: ViewContext, width: int, step: Step, lhs: str | None = None) -> list[RenderableType]:
