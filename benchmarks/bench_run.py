@@ -164,6 +164,7 @@ def pty_keypresses(jumps: int) -> list[float]:
 
     child = pexpect.spawn(sys.executable, ["-m", "bpwalk", "run", "mazur", "--iterations", str(BIG_ITERATIONS)],
                           env=child_env(), cwd=str(ROOT), dimensions=(24, 80), encoding="utf-8")
+    child.delaybeforesend = None              # pexpect sleeps 50 ms before each send by default
     _, match = wait_for(child, re.compile(r"\[1/(\d+)\]"))
     count = int(match.group(1))
     time.sleep(2)                             # let the background import of sympy finish, as a reader would

@@ -197,6 +197,41 @@ def export(
         fail(err)
 
 
+@app.command()
+def train(
+    scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
+    iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=1_000_000,
+                                             help="How many iterations (default: the scenario's)."),
+    every: Optional[int] = typer.Option(None, "--every", min=1, help="Also show a snapshot every K iterations."),
+    precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17, help="Significant digits shown."),
+) -> None:
+    """Train for many iterations without the walk-through: loss curve, outputs, parameters."""
+    import time
+
+    from rich.console import Console
+
+    from bpwalk.render.train_view import TrainReport
+    from bpwalk.train import train as run_training
+
+    console = Console()
+    try:
+        sc = load(scenario)
+        count = iterations or sc.iterations
+        start = time.perf_counter()
+        if count >= 20_000 and console.is_terminal:
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=console) as bar:
+                task = bar.add_task("training", total=count)
+                result = run_training(sc, count, every, progress=lambda done: bar.update(task, completed=done))
+        else:
+            result = run_training(sc, count, every)
+        seconds = time.perf_counter() - start
+    except BpwalkError as err:
+        fail(err)
+    console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds))
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

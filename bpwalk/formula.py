@@ -20,6 +20,7 @@ from sympy import Add, Integer, Mul, Piecewise, Pow, Symbol, exp, log
 from sympy.printing.latex import LatexPrinter
 
 from bpwalk.notation import Notation
+from bpwalk.numfmt import format_latex_value, format_number, latex_number, text_number  # noqa: F401
 from bpwalk.steps import Operand, Step
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
@@ -196,19 +197,6 @@ def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
     return Symbol(step.quantity), general, substituted
 
 
-def format_number(x: float, digits: int) -> str:
-    """`digits` significant digits, without float noise: 0.29, not 0.29000000000000004."""
-    if x == 0:
-        return "0"
-    if not math.isfinite(x):
-        return str(x)
-    text = f"{x:.{digits}g}"
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        return f"{mantissa}e{int(exponent)}"
-    return text
-
-
 class StepLatex(LatexPrinter):
     """LaTeX for one step's shape: symbols from the notation, a slot where each number goes."""
 
@@ -226,12 +214,6 @@ class StepLatex(LatexPrinter):
         return self.notation.latex(name, self.step.sample)
 
 
-def latex_number(x: float, digits: int) -> str:
-    """A number inside a LaTeX formula: negatives and powers of ten in parentheses."""
-    text = format_latex_value(x, digits)
-    return f"\\left({text}\\right)" if x < 0 or "times" in text else text
-
-
 def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] | None:
     """The step as three LaTeX strings: `lhs = general`, the substituted right side, the value.
 
@@ -241,14 +223,6 @@ def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] |
         return None
     compiled = _compiled(_shape(step, notation), notation, "latex")
     return compiled.general, compiled.fill(step, lambda x: latex_number(x, digits)), format_latex_value(step.value, digits)
-
-
-def format_latex_value(x: float, digits: int) -> str:
-    text = format_number(x, digits)
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        return f"{mantissa} \\times 10^{{{exponent}}}"
-    return text
 
 
 # -- one-line Unicode, for the terminal and plain text --------------------------------------
@@ -324,15 +298,6 @@ def _is_neg(e: sympy.Basic) -> bool:
 
 def _is_reciprocal(e: sympy.Basic) -> bool:
     return isinstance(e, Pow) and e.args[1] == Integer(-1)
-
-
-def text_number(x: float, digits: int) -> str:
-    """A number inside a one-line formula: Unicode minus; negatives and powers of ten in parentheses."""
-    text = format_number(x, digits).replace("-", "−")
-    if "e" in text:
-        mantissa, _, exponent = text.partition("e")
-        text = f"{mantissa}×10^{exponent}"
-    return f"({text})" if x < 0 or "×" in text else text
 
 
 def text(step: Step, notation: Notation, digits: int) -> tuple[str, str, str, str] | None:

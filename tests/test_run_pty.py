@@ -48,6 +48,8 @@ class Session:
             new = self.raw[self.mark:]
             plain = ANSI.sub("", new)
             if text in plain:
+                self.settle()                  # the rest of that screen may still be on its way
+                new = self.raw[self.mark:]
                 self.mark = len(self.raw)
                 return new
             remaining = deadline - time.monotonic()
@@ -59,6 +61,14 @@ class Session:
                 pass
             except pexpect.EOF:
                 raise AssertionError(f"bpwalk exited before showing {text!r}:\n{plain[-2000:]}") from None
+
+    def settle(self, quiet: float = 0.1) -> None:
+        """Read until nothing more arrives for `quiet` seconds."""
+        while True:
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=quiet)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
 
     def press(self, keys: str, shows: str) -> str:
         self.child.send(keys)

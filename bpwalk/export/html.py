@@ -12,7 +12,7 @@ from html import escape
 
 from bpwalk import formula
 from bpwalk.export.markdown import _t
-from bpwalk.export.netsvg import network_svg
+from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.notation import Notation
 from bpwalk.prose import describe
 from bpwalk.steps import Step, Trace
@@ -162,6 +162,9 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
         toc.append("</ul></li>")
     num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
     body.append(f'<h2 id="summary">{escape(_t(lang, "summary"))}</h2>')
+    if len(trace.iterations) > 1:
+        losses = [it.total_loss for it in trace.iterations] + [trace.final.total_loss]
+        body.append(f"<figure>{loss_svg(losses, min(digits, 4))}</figure>")
     body.append(f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
                 f"<tr><td>{num(trace.iterations[0].total_loss)}</td><td>{num(trace.final.total_loss)}</td></tr></table>")
     toc.append(f'<li><a href="#summary">{escape(_t(lang, "summary"))}</a></li>')

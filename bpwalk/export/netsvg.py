@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bpwalk.formula import format_number
+from bpwalk.numfmt import format_number
 from bpwalk.scenario import Scenario
 
 R = 20            # unit radius
@@ -86,3 +86,36 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
             parts.append(f'<text class="v" x="{x}" y="{height - 6}">+ {escape(names)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def loss_svg(losses: list[float], digits: int = 4, label: str = "total loss after each update") -> str:
+    """The loss after 0, 1, ..., n updates as an SVG line chart (log scale over two decades)."""
+    import math
+
+    width, height, left, bottom = 560, 220, 70, 30
+    low, high = min(losses), max(losses)
+    log = low > 0 and high / low > 100
+    ys = [math.log10(v) for v in losses] if log else list(losses)
+    lo, hi = min(ys), max(ys)
+    span = (hi - lo) or 1.0
+    n = len(losses) - 1 or 1
+    points = " ".join(
+        f"{left + (width - left - 10) * i / n:.1f},{10 + (height - bottom - 20) * (hi - y) / span:.1f}"
+        for i, y in enumerate(ys)
+    )
+    scale = " (log scale)" if log else ""
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(label)}" class="loss">'
+        f'<style>.ax{{stroke:#9aa5b1}}.ln{{fill:none;stroke:#2680c2;stroke-width:2}}'
+        f'.lb{{font:11px sans-serif;fill:#486581}}</style>'
+        f'<line class="ax" x1="{left}" y1="10" x2="{left}" y2="{height - bottom}"/>'
+        f'<line class="ax" x1="{left}" y1="{height - bottom}" x2="{width - 10}" y2="{height - bottom}"/>'
+        f'<polyline class="ln" points="{points}"/>'
+        f'<text class="lb" x="{left - 6}" y="16" text-anchor="end">{format_number(high, digits)}</text>'
+        f'<text class="lb" x="{left - 6}" y="{height - bottom}" text-anchor="end">{format_number(low, digits)}</text>'
+        f'<text class="lb" x="{left}" y="{height - 10}">0</text>'
+        f'<text class="lb" x="{width - 10}" y="{height - 10}" text-anchor="end">{n}</text>'
+        f'<text class="lb" x="{(width + left) / 2:.0f}" y="{height - 10}" text-anchor="middle">'
+        f"{escape(label)}{scale}</text></svg>"
+    )

@@ -95,7 +95,10 @@ class Painter:
         return self._fit(self.frame_lines(state.index, width), width, rows, self.page)
 
     def _fit(self, lines: Lines, width: int, rows: int, page: int) -> Lines:
-        """Crop to `rows`, keeping the last row for "… more below" when the lines do not fit."""
+        """Crop to `rows`, keeping the last row for "… more below" when the lines do not fit.
+
+        Also records how many pages the lines make, which PgDn/PgUp stay within.
+        """
         blank = [Segment(" " * width)]
         if len(lines) <= rows:
             self.pages = 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Callable, Sequence, Union
 
 from rich.text import Text
 
@@ -39,14 +39,24 @@ class Block:
         return len(self.lines)
 
 
-Atom = Union[Block, str]
+@dataclass(frozen=True)
+class Fit:
+    """A block drawn for the room it gets (a wide matrix elides columns to fit)."""
+
+    draw: Callable[[int], Block]
+
+
+Atom = Union[Block, Fit, str]
+UNLIMITED = 10_000
 
 
 def text(content: str, style: str = "") -> Block:
     return Block((Text(content, style=style),), 0)
 
 
-def as_block(atom: Atom) -> Block:
+def as_block(atom: Atom, room: int = UNLIMITED) -> Block:
+    if isinstance(atom, Fit):
+        return atom.draw(room)
     return atom if isinstance(atom, Block) else text(atom)
 
 
@@ -112,26 +122,31 @@ def matrix(cells: Sequence[Sequence[str]], style: str = "", max_width: int | Non
     Args:
         cells: rows of formatted numbers, all of one length.
         style: rich style of the numbers (the brackets stay plain).
-        max_width: the widest the block may be; columns are elided until it fits (down to
-            one column on each side of the ⋯).
+        max_width: the widest the block should be; columns are elided until it fits, down
+            to the first and the last column around a ⋯.
     """
     rows = [list(r) for r in cells]
     if not rows or not rows[0]:
         return text("[ ]")
     ncols = len(rows[0])
-    keep = MAX_COLUMNS
+    shown = ncols if ncols <= MAX_COLUMNS else MAX_COLUMNS - 1
     while True:
-        block = _matrix_block(rows, ncols, keep, style)
-        if max_width is None or block.width <= max_width or keep <= 3 or ncols <= 3:
+        block = _matrix_block(rows, ncols, shown, style)
+        if max_width is None or block.width <= max_width or shown <= 2:
             return block
-        keep = min(keep, ncols) - 1
+        shown = min(shown, ncols) - 1
 
 
-def _matrix_block(rows: list[list[str]], ncols: int, keep: int, style: str) -> Block:
-    if ncols > keep:
-        tail = max(1, (keep - 1) // 2)
-        head = keep - 1 - tail
-        columns = list(range(head)) + [-1] + list(range(ncols - tail, ncols))
+def fitted(cells: Sequence[Sequence[str]], style: str = "") -> Fit:
+    """A matrix that elides its columns to the room it is given when an equation places it."""
+    return Fit(lambda room: matrix(cells, style, max_width=room))
+
+
+def _matrix_block(rows: list[list[str]], ncols: int, shown: int, style: str) -> Block:
+    """The matrix with `shown` of its columns (the first and last ones, around a ⋯ if fewer than all)."""
+    if shown < ncols:
+        head = (shown + 1) // 2
+        columns = list(range(head)) + [-1] + list(range(ncols - (shown - head), ncols))
     else:
         columns = list(range(ncols))
     shown = _elide([str(i) for i in range(len(rows))], MAX_ROWS, HEAD_ROWS, TAIL_ROWS, "gap")
@@ -165,22 +180,27 @@ class Equation:
         pad = lhs.width + 1 if lhs.width + 1 <= width // 2 else 2
         rows: list[list[Atom]] = [[lhs]]
         used = lhs.width
+        wrapped = False
         for k, side in enumerate(self.sides):
             total = 3 + sum(as_block(a).width for a in side)
-            if k > 0 and used + total > width:
+            if k > 0 and (wrapped or used + total > width):
+                # a side that had to wrap is followed by a fresh row, so each "=" starts a line
                 rows.append([" " * pad])
                 used = pad
             rows[-1].append(" = ")
             used += 3
-            for atom in _words(side, width - pad - 2):
+            first_row = len(rows)
+            for atom in _words(side, width - pad - 3):
                 block = as_block(atom)
-                if used + block.width > width and used > pad + 3:
-                    rows.append([" " * (pad + 2)])
-                    used = pad + 2
-                    if isinstance(atom, str):
-                        block = as_block(atom.lstrip())
+                if used + block.width > width:
+                    if used > pad + 3:
+                        rows.append([" " * (pad + 2)])
+                        used = pad + 2
+                        atom = atom.lstrip() if isinstance(atom, str) else atom
+                    block = as_block(atom, width - used)     # a matrix elides columns to fit
                 rows[-1].append(block)
                 used += block.width
+            wrapped = len(rows) > first_row
         out: list[Text] = []
         for row in rows:
             block = hcat(row)
@@ -210,7 +230,10 @@ def _words(side: Sequence[Atom], room: int) -> list[Atom]:
     for atom in side:
         if isinstance(atom, str) and len(atom) > min(12, room):
             for term in top_level_terms(atom):
-                out.extend(re.split(r"(?<=[ ,])(?=\S)", term) if len(term) > room else [term])
+                words = re.split(r"(?<=[ ,])(?=\S)", term) if len(term) > room else [term]
+                for word in words:
+                    # a product wider than the line breaks after its ·
+                    out.extend(re.split(r"(?<=·)", word) if len(word) > room else [word])
         else:
             out.append(atom)
     return out

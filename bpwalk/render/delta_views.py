@@ -36,13 +36,18 @@ from bpwalk.render.styles import dC_dz
 from bpwalk.steps import Step
 
 MAX_INPUTS = 7          # a unit fed back by more shows the first three, a ⋮ and the last two
+MAX_SUM_TERMS = 6       # a longer formula (a softmax δ of many outputs) shows its ends around a ⋯
 MAX_ROWS = 10           # tables longer than this show their first and last rows around a ⋮
 ARROW = " ──▶ "
 
 
 def _split(expression: str) -> list[str]:
-    """A one-line formula cut before its top-level + and − (where a long line may wrap)."""
-    return top_level_terms(expression)
+    """A one-line formula cut before its top-level + and − (where a long line may wrap); a sum of
+    more than MAX_SUM_TERMS terms shows its first two, a ⋯ and its last."""
+    terms = top_level_terms(expression)
+    if len(terms) > MAX_SUM_TERMS:
+        terms = [*terms[:2], " + ⋯", terms[-1]]
+    return terms
 
 
 def step_equation(ctx: ViewContext, width: int, step: Step, lhs: str | None = None) -> list[RenderableType]:
@@ -216,7 +221,8 @@ def grad(ctx: ViewContext, width: int) -> list[RenderableType]:
     pre = n.sym("pre_activation") or "z"
     headers = ["", f"∂{pre}/∂w", "", f"∂{loss}/∂{pre}", "", f"∂{loss}/∂w"]
     lines.append(_table(headers, rows, 5))
-    lines.append(Text(f"∂{z}/∂w: {ctx.word('forward_value')}; {dz}: {ctx.word('backward_value')}", style="dim"))
+    lines.append(Text(f"∂{z}/∂w: {ctx.word('forward_value')}", style="dim"))
+    lines.append(Text(f"{dz}: {ctx.word('backward_value')}", style="dim"))
     return lines
 
 

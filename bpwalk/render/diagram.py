@@ -17,7 +17,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.formula import format_number
+from bpwalk.numfmt import format_number
 from bpwalk.scenario import Scenario
 from bpwalk.steps import Step, Trace
 

@@ -15,7 +15,7 @@ from typing import Sequence
 from rich.console import RenderableType
 from rich.text import Text
 
-from bpwalk.render.blocks import Atom, Block, column, matrix, row_vector, text
+from bpwalk.render.blocks import Atom, Block, Fit, column, fitted, text
 from bpwalk.render.layers import (
     activation_form,
     derivative_form,
@@ -41,8 +41,9 @@ def vec(ctx: ViewContext, values: Sequence[float], style: str = "") -> Block:
     return column([ctx.num(x) for x in values], style)
 
 
-def mat(ctx: ViewContext, rows: Sequence[Sequence[float]], width: int, style: str = "") -> Block:
-    return matrix([[ctx.num(x) for x in row] for row in rows], style, max_width=max(20, width - 12))
+def mat(ctx: ViewContext, rows: Sequence[Sequence[float]], style: str = "") -> Fit:
+    """A matrix that elides its middle columns when the line has no room for all of them."""
+    return fitted([[ctx.num(x) for x in row] for row in rows], style)
 
 
 def values(steps: Sequence[Step]) -> list[float]:
@@ -68,7 +69,7 @@ def net(ctx: ViewContext, width: int) -> list[RenderableType]:
     weights = [[op.value for op in s.operands[0:2 * n_in:2]] for s in steps]
     inputs = [op.value for op in steps[0].operands[1:2 * n_in:2]]
     general: list[Atom] = [names.weights(l), "·", names.act(l - 1)]
-    numbers: list[Atom] = [mat(ctx, weights, width), " · ", vec(ctx, inputs)]
+    numbers: list[Atom] = [mat(ctx, weights), " · ", vec(ctx, inputs)]
     if has_bias:
         biases = [s.operands[-1].value for s in steps]
         general += [" + ", names.bias(l)]
@@ -190,7 +191,7 @@ def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
     next_deltas = [p.operands[0].value for p in paths if p.subject == units[0]]
     back = f"{names.weights(l + 1)}ᵀ·{names.delta(l + 1)}"
     lines = eq_lines(width, equation([names.delta(l)], _delta_general(ctx, [back], True)),
-                     equation([back], [mat(ctx, rows, width), " · ", vec(ctx, next_deltas)],
+                     equation([back], [mat(ctx, rows), " · ", vec(ctx, next_deltas)],
                               [vec(ctx, values(sums), RESULT)]))
     if dact:
         lines += _derivative_lines(ctx, width, dact)
@@ -214,8 +215,8 @@ def grad_w(ctx: ViewContext, width: int) -> list[RenderableType]:
     inputs = [s.operands[-1].value for s in first_row]
     lhs = f"∂{_loss_name(ctx, ctx.steps[0])}/∂{names.weights(l)}"
     general = [names.delta(l), "·", f"{names.act(l - 1)}ᵀ"]
-    numbers = [vec(ctx, deltas), " · ", row_vector([ctx.num(x) for x in inputs])]
-    grads = mat(ctx, [values(r) for r in rows.values()], width, RESULT)
+    numbers = [vec(ctx, deltas), " · ", fitted([[ctx.num(x) for x in inputs]])]
+    grads = mat(ctx, [values(r) for r in rows.values()], RESULT)
     return eq_lines(width, equation([lhs], general, numbers, [grads]))
 
 
@@ -248,11 +249,11 @@ def _arranged(ctx: ViewContext, steps: Sequence[Step]) -> tuple[list[list[Step]]
 
 
 def _shaped(ctx: ViewContext, rows: list[list[float]], biases: bool, width: int, style: str = "",
-            term: bool = False) -> Block:
+            term: bool = False) -> Atom:
     """A matrix, a bias vector, or one shared bias (`term`: inside an expression, negatives bracketed)."""
     if biases and len(rows) == 1:
         return text(ctx.term(rows[0][0]) if term else ctx.num(rows[0][0]), style)
-    return mat(ctx, rows, width, style)
+    return mat(ctx, rows, style)
 
 
 def reduce(ctx: ViewContext, width: int) -> list[RenderableType]:

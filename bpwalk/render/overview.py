@@ -7,7 +7,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.formula import format_number
+from bpwalk.numfmt import format_number
 from bpwalk.render.diagram import NetworkDiagram
 from bpwalk.render.terminal import PHASE_NAMES, word
 from bpwalk.steps import Trace

@@ -27,6 +27,7 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
     ("/w5 Enter", "search: the next step about w5 (also out_o1, delta, …)"),
     ("n   N", "after a search: the next / previous match"),
     ("PgDn  PgUp", "scroll a step taller than the terminal"),
+    ("Ctrl-L", "redraw the screen"),
     ("?", "this help (any key closes it)"),
     ("q  Esc  Ctrl-C", "quit"),
 )
