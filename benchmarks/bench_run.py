@@ -97,7 +97,6 @@ import json, sys, time
 from io import StringIO
 t = [time.perf_counter()]
 import bpwalk.cli; t.append(time.perf_counter())
-import typer._adapters; t.append(time.perf_counter())           # typer's pydantic coercion of options
 sc = bpwalk.cli.load("mazur"); t.append(time.perf_counter())
 from bpwalk.trace import run; trace = run(sc); t.append(time.perf_counter())
 from rich.console import Console
@@ -109,7 +108,7 @@ t.append(time.perf_counter())
 frames = frames_for(trace, sc.display.style); t.append(time.perf_counter())
 console = Console(file=StringIO(), width=80, height=24, force_terminal=True)
 Painter(trace, frames, Settings(), console).paint(NavState(0)); t.append(time.perf_counter())
-names = ["import bpwalk.cli", "typer option coercion (pydantic)", "load mazur.yaml", "trace", "import render",
+names = ["import bpwalk.cli", "load mazur.yaml", "trace", "import render",
          "frames", "first paint"]
 print(json.dumps({"parts": dict(zip(names, [b - a for a, b in zip(t, t[1:])])), "sympy": "sympy" in sys.modules}))
 """

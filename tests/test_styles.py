@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
@@ -32,7 +32,9 @@ except ImportError:  # tests/ imported as a package
     from tests.strategies import scenarios
 
 GROUPED = ("matrix", "delta")
+# no shrinking: a layout failure prints its (unshrunk) example at once instead of minutes later
 PROPERTY = settings(max_examples=40, deadline=None, database=None, derandomize=True,
+                    phases=[Phase.explicit, Phase.reuse, Phase.generate],
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 SCENARIOS = [p.stem for p in builtin_paths()]
 
@@ -145,8 +147,7 @@ def test_any_scenario_in_any_style(scenario, iterations: int, style: str) -> Non
     check_frames(run(scenario.with_iterations(iterations)), style, widths=(60,))
 
 
-@settings(max_examples=6, deadline=None, database=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(PROPERTY, max_examples=6)
 @given(scenario=scenarios(max_units=14, max_inputs=12, max_layers=2, max_samples=6), style=st.sampled_from(GROUPED))
 def test_wide_layers_fit(scenario, style: str) -> None:
     check_frames(run(scenario), style)

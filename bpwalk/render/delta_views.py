@@ -59,7 +59,8 @@ def step_equation(ctx: ViewContext, width: int, step: Step, lhs: str | None = No
     sides = [_split(general)]
     if substituted not in (general, value):
         sides.append(_split(substituted))
-    sides.append([result(ctx, step.value)])
+    if value != general:
+        sides.append([result(ctx, step.value)])
     return eq_lines(width, equation([lhs or left], *sides))
 
 
@@ -83,19 +84,9 @@ def reversed_network(inputs: Sequence[tuple[str, str, str | None]], right: Seque
         width: the widest a line should be; pieces that do not fit continue on lines below.
     """
     rows = elided(list(inputs), None, MAX_INPUTS) if len(inputs) > MAX_INPUTS else list(inputs)
-    name_w = max(cell_len(r[0]) for r in rows if r is not None)
-    value_w = max(cell_len(r[1]) for r in rows if r is not None)
-    edge_w = max((cell_len(r[2]) for r in rows if r is not None and r[2]), default=0)
-    wire_w = edge_w + 4 if edge_w else 2
-    lefts = []
-    for r in rows:
-        if r is None:
-            lefts.append("⋮".center(name_w))
-            continue
-        name, value, edge = r
-        wire = f"──{edge}──" if edge else "──"
-        wire += "─" * (wire_w - cell_len(wire))
-        lefts.append(f"{name}{' ' * (name_w - cell_len(name))} = {value}{' ' * (value_w - cell_len(value))} {wire}")
+    lefts = _fan_in(rows, names=True)
+    if max(cell_len(s) for s in lefts) + 5 > width:
+        lefts = _fan_in(rows, names=False)   # long numbers: the values and weights only
     left_w = max(cell_len(s) for s in lefts)
     lines: list[Text] = []
     if len(rows) == 1:
@@ -118,6 +109,25 @@ def reversed_network(inputs: Sequence[tuple[str, str, str | None]], right: Seque
     for line in lines:
         line.rstrip()
     return lines
+
+
+def _fan_in(rows: Sequence[tuple[str, str, str | None] | None], names: bool) -> list[str]:
+    """The left side: `name = value ──edge──` for each input, aligned (⋮ for an elided run)."""
+    name_w = max(cell_len(r[0]) for r in rows if r is not None) if names else 0
+    value_w = max(cell_len(r[1]) for r in rows if r is not None)
+    edge_w = max((cell_len(r[2]) for r in rows if r is not None and r[2]), default=0)
+    wire_w = edge_w + 4 if edge_w else 2
+    lefts = []
+    for r in rows:
+        if r is None:
+            lefts.append("⋮".center(name_w if names else value_w))
+            continue
+        name, value, edge = r
+        wire = f"──{edge}──" if edge else "──"
+        wire += "─" * (wire_w - cell_len(wire))
+        label = f"{name}{' ' * (name_w - cell_len(name))} = " if names else ""
+        lefts.append(f"{label}{value}{' ' * (value_w - cell_len(value))} {wire}")
+    return lefts
 
 
 def _fill(line: Text, pieces: list[Text], width: int, must: bool) -> None:
