@@ -165,3 +165,34 @@ def test_print_all_from_a_start(mazur) -> None:
     text = print_text(trace, frames, start=57)
     assert re.findall(r"^\[(\d+)/60\]$", text, flags=re.M) == ["58", "59", "60"]
 
+
+
+def test_e_writes_the_whole_walk_through_named_after_the_scenario(mazur, tmp_path, monkeypatch) -> None:
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mazur.md").write_text("mine", encoding="utf-8")     # never replaced
+    console = terminal()
+    assert walk(trace, frames, Settings(), console, read_key=keys("right", "e", "m", "q")) == 0
+    written = tmp_path / "mazur-2.md"
+    assert (tmp_path / "mazur.md").read_text(encoding="utf-8") == "mine"
+    assert "## Summary" in written.read_text(encoding="utf-8")
+    assert any("wrote" in screen and "mazur-2.md" in screen for screen in screens(console))
+
+
+def test_e_v_writes_only_the_steps_seen_so_far(mazur, tmp_path, monkeypatch) -> None:
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+    console = terminal()
+    walk(trace, frames, Settings(), console, read_key=keys("right", "right", "right", "left", "e", "v", "j", "q"))
+    import json
+
+    data = json.loads((tmp_path / "mazur.json").read_text(encoding="utf-8"))
+    assert [s["index"] for s in data["steps"]] == [1, 2, 3, 4]      # frames 1-4 were seen
+
+
+def test_export_mode_can_be_cancelled(mazur, tmp_path, monkeypatch) -> None:
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+    console = terminal()
+    walk(trace, frames, Settings(), console, read_key=keys("e", "esc", "q"))
+    assert list(tmp_path.iterdir()) == []

@@ -62,3 +62,42 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     settings = Settings(digits=digits or sc.display.precision, lang=lang or sc.display.lang,
                         style=style or sc.display.style)
     return to_text(trace, settings) if fmt == "txt" else to_svg(trace, settings)
+
+
+SUFFIX = {"md": ".md", "html": ".html", "txt": ".txt", "svg": ".svg", "json": ".json"}
+
+
+def free_name(folder: Path, stem: str, fmt: str) -> Path:
+    """`stem.ext` in folder, or `stem-2.ext`, `stem-3.ext`, ...: never a file that exists."""
+    suffix = SUFFIX[fmt]
+    path = folder / f"{stem}{suffix}"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}{suffix}"
+        n += 1
+    return path
+
+
+def save(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None, style: str | None = None,
+         steps: int | None = None, folder: Path | None = None) -> Path:
+    """Write a transcript next to the user, named after the scenario, without replacing any file.
+
+    Args:
+        trace: the walk-through.
+        fmt: one of FORMATS.
+        digits, lang, style: as for `render`.
+        steps: keep only the first `steps` steps (the steps seen so far); None: all of them.
+        folder: where to write (default: the current folder).
+
+    Returns:
+        The path written.
+    """
+    from dataclasses import replace
+
+    from bpwalk.export.files import write_atomic
+
+    if steps is not None:
+        trace = replace(trace, steps=trace.steps[:steps])
+    stem = Path(trace.scenario.path).stem if trace.scenario.path else "bpwalk"
+    path = free_name(folder or Path.cwd(), stem, fmt)
+    return write_atomic(path, render(trace, fmt, digits, lang, style))

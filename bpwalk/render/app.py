@@ -13,11 +13,14 @@ terminal's modes (echo, line editing) are restored.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import signal
 import sys
 import threading
 from collections import OrderedDict
 from contextlib import ExitStack, contextmanager
+from pathlib import Path
 from typing import Iterator, Sequence
 
 from rich.console import Console
@@ -189,6 +192,23 @@ def exit_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, settings: Settings) -> str:
+    """Write the transcript the user asked for with `e`; returns what to tell them."""
+    from bpwalk.errors import BpwalkError
+    from bpwalk.export import save
+
+    steps = frames[state.seen].steps[-1] + 1 if state.seen_only else None
+    try:
+        path = save(trace, state.export or "md", settings.digits, settings.lang, settings.style, steps)
+    except BpwalkError as err:
+        return f"not written: {err}"
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    return f"wrote {shown}"
+
+
 def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Console, start: int = 0,
          read_key: ReadKey | None = None) -> int:
     """Walk through the frames interactively until the user quits.
@@ -231,6 +251,8 @@ def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Con
                 new = navigator.handle(key)
                 if new.done:
                     return new.exit_code or 0
+                if new.export:
+                    new = navigator.state = replace(new, export=None, message=write_transcript(trace, frames, new, settings))
                 if new.index != state.index:
                     painter.page = 0
                 painter.paint(new)

@@ -248,8 +248,7 @@ def _arranged(ctx: ViewContext, steps: Sequence[Step]) -> tuple[list[list[Step]]
     return [[by_name[w] for w in row if w in by_name] for row in layer.weight_names], False
 
 
-def _shaped(ctx: ViewContext, rows: list[list[float]], biases: bool, width: int, style: str = "",
-            term: bool = False) -> Atom:
+def _shaped(ctx: ViewContext, rows: list[list[float]], biases: bool, style: str = "", term: bool = False) -> Atom:
     """A matrix, a bias vector, or one shared bias (`term`: inside an expression, negatives bracketed)."""
     if biases and len(rows) == 1:
         return text(ctx.term(rows[0][0]) if term else ctx.num(rows[0][0]), style)
@@ -274,10 +273,10 @@ def reduce(ctx: ViewContext, width: int) -> list[RenderableType]:
         terms: list[Atom] = [f"(1/{count})·(" if mean else ""]
         for k, n in enumerate(shown):
             terms.append(" + " if k else "")
-            terms.append("⋯" if n is None else _shaped(ctx, [[s.operands[n].value for s in r] for r in rows], is_bias, width,
+            terms.append("⋯" if n is None else _shaped(ctx, [[s.operands[n].value for s in r] for r in rows], is_bias,
                                                        term=True))
         terms.append(")" if mean else "")
-        summed = _shaped(ctx, [values(r) for r in rows], is_bias, width, RESULT)
+        summed = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
         lines += eq_lines(width, equation([f"∂{total}/∂{name}"], [general], terms, [summed]))
     lines.append(Text(ctx.word("mean" if ctx.steps[0].rule.endswith(":mean") else "sum"), style="dim"))
     return lines
@@ -288,15 +287,15 @@ def update(ctx: ViewContext, width: int) -> list[RenderableType]:
     names, l = ctx.names, ctx.layer
     rows, is_bias = _arranged(ctx, ctx.steps)
     name = names.bias(l) if is_bias else names.weights(l)
-    old = _shaped(ctx, [[s.operands[0].value for s in r] for r in rows], is_bias, width, term=True)
-    new = _shaped(ctx, [values(r) for r in rows], is_bias, width, RESULT)
+    old = _shaped(ctx, [[s.operands[0].value for s in r] for r in rows], is_bias, term=True)
+    new = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
     if ctx.steps[0].rule == "keep":
         lines = eq_lines(width, equation([f"{name}*"], [name], [new]))
         return lines + [Text(ctx.word("not_trained"), style="dim")]
     lr = ctx.steps[0].operands[1].value
     loss_name = ctx.notation.text("loss", ctx.steps[0].sample)
     general = f"{name} − {ctx.notation.text('lr')}·∂{loss_name}/∂{name}"
-    grads = _shaped(ctx, [[s.operands[2].value for s in r] for r in rows], is_bias, width, term=True)
+    grads = _shaped(ctx, [[s.operands[2].value for s in r] for r in rows], is_bias, term=True)
     return eq_lines(width, equation([f"{name}*"], [general], [old, " − ", ctx.term(lr), " · ", grads], [new]))
 
 

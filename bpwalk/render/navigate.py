@@ -10,6 +10,8 @@ Modes:
     number   typing a step number; Enter jumps to it
     search   typing a name after `/`; Enter jumps to the next frame about it
     help     the key list is shown; any key closes it
+    export   `e` asks for a format (m h t s j); `v` switches between the whole walk-through
+             and the steps seen so far; the loop writes the file and says where it went
 
 `n` means "next" until a search has found something, then "repeat that search" (`N`
 searches backward). A failed search leaves `n` as it was, so a typo cannot trap it.
@@ -22,7 +24,8 @@ from typing import Literal, Sequence
 
 from bpwalk.render.frames import Frame, normalize
 
-Mode = Literal["normal", "number", "search", "help"]
+Mode = Literal["normal", "number", "search", "help", "export"]
+EXPORT_KEYS: dict[str, str] = {"m": "md", "h": "html", "t": "txt", "s": "svg", "j": "json"}
 
 NEXT_KEYS = frozenset({"right", "down", " ", "enter", "l", "j"})       # and "n" before a search
 BACK_KEYS = frozenset({"left", "up", "backspace", "p", "h", "k"})
@@ -44,6 +47,9 @@ class NavState:
     message: str = ""               # one-keypress feedback: "not found: w9", "wrapped", ...
     search: str = ""                # the last query that found something ("" before any)
     exit_code: int | None = None    # set when the walk-through should end
+    seen: int = 0                   # the furthest frame shown so far
+    seen_only: bool = False         # export: only the steps seen so far
+    export: str | None = None       # a format to write now (the loop writes it and clears this)
 
     @property
     def done(self) -> bool:
@@ -76,7 +82,14 @@ def transition(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
         return replace(state, mode="normal", buffer="", exit_code=EXIT_INTERRUPT)
     if key == "resize":
         return state                 # the screen redraws; nothing moves, the message stays
-    state = replace(state, message="")
+    state = replace(state, message="", export=None)
+    new = _route(frames, state, key)
+    return new if new.index <= new.seen else replace(new, seen=new.index)
+
+
+def _route(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+    if state.mode == "export":
+        return _export_key(state, key)
     if state.mode == "help":
         return replace(state, mode="normal")
     if state.mode == "number":
@@ -116,9 +129,21 @@ def _normal_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
         return replace(state, mode="search", buffer="")
     if key == "?":
         return replace(state, mode="help")
+    if key == "e":
+        return replace(state, mode="export")
     if len(key) == 1 and key.isprintable():
         return replace(state, message=f"no key {key!r}: ? for help")
     return state                     # other named keys (pgdn, tab, ...) mean nothing here
+
+
+def _export_key(state: NavState, key: str) -> NavState:
+    if key in EXPORT_KEYS:
+        return replace(state, mode="normal", export=EXPORT_KEYS[key])
+    if key == "v":
+        return replace(state, seen_only=not state.seen_only)
+    if key in ("esc", "q", "e"):
+        return replace(state, mode="normal")
+    return state
 
 
 def _number_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:

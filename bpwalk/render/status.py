@@ -27,6 +27,7 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
     ("/w5 Enter", "search: the next step about w5 (also out_o1, delta, …)"),
     ("n   N", "after a search: the next / previous match"),
     ("PgDn  PgUp", "scroll a step taller than the terminal"),
+    ("e", "export the walk-through (Markdown, HTML, text, SVG, JSON)"),
     ("Ctrl-L", "redraw the screen"),
     ("?", "this help (any key closes it)"),
     ("q  Esc  Ctrl-C", "quit"),
@@ -58,7 +59,7 @@ def hints(state: NavState, level: int = 0) -> str:
     """
     n = f"n /{state.search}" if state.search else ""
     if level == 0:
-        keys = ["→ next", "← back", n, "g/G ends", "[ ] phase", "/ search", "? help", "q quit"]
+        keys = ["→ next", "← back", n, "g/G ends", "[ ] phase", "/ search", "e export", "? help", "q quit"]
     elif level == 1:
         keys = ["→/← step", n or "/ search", "? help", "q quit"]
     else:
@@ -72,6 +73,10 @@ def prompt(state: NavState, bare: bool = False) -> Text | None:
         label, how = "go to step: ", "  Enter go · Esc cancel"
     elif state.mode == "search":
         label, how = "/", "  Enter search · Esc cancel"
+    elif state.mode == "export":
+        which = "steps seen so far" if state.seen_only else "whole walk-through"
+        return Text.assemble(("export ", "bold"), (which, "bold cyan"), ": m md  h html  t txt  s svg  j json",
+                             ("" if bare else "  v seen/all · Esc cancel", "dim"))
     else:
         return None
     return Text.assemble((label, "bold"), state.buffer, ("▏", "blink"), ("" if bare else how, "dim"))
@@ -97,7 +102,7 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
         bare = prompt(state, bare=True)
         forms = [(long_where, typed), (short_where, typed), (short_where, bare), (counter, bare)]
     elif state.message:
-        style = "bold red" if state.message.startswith(("not found", "no ")) else "bold yellow"
+        style = "bold red" if state.message.startswith(("not found", "no ", "not written")) else "bold yellow"
         said = Text(state.message, style=style)
         forms = [(long_where, said), (short_where, said), (counter, said)]
     else:

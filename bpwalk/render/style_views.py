@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
@@ -39,6 +39,13 @@ STYLE_WORDS = {
            "reversed": "反向传播：把网络反过来运行", "forward_value": "来自正向传播",
            "backward_value": "来自反向传播", "parameter": "参数"},
 }
+
+
+class ViewSettings(Protocol):
+    """What a view reads from the walk-through's settings (`bpwalk.render.views.Settings`)."""
+
+    digits: int
+    lang: str
 
 
 def style_word(lang: str, key: str) -> str:
@@ -176,7 +183,7 @@ def _where(ctx: ViewContext) -> str:
 class StyleView:
     """One frame of the matrix or delta style."""
 
-    def __init__(self, trace: Trace, frame: Frame, settings: Any) -> None:
+    def __init__(self, trace: Trace, frame: Frame, settings: ViewSettings) -> None:
         self.ctx = ViewContext(trace, frame, settings.digits, settings.lang)
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
@@ -193,7 +200,7 @@ def _drawer(kind: str) -> Drawer:
     return drawers[kind]
 
 
-def view(trace: Trace, frame: Frame, settings: Any) -> RenderableType:
+def view(trace: Trace, frame: Frame, settings: ViewSettings) -> RenderableType:
     """The rich renderable for a grouped style's frame.
 
     Args:
