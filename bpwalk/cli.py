@@ -54,6 +54,15 @@ def load(name: Optional[str]):
     return load_scenario(resolve(name))
 
 
+def rounder_for(decimals: Optional[int]):
+    """The engine's textbook rounding for --round N (None: full precision)."""
+    if decimals is None:
+        return None
+    from bpwalk.engine import decimal_rounder
+
+    return decimal_rounder(decimals)
+
+
 def version_callback(value: bool) -> None:
     if value:
         from importlib.metadata import PackageNotFoundError, version
@@ -98,6 +107,8 @@ def run(
     precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17, help="Significant digits shown."),
     style: Optional[Style] = typer.Option(None, "--style", help="Display style (default: the scenario's)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
+    rounding: Optional[int] = typer.Option(None, "--round", min=0, max=15,
+                                           help="Round every intermediate to N decimals, as a hand calculation does."),
 ) -> None:
     """Walk through a scenario one step at a time.
 
@@ -113,7 +124,7 @@ def run(
 
     try:
         sc = load(scenario)
-        trace = trace_run(sc, iterations)
+        trace = trace_run(sc, iterations, rounder=rounder_for(rounding))
     except BpwalkError as err:
         fail(err)
     from rich.console import Console
@@ -127,7 +138,7 @@ def run(
     if start > len(frames):
         fail(BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps"))
     settings = Settings(digits=precision or sc.display.precision, lang=lang.value if lang else sc.display.lang,
-                        style=chosen)
+                        style=chosen, rounding=rounding)
     console = Console()
     if all_steps or not (sys.stdin.isatty() and sys.stdout.isatty()):
         print_all(trace, frames, settings, console, start - 1)    # (rich exits 1 quietly on `| head`)
@@ -175,6 +186,8 @@ def export(
                                             help="Significant digits shown (JSON values keep full precision)."),
     style: Optional[Style] = typer.Option(None, "--style", help="Display style for txt and svg (default: the scenario's)."),
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
+    rounding: Optional[int] = typer.Option(None, "--round", min=0, max=15,
+                                           help="Round every intermediate to N decimals, as a hand calculation does."),
 ) -> None:
     """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
 
@@ -186,8 +199,9 @@ def export(
 
     try:
         chosen = format_for(output, fmt.value if fmt else None)
-        trace = trace_run(load(scenario), iterations)
-        text = render(trace, chosen, precision, lang.value if lang else None, style.value if style else None)
+        trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
+        text = render(trace, chosen, precision, lang.value if lang else None, style.value if style else None,
+                      rounding)
         if output is None:
             sys.stdout.write(text)
         else:

@@ -11,9 +11,9 @@ l; `B[l]` holds layer l's bias values (none: [], shared: [b], per_unit: one per 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import chain
 from operator import mul
 from typing import Callable, NamedTuple, Sequence
 
@@ -22,6 +22,9 @@ from bpwalk.network import fsum
 from bpwalk.scenario import Scenario
 
 Matrix = list[list[float]]
+# (quantity kind, layer index, unit index, value) -> the value as a hand calculation would carry it;
+# kinds: net out error loss dE_dout path dout_dnet delta grad total new
+Rounder = Callable[[str, int, int, float], float]
 
 
 @dataclass(frozen=True)
@@ -35,11 +38,13 @@ class Shape:
     loss: str
     reduction: str
     update: str
+    rounder: "Rounder | None" = None   # textbook rounding of every intermediate (None: full precision)
 
     @classmethod
-    def of(cls, scenario: Scenario) -> "Shape":
+    def of(cls, scenario: Scenario, rounder: "Rounder | None" = None) -> "Shape":
         layers = scenario.layers
         return cls(
+            rounder=rounder,
             activations=tuple(layer.activation for layer in layers),
             slopes=tuple(layer.leaky_slope for layer in layers),
             bias_modes=tuple(layer.bias for layer in layers),
@@ -94,19 +99,35 @@ def layer_nets(row_weights: Matrix, prev: Sequence[float], mode: str, biases: Se
     return [fsum([*map(mul, row, prev), b]) for row, b in zip(row_weights, biases)]
 
 
-def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence[float], t: Sequence[float]) -> SamplePass:
-    """Forward pass, loss and every delta of one sample."""
+def _rounded(r: "Rounder", kind: str, layer: int, values: list[float]) -> list[float]:
+    return [r(kind, layer, i, v) for i, v in enumerate(values)]
+
+
+def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence[float], t: Sequence[float],
+                back: list[Matrix] | None = None) -> SamplePass:
+    """Forward pass, loss and every delta of one sample.
+
+    `back` replaces W in the backward pass only (a mistake model of `bpwalk check`: hidden
+    gradients computed with the already-updated weights). With `shape.rounder` every
+    intermediate is rounded before it is used, as a hand calculation does.
+    """
+    r = shape.rounder
     # forward, inlined: this is the inner loop of `bpwalk train`
     outs = [x]
     nets = []
     prev = x
     fns = shape.layer_fns
-    for (act, f, _, slope, mode, _), Wl, Bl in zip(fns, W, B):
+    for l, ((act, f, _, slope, mode, _), Wl, Bl) in enumerate(zip(fns, W, B)):
         net = layer_nets(Wl, prev, mode, Bl)
+        if r is not None:
+            net = _rounded(r, "net", l, net)
         nets.append(net)
         prev = [f(z) for z in net] if f is not None else network.activate(act, net, slope)
+        if r is not None:
+            prev = _rounded(r, "out", l, prev)
         outs.append(prev)
     k_count = len(prev)
+    top = len(nets) - 1
     term, d_term = network.ERROR_TERMS[shape.loss], network.ERROR_DERIVATIVES[shape.loss]
     pairs = tuple(zip(t, prev))
     errors = [term(tk, ok, k_count) for tk, ok in pairs]
@@ -115,12 +136,20 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
     d_act: list[list[float] | None] = [None] * count
     deltas: list[list[float]] = [None] * count  # type: ignore[list-item]
     d_out[-1] = [d_term(tk, ok, k_count) for tk, ok in pairs]
+    if r is not None:
+        errors = _rounded(r, "error", top, errors)
+        d_out[-1] = _rounded(r, "dE_dout", top, d_out[-1])
+    Wb = W if back is None else back
     for l in range(count - 1, -1, -1):
         act, _, deriv, slope, _, nxt = fns[l]
         if nxt >= 0:
             # dLoss/dout_h = sum over the units k of the next layer of delta_k * w_kh
-            dn, Wn = deltas[nxt], W[nxt]
-            d_out[l] = [fsum([dk * row[h] for dk, row in zip(dn, Wn)]) for h in range(len(nets[l]))]
+            dn, Wn = deltas[nxt], Wb[nxt]
+            if r is None:
+                d_out[l] = [fsum([dk * row[h] for dk, row in zip(dn, Wn)]) for h in range(len(nets[l]))]
+            else:
+                d_out[l] = [r("dE_dout", l, h, fsum([r("path", l, h, dk * row[h]) for dk, row in zip(dn, Wn)]))
+                            for h in range(len(nets[l]))]
         if deriv is None:
             # softmax: delta_k = sum_j dLoss/dout_j * dout_j/dnet_k (the Jacobian is full)
             o, g = outs[l + 1], d_out[l]
@@ -128,45 +157,55 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
             deltas[l] = [fsum([gj * jac(o, j, k) for j, gj in enumerate(g)]) for k in range(len(o))]
         else:
             da = [deriv(z, a, slope) for z, a in zip(nets[l], outs[l + 1])]
+            if r is not None:
+                da = _rounded(r, "dout_dnet", l, da)
             d_act[l] = da
             deltas[l] = [go * d for go, d in zip(d_out[l], da)]
-    return SamplePass(nets, outs, errors, fsum(errors), d_out, d_act, deltas)
+        if r is not None:
+            deltas[l] = _rounded(r, "delta", l, deltas[l])
+    loss = fsum(errors) if r is None else r("loss", top, 0, fsum(errors))
+    return SamplePass(nets, outs, errors, loss, d_out, d_act, deltas)
 
 
 def sample_grads(shape: Shape, sp: SamplePass) -> tuple[list[Matrix], list[list[float]]]:
     """dLoss/dw = delta_u * out_j for every weight; dLoss/db = delta_u (shared: summed over the layer)."""
+    r = shape.rounder
     gW = [[[du * oj for oj in prev] for du in deltas] for deltas, prev in zip(sp.deltas, sp.outs)]
+    if r is not None:
+        gW = [[_rounded(r, "grad", l, row) for row in layer] for l, layer in enumerate(gW)]
     gB: list[list[float]] = []
-    for mode, deltas in zip(shape.bias_modes, sp.deltas):
+    for l, (mode, deltas) in enumerate(zip(shape.bias_modes, sp.deltas)):
         if mode == "none":
             gB.append([])
         elif mode == "shared":
-            gB.append([fsum(deltas)])
+            gB.append([fsum(deltas) if r is None else r("grad", l, 0, fsum(deltas))])
         else:
             gB.append(list(deltas))
     return gW, gB
 
 
-def reduce_values(values: Sequence[float], reduction: str) -> float:
+def reduce_values(values: Sequence[float], reduction: str, rounder: "Rounder | None" = None) -> float:
     """Total over samples: sum, or mean."""
     total = fsum(values)
-    return total / len(values) if reduction == "mean" else total
+    total = total / len(values) if reduction == "mean" else total
+    return total if rounder is None else rounder("total", -1, 0, total)
 
 
-def reduce_grads(per_sample: Sequence[tuple[list[Matrix], list[list[float]]]], reduction: str) -> tuple[list[Matrix], list[list[float]]]:
+def reduce_grads(per_sample: Sequence[tuple[list[Matrix], list[list[float]]]], reduction: str,
+                 rounder: "Rounder | None" = None) -> tuple[list[Matrix], list[list[float]]]:
     """The iteration's gradient from each sample's own: their sum, or their mean."""
     if len(per_sample) == 1 and reduction == "sum":
         return per_sample[0]
     first_W, first_B = per_sample[0]
     gW = [
         [
-            [reduce_values([s[0][l][u][j] for s in per_sample], reduction) for j in range(len(row))]
+            [reduce_values([s[0][l][u][j] for s in per_sample], reduction, rounder) for j in range(len(row))]
             for u, row in enumerate(layer)
         ]
         for l, layer in enumerate(first_W)
     ]
     gB = [
-        [reduce_values([s[1][l][i] for s in per_sample], reduction) for i in range(len(layer))]
+        [reduce_values([s[1][l][i] for s in per_sample], reduction, rounder) for i in range(len(layer))]
         for l, layer in enumerate(first_B)
     ]
     return gW, gB
@@ -179,6 +218,10 @@ def apply_update(shape: Shape, W: list[Matrix], B: list[list[float]], gW: list[M
         [b - lr * g for b, g in zip(bl, gl)] if train else list(bl)
         for bl, gl, train in zip(B, gB, shape.train_bias)
     ]
+    r = shape.rounder
+    if r is not None:
+        newW = [[_rounded(r, "new", l, row) for row in layer] for l, layer in enumerate(newW)]
+        newB = [_rounded(r, "new", l, bl) for l, bl in enumerate(newB)]
     return newW, newB
 
 
@@ -202,3 +245,21 @@ def apply_sample_update(shape: Shape, W: list[Matrix], B: list[list[float]], sp:
         else:
             newB.append([b - lr * du for b, du in zip(bl, deltas)])
     return newW, newB
+
+
+def decimal_rounder(decimals: int) -> Rounder:
+    """Round every intermediate to `decimals` decimals, half up, as written by hand.
+
+    The number is rounded as its shortest decimal form reads (0.40865 -> 0.4087), not as its
+    binary value (which may be 0.408649999...).
+    """
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quantum = Decimal(1).scaleb(-decimals)
+
+    def rnd(kind: str, layer: int, unit: int, value: float) -> float:
+        if value != value or value in (math.inf, -math.inf):
+            return value
+        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+    return rnd

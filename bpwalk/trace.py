@@ -56,13 +56,15 @@ def estimate_steps(scenario: Scenario, iterations: int | None = None) -> int:
     return 2 + iterations * per_iteration + n * forward + (0 if n == 1 else 1)
 
 
-def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_STEPS) -> Trace:
+def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_STEPS,
+        rounder: engine.Rounder | None = None) -> Trace:
     """Trace a scenario: forward, loss, backward and update of every iteration, then a final pass.
 
     Args:
         scenario: a validated scenario.
         iterations: overrides `scenario.iterations`.
         max_steps: refuse (TooManySteps) a walk-through longer than this.
+        rounder: round every intermediate as a hand calculation does (`engine.decimal_rounder`).
 
     Returns:
         The Trace: every Step in the order the walk-through shows them, plus the numbers
@@ -80,15 +82,16 @@ def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_
             f"{scenario.path or scenario.title}: this walk-through would have {count:,} steps, "
             f"more than the limit of {max_steps:,}; use `bpwalk train` for long runs"
         )
-    return _Recorder(scenario).run()
+    return _Recorder(scenario, rounder).run()
 
 
 class _Recorder:
     """Builds the step list; mutable while it works, and only its frozen result escapes."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, rounder: engine.Rounder | None = None) -> None:
         self.sc = scenario
-        self.shape = Shape.of(scenario)
+        self.shape = Shape.of(scenario, rounder)
+        self.rounder = rounder
         self.steps: list[Step] = []
         self.param_src: dict[str, int | None] = {name: None for name in scenario.parameter_names()}
         self.layer_names = [scenario.inputs] + [layer.units for layer in scenario.layers]
@@ -130,7 +133,7 @@ class _Recorder:
             src = self._forward_and_loss(None, n, sp, W, B)
             srcs.append(src["loss"])
             final_samples.append(self._sample_record(n, sp, with_delta=False))
-        final_total = engine.reduce_values([s.loss for s in final_samples], sc.reduction)
+        final_total = engine.reduce_values([s.loss for s in final_samples], sc.reduction, self.rounder)
         final_src = self._total_loss(None, [(s.loss, i) for s, i in zip(final_samples, srcs)], final_total)
         first = records[0]
         self.add("summary", None, None, "summary", "summary",
@@ -147,7 +150,7 @@ class _Recorder:
             passes.append(sp)
             sample_srcs.append(src)
             loss_srcs.append((sp.loss, src["loss"]))
-        total = engine.reduce_values([sp.loss for sp in passes], sc.reduction)
+        total = engine.reduce_values([sp.loss for sp in passes], sc.reduction, self.rounder)
         self._total_loss(it, loss_srcs, total)
         own, own_named, grad_srcs = [], [], []
         for n, (sp, src) in enumerate(zip(passes, sample_srcs), 1):
@@ -155,7 +158,7 @@ class _Recorder:
             own.append(g)
             own_named.append(self._named(*g))
             grad_srcs.append(self._backward(it, n, sp, src, g, W, sample_level=self.multi))
-        gW, gB = engine.reduce_grads(own, sc.reduction)
+        gW, gB = engine.reduce_grads(own, sc.reduction, self.rounder)
         grad = self._named(gW, gB)
         if self.multi:
             rule = f"reduce:{sc.reduction}"
@@ -184,7 +187,7 @@ class _Recorder:
             new = self._update(it, n, W, B, grad, grad_src, W2, B2)
             samples.append(self._sample_record(n, sp, grad=grad, new=new))
             W, B = W2, B2
-        total = engine.reduce_values([sp_loss for sp_loss, _ in loss_srcs], sc.reduction)
+        total = engine.reduce_values([sp_loss for sp_loss, _ in loss_srcs], sc.reduction, self.rounder)
         self._total_loss(it, loss_srcs, total)
         return IterationRecord(it, tuple(samples), total, None, frozen_map(samples[-1].new)), W, B
 
@@ -320,6 +323,8 @@ class _Recorder:
                         wname = nxt.weight_names[k][u]
                         w = W[l + 1][k][u]   # the weight before this iteration's update
                         value = sp.deltas[l + 1][k] * w
+                        if self.rounder is not None:
+                            value = self.rounder("path", l, u, value)
                         q = f"dE_dout.{unit}@{knext}"
                         s = self.add("backward", it, n, q, "path",
                                      (op(f"delta.{knext}", sp.deltas[l + 1][k]), self.param(wname, w)), value)

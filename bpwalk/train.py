@@ -56,6 +56,7 @@ def train(
     iterations: int | None = None,
     every: int | None = None,
     progress: Callable[[int], None] | None = None,
+    rounder: engine.Rounder | None = None,
 ) -> TrainResult:
     """Train without recording steps.
 
@@ -64,6 +65,7 @@ def train(
         iterations: overrides `scenario.iterations`.
         every: keep a snapshot of the parameters every `every` iterations (and the last).
         progress: called with the number of iterations done, about a hundred times a run.
+        rounder: round every intermediate as a hand calculation does.
 
     Returns:
         The losses, final outputs and parameters.
@@ -72,13 +74,13 @@ def train(
         ComputeError: a quantity became non-finite; the iteration is re-traced to name it.
     """
     sc = scenario if iterations is None else scenario.with_iterations(iterations)
-    shape = Shape.of(sc)
+    shape = Shape.of(sc, rounder)
     W, B = engine.initial_parameters(sc)
     data = [(s.inputs, s.targets) for s in sc.samples]
     lr, reduction, per_sample = sc.learning_rate, sc.reduction, sc.update == "per_sample"
     sample_pass, sample_grads, apply_update = engine.sample_pass, engine.sample_grads, engine.apply_update
     own_update = engine.apply_sample_update
-    single = len(data) == 1
+    single = len(data) == 1 and rounder is None   # the fused update does not round
     def iterate(W, B):
         """One iteration: (its total loss, the parameters after its update)."""
         if per_sample:
@@ -86,15 +88,18 @@ def train(
             for x, t in data:
                 sp = sample_pass(shape, W, B, x, t)
                 sweep.append(sp.loss)
-                W, B = own_update(shape, W, B, sp, lr)
-            return engine.reduce_values(sweep, reduction), W, B
+                if rounder is None:
+                    W, B = own_update(shape, W, B, sp, lr)
+                else:
+                    W, B = apply_update(shape, W, B, *sample_grads(shape, sp), lr)
+            return engine.reduce_values(sweep, reduction, rounder), W, B
         if single:
             # one sample: the total's gradient is the sample's own (a mean over one divides by 1)
             sp = sample_pass(shape, W, B, *data[0])
             return engine.reduce_values([sp.loss], reduction), *own_update(shape, W, B, sp, lr)
         passes = [sample_pass(shape, W, B, x, t) for x, t in data]
-        gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction)
-        return engine.reduce_values([sp.loss for sp in passes], reduction), *apply_update(shape, W, B, gW, gB, lr)
+        gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction, rounder)
+        return engine.reduce_values([sp.loss for sp in passes], reduction, rounder), *apply_update(shape, W, B, gW, gB, lr)
 
     def locate(first: int, W, B, last: int) -> None:
         """Replay iterations first..last (deterministic) checking each, and name the first overflow."""
@@ -125,7 +130,7 @@ def train(
         if progress is not None and (it % tick == 0 or it == sc.iterations):
             progress(it)
     finals = [sample_pass(shape, W, B, x, t) for x, t in data]
-    final_loss = engine.reduce_values([sp.loss for sp in finals], reduction)
+    final_loss = engine.reduce_values([sp.loss for sp in finals], reduction, rounder)
     if not math.isfinite(final_loss):
         _name_the_overflow(sc, None, W, B)
     return TrainResult(

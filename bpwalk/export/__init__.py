@@ -32,7 +32,7 @@ def format_for(path: Path | None, given: str | None) -> str:
 
 
 def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
-           style: str | None = None) -> str:
+           style: str | None = None, rounding: int | None = None) -> str:
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
@@ -42,6 +42,8 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
             values keep full precision whatever this is.
         lang: en or zh (default: the scenario's).
         style: scalar, matrix or delta, for txt and svg (default: the scenario's).
+        rounding: the trace was computed with every intermediate rounded to this many
+            decimals; the transcript says so.
     """
     sc = trace.scenario
     if fmt == "json":
@@ -51,16 +53,16 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     if fmt == "md":
         from bpwalk.export.markdown import to_markdown
 
-        return to_markdown(trace, digits, lang)
+        return to_markdown(trace, digits, lang, rounding)
     if fmt == "html":
         from bpwalk.export.html import to_html
 
-        return to_html(trace, digits, lang)
+        return to_html(trace, digits, lang, rounding)
     from bpwalk.export.console import to_svg, to_text
     from bpwalk.render.views import Settings
 
     settings = Settings(digits=digits or sc.display.precision, lang=lang or sc.display.lang,
-                        style=style or sc.display.style)
+                        style=style or sc.display.style, rounding=rounding)
     return to_text(trace, settings) if fmt == "txt" else to_svg(trace, settings)
 
 

@@ -107,7 +107,7 @@ def _tables(trace: Trace, digits: int, lang: str) -> str:
     return params + samples + f"<p>{settings}</p>"
 
 
-def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
+def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, rounding: int | None = None) -> str:
     """The whole walk-through as a self-contained HTML page.
 
     Args:
@@ -126,6 +126,10 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
         body.append(f'<p class="source">{escape(sc.source)}</p>')
     for para in sc.description.strip().split("\n\n") if sc.description else []:
         body.append(f"<p>{escape(para)}</p>")
+    if rounding is not None:
+        from bpwalk.render.views import rounding_note
+
+        body.append(f'<p class="source"><strong>{escape(rounding_note(rounding, lang))}</strong></p>')
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
     body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4))}</figure>")
     body.append(_tables(trace, digits, lang))

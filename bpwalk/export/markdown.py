@@ -122,7 +122,8 @@ def _heading(step: Step, lang: str, multi: bool) -> str:
     return f"### {title}"
 
 
-def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
+def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None,
+                rounding: int | None = None) -> str:
     """The whole walk-through as Markdown.
 
     Args:
@@ -140,6 +141,10 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         out += [f"*{sc.source}*", ""]
     if sc.description:
         out += [sc.description.strip(), ""]
+    if rounding is not None:
+        from bpwalk.render.views import rounding_note
+
+        out += [f"> {rounding_note(rounding, lang)}", ""]
     out += list(_overview(trace, digits, lang))
     iteration: object = object()
     heading = ""

@@ -208,15 +208,16 @@ class Equation:
         return out
 
 
-def top_level_terms(expression: str) -> list[str]:
-    """Cut a one-line formula before each + − ⊗ ⊘ that is outside all brackets."""
+def top_level_terms(expression: str, level: int = 0) -> list[str]:
+    """Cut a one-line formula before each + − ⊗ ⊘ inside `level` brackets (0: outside all)."""
     terms, depth, start = [], 0, 0
     for i, ch in enumerate(expression):
         if ch in "([{⎡":
             depth += 1
         elif ch in ")]}⎤":
             depth -= 1
-        elif depth == 0 and i > start and ch in "+−⊗⊘" and expression[i - 1] == " " and expression[i + 1:i + 2] == " ":
+        elif depth == level and i > start and ch in "+−⊗⊘" and expression[i - 1] == " " \
+                and expression[i + 1:i + 2] == " ":
             terms.append(expression[start:i - 1])
             start = i - 1
     terms.append(expression[start:])
@@ -230,7 +231,9 @@ def _words(side: Sequence[Atom], room: int) -> list[Atom]:
     for atom in side:
         if isinstance(atom, str) and len(atom) > min(12, room):
             for term in top_level_terms(atom):
-                words = re.split(r"(?<=[ ,])(?=\S)", term) if len(term) > room else [term]
+                inner = top_level_terms(term, 1) if len(term) > room else [term]     # (a + b): inside the brackets
+                words = [w for part in inner
+                         for w in (re.split(r"(?<=[ ,])(?=\S)", part) if len(part) > room else [part])]
                 for word in words:
                     # a product wider than the line breaks after its ·
                     out.extend(re.split(r"(?<=·)", word) if len(word) > room else [word])

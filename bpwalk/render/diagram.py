@@ -137,7 +137,8 @@ class NetworkDiagram:
     def _weight(self, name: str) -> Text:
         style = "bold reverse" if name in self.marked else ""
         text = Text(name, style=style)
-        if name in self.marked and name in self.known.params:
+        # the value beside a highlighted weight only when the step is about that one weight
+        if name in self.marked and name in self.known.params and len(self.marked) <= 2:
             text.append(f"={_num(self.known.params[name], self.digits)}")
         return text
 

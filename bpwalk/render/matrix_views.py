@@ -176,7 +176,7 @@ def delta_out(ctx: ViewContext, width: int) -> list[RenderableType]:
                      equation([gradient], general, numbers, [vec(ctx, values(d_loss), RESULT)]))
     if dact:
         lines += _derivative_lines(ctx, width, dact)
-    return lines + _delta_result(ctx, width, dE, deltas, dact)
+    return lines + _delta_result(ctx, width, dE, deltas, dact) + [Text(ctx.word("elementwise"), style="dim")]
 
 
 def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
@@ -195,7 +195,8 @@ def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
                               [vec(ctx, values(sums), RESULT)]))
     if dact:
         lines += _derivative_lines(ctx, width, dact)
-    return lines + _delta_result(ctx, width, vec(ctx, values(sums)), deltas, dact)
+    return lines + _delta_result(ctx, width, vec(ctx, values(sums)), deltas, dact) + [
+        Text(ctx.word("elementwise"), style="dim")]
 
 
 def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:

@@ -33,11 +33,10 @@ MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its
 STYLE_WORDS = {
     "en": {"sum": "summed over the samples", "mean": "averaged over the samples",
            "elementwise": "⊗ multiplies element by element", "reversed": "the backward pass: the network run backwards",
-           "forward_value": "from the forward pass", "backward_value": "from the backward pass",
-           "parameter": "parameter"},
+           "forward_value": "from the forward pass", "backward_value": "from the backward pass"},
     "zh": {"sum": "对样本求和", "mean": "对样本取平均", "elementwise": "⊗ 表示逐元素相乘",
            "reversed": "反向传播：把网络反过来运行", "forward_value": "来自正向传播",
-           "backward_value": "来自反向传播", "parameter": "参数"},
+           "backward_value": "来自反向传播"},
 }
 
 

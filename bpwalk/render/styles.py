@@ -298,8 +298,7 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
         else:
             unit_steps.setdefault(step.subject, []).append(step.index)
     loss = notation.text("loss", sample)
-    groups = [Group("delta:dE_dout", f"∂{loss}/∂{notation.text('out.' + ctx.layers[top].units[0])}…",
-                    softmax_dE, {"dedout"})]
+    groups = [Group("delta:dE_dout", f"∂{loss}/∂{notation.sym('activation') or 'a'}", softmax_dE, {"dedout"})]
     order = [(l, unit) for l in range(top, -1, -1) for unit in ctx.layers[l].units]
     for _, unit in order:
         groups.append(Group("delta:unit", dC_dz(notation, unit, sample), unit_steps.get(unit, []),

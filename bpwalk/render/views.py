@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
+from rich.text import Text
 
 from bpwalk.render.diagram import NetworkDiagram
 from bpwalk.render.frames import Frame
@@ -20,6 +21,13 @@ class Settings:
     lang: str = "en"
     style: str = "scalar"
     diagram: bool = True     # draw the network under each step
+    rounding: int | None = None   # every intermediate was rounded to this many decimals
+
+
+def rounding_note(decimals: int, lang: str) -> str:
+    if lang == "zh":
+        return f"（手算舍入：每个中间结果保留 {decimals} 位小数）"
+    return f"(textbook rounding: every intermediate rounded to {decimals} decimals)"
 
 
 class FrameView:
@@ -33,6 +41,8 @@ class FrameView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         trace, frame, s = self.trace, self.frame, self.settings
         first = trace.steps[frame.first]
+        if s.rounding is not None:
+            yield Text(rounding_note(s.rounding, s.lang), style="bold yellow")
         if frame.kind == "step" and first.phase == "intro":
             yield IntroView(trace, s.digits, s.lang)
             return

@@ -1,0 +1,68 @@
+"""Textbook rounding (--round N): every intermediate rounded before it is used, as by hand."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from bpwalk.builtin import resolve
+from bpwalk.cli import app
+from bpwalk.engine import decimal_rounder
+from bpwalk.scenario import load_scenario
+from bpwalk.trace import run
+from bpwalk.train import train
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    (0.40865, 4, 0.4087),          # half up on the decimal digits, as written by hand
+    (0.138498, 4, 0.1385),
+    (-0.0380982, 4, -0.0381),
+    (2.5, 0, 3.0),
+    (1e-9, 4, 0.0),
+])
+def test_decimal_rounder(value: float, decimals: int, expected: float) -> None:
+    assert decimal_rounder(decimals)("net", 0, 0, value) == expected
+
+
+@pytest.fixture(scope="module")
+def matrix():
+    return load_scenario(resolve("mazur-matrix"))
+
+
+def test_every_recorded_value_is_rounded(matrix) -> None:
+    trace = run(matrix, rounder=decimal_rounder(4))
+    for step in trace.steps:
+        if step.value is not None:
+            assert round(step.value, 4) == pytest.approx(step.value, abs=1e-12), step.id
+
+
+def test_rounding_is_carried_forward(matrix) -> None:
+    exact = run(matrix)
+    rounded = run(matrix, rounder=decimal_rounder(4))
+    # out_h1 = 0.5933 is used, not 0.593269992: net_o1 = 0.4*0.5933 + 0.45*0.5969 + 0.6 = 1.10591 -> 1.1059
+    assert rounded.value("out.h1") == 0.5933
+    assert rounded.value("net.o1") == 1.1059
+    assert exact.value("net.o1") != rounded.value("net.o1")
+
+
+def test_train_and_run_agree_when_rounding(matrix) -> None:
+    rounder = decimal_rounder(3)
+    trace = run(matrix, 3, rounder=rounder)
+    result = train(matrix, 3, rounder=rounder)
+    assert result.final_loss == trace.final.total_loss
+    assert dict(result.parameters) == dict(trace.iterations[-1].new)
+
+
+def test_the_screen_says_rounding_is_on() -> None:
+    result = runner.invoke(app, ["run", "mazur-matrix", "--round", "4", "--all"])
+    assert result.exit_code == 0
+    assert "every intermediate rounded to 4 decimals" in result.output
+    plain = runner.invoke(app, ["run", "mazur-matrix", "--all"]).output
+    assert "rounded to" not in plain
+
+
+def test_export_says_rounding_is_on() -> None:
+    result = runner.invoke(app, ["export", "mazur-matrix", "--round", "4", "--format", "md"])
+    assert result.exit_code == 0 and "rounded to 4 decimals" in result.stdout
