@@ -197,7 +197,8 @@ def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, set
     from bpwalk.errors import BpwalkError
     from bpwalk.export import save
 
-    steps = frames[state.seen].steps[-1] + 1 if state.seen_only else None
+    # frames of the grouped styles are not always in step order: keep every step seen so far
+    steps = max(max(f.steps) for f in frames[: state.seen + 1]) + 1 if state.seen_only else None
     try:
         path = save(trace, state.export or "md", settings.digits, settings.lang, settings.style, steps)
     except BpwalkError as err:
