@@ -246,6 +246,42 @@ def train(
     console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds))
 
 
+@app.command()
+def new(
+    file: Optional[Path] = typer.Argument(None, help="Write the scenario here (default: standard output)."),
+    layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
+    activation: str = typer.Option("sigmoid", "--activation", help="Hidden layers' activation."),
+    output: Optional[str] = typer.Option(None, "--output", help="Output layer's activation (default: fits the loss)."),
+    loss: str = typer.Option("half_sse", "--loss", help="half_sse, sse, mse, cross_entropy or binary_cross_entropy."),
+    samples: int = typer.Option(1, "--samples", help="How many samples."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the random weights, inputs and targets."),
+    bias: str = typer.Option("shared", "--bias", help="none, shared or per_unit."),
+    learning_rate: float = typer.Option(0.5, "--learning-rate", help="The learning rate."),
+    title: Optional[str] = typer.Option(None, "--title", help="The scenario's title."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+) -> None:
+    """Write a new scenario with random weights, commented so that it is easy to edit."""
+    from bpwalk.newfile import NewOptions, new_scenario_text
+
+    try:
+        counts = tuple(int(part) for part in layers.replace(" ", "").split(","))
+    except ValueError:
+        fail(BpwalkError(f"--layers: expected counts separated by commas, like 2,3,1; found '{layers}'"))
+    try:
+        text = new_scenario_text(NewOptions(counts, activation, output, loss, samples, seed, bias, learning_rate, title))
+        if file is None:
+            sys.stdout.write(text)
+            return
+        if file.exists() and not force:
+            raise BpwalkError(f"{file}: exists already; choose another name or add --force")
+        from bpwalk.export.files import write_atomic
+
+        write_atomic(file, text)
+        typer.echo(f"wrote {file}: try `bpwalk run {file}`", err=True)
+    except BpwalkError as err:
+        fail(err)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

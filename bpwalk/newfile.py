@@ -1,0 +1,158 @@
+"""`bpwalk new`: a fresh scenario file with random weights, commented so a teacher can edit it.
+
+Numbers have two decimals, so that a student can follow them by hand. The text is built
+line by line (not dumped from data) because the comments are the point.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from bpwalk.errors import BpwalkError
+from bpwalk.scenario import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES
+
+PROBABILITY_LOSSES = ("cross_entropy", "binary_cross_entropy")
+
+
+@dataclass(frozen=True)
+class NewOptions:
+    layers: tuple[int, ...] = (2, 2, 2)       # inputs, hidden..., outputs
+    activation: str = "sigmoid"               # hidden layers
+    output: str | None = None                 # output layer (default: fits the loss)
+    loss: str = "half_sse"
+    samples: int = 1
+    seed: int = 1
+    bias: str = "shared"
+    learning_rate: float = 0.5
+    title: str | None = None
+
+
+def _check(opts: NewOptions) -> str:
+    """Validate the options; returns the output activation to use."""
+    if len(opts.layers) < 2 or any(n < 1 for n in opts.layers):
+        raise BpwalkError("--layers: give at least two counts, each 1 or more (inputs, ..., outputs), e.g. 2,3,1")
+    if sum(a * b for a, b in zip(opts.layers, opts.layers[1:])) > 10_000:
+        raise BpwalkError("--layers: more than 10,000 weights is too many to walk through; use fewer units")
+    activation = ACTIVATION_ALIASES.get(opts.activation, opts.activation)
+    if activation not in ACTIVATIONS or activation == "softmax":
+        hidden = [a for a in ACTIVATIONS if a != "softmax"]
+        raise BpwalkError(f"--activation: expected one of {', '.join(hidden)}, found '{opts.activation}'")
+    if opts.loss not in LOSSES:
+        raise BpwalkError(f"--loss: expected one of {', '.join(LOSSES)}, found '{opts.loss}'")
+    if opts.bias not in ("none", "shared", "per_unit"):
+        raise BpwalkError(f"--bias: expected none, shared or per_unit, found '{opts.bias}'")
+    if not 1 <= opts.samples <= 1000:
+        raise BpwalkError("--samples: expected 1..1000")
+    if not opts.learning_rate > 0:
+        raise BpwalkError("--learning-rate: expected a number > 0")
+    output = opts.output
+    if output is None:
+        if opts.loss == "cross_entropy":
+            output = "softmax" if opts.layers[-1] > 1 else "sigmoid"
+        elif opts.loss == "binary_cross_entropy":
+            output = "sigmoid"
+        else:
+            # squared errors: sigmoid outputs as in Mazur's example, else a linear (regression) output
+            output = "sigmoid" if activation == "sigmoid" else "identity"
+    output = ACTIVATION_ALIASES.get(output, output)
+    if output not in ACTIVATIONS:
+        raise BpwalkError(f"--output: expected one of {', '.join(ACTIVATIONS)}, found '{output}'")
+    if opts.loss in PROBABILITY_LOSSES and output not in ("sigmoid", "softmax"):
+        raise BpwalkError(f"--loss {opts.loss} needs a sigmoid or softmax output layer (--output)")
+    return output
+
+
+def _num(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".") if x != 0 else "0"
+
+
+def _row(values: list[float]) -> str:
+    return "[" + ", ".join(_num(v) for v in values) + "]"
+
+
+def new_scenario_text(opts: NewOptions) -> str:
+    """The YAML text of a new scenario.
+
+    Raises:
+        BpwalkError: the options do not make a valid scenario.
+    """
+    output = _check(opts)
+    rng = random.Random(opts.seed)
+    sizes = opts.layers
+    inputs = [f"x{i}" for i in range(1, sizes[0] + 1)]
+    shape = "-".join(map(str, sizes))
+    title = opts.title or f"A {shape} {opts.activation} network"
+    lines = [
+        "# A bpwalk scenario: edit the numbers, then `bpwalk validate` this file and `bpwalk run` it.",
+        f"# Made by: bpwalk new --layers {','.join(map(str, sizes))} --activation {opts.activation} "
+        f"--output {output} --loss {opts.loss} --samples {opts.samples} --seed {opts.seed}",
+        "# The format: docs/scenario-format.md (or `bpwalk schema` for editor completion).",
+        "bpwalk: 1",
+        f"title: {title}",
+        "description: |",
+        f"  {sizes[0]} inputs, {len(sizes) - 2} hidden layer(s), {sizes[-1]} output(s), random weights (seed {opts.seed}).",
+        "",
+        "network:",
+        f"  inputs: [{', '.join(inputs)}]",
+        "  layers:",
+    ]
+    weight = 1
+    hidden_unit = 1
+    for l, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), 1):
+        last = l == len(sizes) - 1
+        if last:
+            units = [f"o{k}" for k in range(1, n_out + 1)]
+        else:
+            units = [f"h{hidden_unit + k}" for k in range(n_out)]
+            hidden_unit += n_out
+        act = output if last else opts.activation
+        lines += [
+            f"    # layer {l}: {'the output layer' if last else 'a hidden layer'}",
+            f"    - units: [{', '.join(units)}]",
+            f"      activation: {act}{'          # identity | sigmoid | tanh | relu | leaky_relu | softplus' + (' | softmax' if last else '') if l == 1 else ''}",
+            f"      weights:          # one row per unit of this layer, one column per unit feeding it",
+        ]
+        for u in units:
+            row = [round(rng.uniform(-1, 1), 2) for _ in range(n_in)]
+            names = " ".join(f"w{weight + j}" for j in range(n_in))
+            weight += n_in
+            lines.append(f"        - {_row(row):<28} # into {u}: {names}")
+        if opts.bias == "shared":
+            lines += ["      bias: shared        # one bias for the whole layer (none | shared | per_unit)",
+                      f"      biases: {_num(round(rng.uniform(-0.5, 0.5), 2))}",
+                      "      train_bias: true    # false keeps the bias fixed, as in Mazur's example"]
+        elif opts.bias == "per_unit":
+            biases = [round(rng.uniform(-0.5, 0.5), 2) for _ in units]
+            lines += ["      bias: per_unit      # one bias per unit (none | shared | per_unit)",
+                      f"      biases: {_row(biases)}"]
+    lines += [
+        "",
+        f"loss: {opts.loss}           # half_sse | sse | mse | cross_entropy | binary_cross_entropy",
+        "reduction: sum           # how the samples' losses make the total: sum | mean",
+        f"learning_rate: {opts.learning_rate}",
+        "update: batch            # batch: one update per iteration | per_sample: one after each sample",
+        "iterations: 1            # the walk-through; `bpwalk train` runs many more",
+        "",
+        "samples:                 # inputs: one number per input; targets: one per output unit",
+    ]
+    for _ in range(opts.samples):
+        x = [round(rng.uniform(0, 1), 2) for _ in inputs]
+        if output == "softmax":
+            hot = rng.randrange(sizes[-1])
+            t = [1.0 if k == hot else 0.0 for k in range(sizes[-1])]
+        elif output in ("sigmoid",) or opts.loss in PROBABILITY_LOSSES:
+            t = [round(rng.uniform(0.01, 0.99), 2) for _ in range(sizes[-1])]
+        else:
+            t = [round(rng.uniform(-1, 1), 2) for _ in range(sizes[-1])]
+        lines.append(f"  - {{inputs: {_row(x)}, targets: {_row(t)}}}")
+    lines += [
+        "",
+        "display:",
+        "  style: scalar          # scalar | matrix | delta",
+        "  precision: 6           # significant digits shown",
+        "",
+        "# expect:                # numbers a document printed, for `bpwalk check`",
+        "#   - {key: out.o1, value: 0.5}",
+    ]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,57 @@
+"""`bpwalk new`: the file it writes validates and runs, for every activation, loss and bias mode."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bpwalk.cli import app
+from bpwalk.newfile import NewOptions, new_scenario_text
+from bpwalk.trace import run
+from bpwalk.validate import scenario_from_text
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize("activation", ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"])
+@pytest.mark.parametrize("loss", ["half_sse", "sse", "mse", "cross_entropy", "binary_cross_entropy"])
+@pytest.mark.parametrize("bias", ["none", "shared", "per_unit"])
+def test_every_combination_validates_and_runs(activation: str, loss: str, bias: str) -> None:
+    text = new_scenario_text(NewOptions((2, 3, 2), activation, None, loss, 2, 7, bias))
+    scenario = scenario_from_text(text)
+    trace = run(scenario)
+    assert trace.steps[-1].phase == "summary"
+    assert text.count("#") > 10          # commented for a teacher to edit
+
+
+def test_the_issue_example_and_the_seed(tmp_path: Path) -> None:
+    target = tmp_path / "new.yaml"
+    args = ["new", str(target), "--layers", "2,3,1", "--activation", "sigmoid", "--loss", "half_sse",
+            "--samples", "2", "--seed", "1"]
+    assert runner.invoke(app, args).exit_code == 0
+    first = target.read_text(encoding="utf-8")
+    sc = scenario_from_text(first)
+    assert [len(layer.units) for layer in sc.layers] == [3, 1] and len(sc.samples) == 2
+    assert runner.invoke(app, ["validate", str(target)]).exit_code == 0
+    assert runner.invoke(app, ["run", str(target), "--all"]).exit_code == 0
+    # the same seed gives the same file; an existing file is not replaced without --force
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "exists" in result.output
+    assert runner.invoke(app, args + ["--force"]).exit_code == 0
+    assert target.read_text(encoding="utf-8") == first
+    other = runner.invoke(app, ["new", "--layers", "2,3,1", "--seed", "2"]).stdout
+    assert other != first
+
+
+@pytest.mark.parametrize("args,fragment", [
+    (["--layers", "2"], "--layers"),
+    (["--layers", "2,x"], "--layers"),
+    (["--activation", "softmax"], "--activation"),
+    (["--loss", "hinge"], "--loss"),
+    (["--loss", "binary_cross_entropy", "--output", "identity"], "sigmoid or softmax"),
+])
+def test_bad_options(args: list[str], fragment: str) -> None:
+    result = runner.invoke(app, ["new", *args])
+    assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output
