@@ -21,7 +21,7 @@ from sympy.printing.latex import LatexPrinter
 
 from bpwalk.notation import Notation
 from bpwalk.numfmt import format_latex_value, format_number, latex_number, text_number  # noqa: F401
-from bpwalk.steps import Operand, Step
+from bpwalk.steps import Operand, Step, factor_name
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
 NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
@@ -179,12 +179,7 @@ def has_formula(step: Step) -> bool:
 
 
 def _template_atoms(step: Step) -> list[sympy.Expr]:
-    names = [op.name for op in step.operands]
-    if step.rule == "chain":
-        # the last factor is dnet_U/dP (its value is the input out_J, or 1 for a bias)
-        unit = step.operands[0].name.split(".", 1)[1]
-        names[-1] = f"dnet_dp.{unit}.{step.subject}"
-    return [Symbol(n) for n in names]
+    return [Symbol(factor_name(step, i)) for i in range(len(step.operands))]
 
 
 def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:

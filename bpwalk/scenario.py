@@ -161,6 +161,16 @@ class Scenario:
             values.update(zip(layer.bias_names, layer.biases))
         return values
 
+    def trained_parameters(self) -> frozenset[str]:
+        """The names the update step changes: every weight, and the biases of layers with train_bias."""
+        names: set[str] = set()
+        for layer in self.layers:
+            for row in layer.weight_names:
+                names.update(row)
+            if layer.train_bias:
+                names.update(layer.bias_names)
+        return frozenset(names)
+
     def parameter_count(self) -> int:
         return sum(len(row) for layer in self.layers for row in layer.weights) + sum(
             len(layer.biases) for layer in self.layers

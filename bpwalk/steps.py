@@ -95,6 +95,19 @@ class Step:
         return rest.split("@")[0] if rest else self.quantity
 
 
+def factor_name(step: "Step", i: int) -> str:
+    """The name operand i stands for in the step's formula.
+
+    The last factor of a chain rule is dnet_U/dP ("dnet_dp.U.P"): its value is the input
+    out_J (or 1 for a bias), but in the formula it is a derivative.
+    """
+    op = step.operands[i]
+    if step.rule == "chain" and i == len(step.operands) - 1:
+        unit = step.operands[0].name.split(".", 1)[1]
+        return f"dnet_dp.{unit}.{step.subject}"
+    return op.name
+
+
 def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(values))
 

@@ -371,12 +371,7 @@ class _Recorder:
         old = self._named(W, B)
         new = self._named(W2, B2)
         lr = Operand("lr", sc.learning_rate)
-        trained = set()
-        for layer in sc.layers:
-            for names in layer.weight_names:
-                trained.update(names)
-            if layer.train_bias:
-                trained.update(layer.bias_names)
+        trained = sc.trained_parameters()
         for name, value in new.items():
             if name in trained:
                 operands = (self.param(name, old[name]), lr, Operand(f"grad.{name}", grad[name], grad_src[name]))

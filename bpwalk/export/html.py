@@ -15,7 +15,7 @@ from bpwalk.export.markdown import _t
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.notation import Notation
 from bpwalk.prose import describe
-from bpwalk.steps import Step, Trace
+from bpwalk.steps import Step, Trace, factor_name
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -80,9 +80,7 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
         return ""
     items = []
     for i, op in enumerate(step.operands):
-        name = op.name
-        if step.rule == "chain" and i == len(step.operands) - 1:
-            name = f"dnet_dp.{step.operands[0].name.split('.', 1)[1]}.{step.subject}"
+        name = factor_name(step, i)
         math = mathml(f"{notation.latex(name, step.sample)} = {formula.latex_number(op.value, digits)}")
         where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
                  if op.source is not None else escape(_t(lang, "given")))

@@ -13,7 +13,7 @@ from typing import Iterator
 from bpwalk import formula
 from bpwalk.notation import Notation
 from bpwalk.prose import describe
-from bpwalk.steps import Step, Trace
+from bpwalk.steps import Step, Trace, factor_name
 
 TITLES = {
     "en": {"network": "The network", "parameters": "Parameters", "samples": "Samples", "training": "Training",
@@ -64,8 +64,7 @@ def _overview(trace: Trace, digits: int, lang: str) -> Iterator[str]:
         rows.append([str(l), ", ".join(layer.units), layer.activation, weights, bias])
     yield from _table([_t(lang, "layer"), _t(lang, "units"), _t(lang, "activation"), _t(lang, "weights"),
                        _t(lang, "bias")], rows)
-    trained = {n for layer in sc.layers for row in layer.weight_names for n in row}
-    trained |= {n for layer in sc.layers if layer.train_bias for n in layer.bias_names}
+    trained = sc.trained_parameters()
     final = trace.iterations[-1].new
     yield f"### {_t(lang, 'parameters')}"
     yield ""
@@ -106,10 +105,7 @@ def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: st
         return []
     lines = [f"{_t(lang, 'where')}:", ""]
     for i, op in enumerate(step.operands):
-        name = op.name
-        if step.rule == "chain" and i == len(step.operands) - 1:
-            unit = step.operands[0].name.split(".", 1)[1]
-            name = f"dnet_dp.{unit}.{step.subject}"
+        name = factor_name(step, i)
         where = _t(lang, "step", op.source + 1) if op.source is not None else _t(lang, "given")
         lines.append(f"- ${notation.latex(name, step.sample)} = {formula.latex_number(op.value, digits)}$ ({where})")
     return lines + [""]

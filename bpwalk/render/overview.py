@@ -74,12 +74,7 @@ def parameter_table(trace: Trace, digits: int, lang: str, final: dict[str, float
         if final is not None:
             table.add_column(label(lang, "final"), justify="right", style="green")
         columns += 1
-    trained = set()
-    for layer in sc.layers:
-        for names in layer.weight_names:
-            trained.update(names)
-        if layer.train_bias:
-            trained.update(layer.bias_names)
+    trained = sc.trained_parameters()
     cells: list[str] = []
     for name, value in trace.parameters.items():
         shown = name if name in trained else f"{name}*"

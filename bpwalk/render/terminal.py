@@ -15,7 +15,8 @@ from rich.text import Text
 
 from bpwalk.notation import Notation
 from bpwalk.prose import describe
-from bpwalk.steps import Operand, Step, Trace
+from bpwalk.numfmt import format_number
+from bpwalk.steps import Operand, Step, Trace, factor_name
 
 PHASE_NAMES = {
     "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -106,8 +107,6 @@ class StepView:
         return lines
 
     def operand_table(self) -> Table | None:
-        from bpwalk import formula
-
         step = self.step
         if not step.operands or step.rule in ("keep",):
             return None
@@ -121,12 +120,12 @@ class StepView:
                 continue
             seen.add(op.name)
             label = self.notation.text(op.name, step.sample)
-            if step.rule == "chain" and i == len(step.operands) - 1:
-                # the last factor of a chain rule is dnet/dp: it equals the input of the weight
-                unit = step.operands[0].name.split(".", 1)[1]
-                dnet = self.notation.text(f"dnet_dp.{unit}.{step.subject}", step.sample)
+            name = factor_name(step, i)
+            if name != op.name:
+                # dnet/dp of a chain rule: it equals the input of the weight (1 for a bias)
+                dnet = self.notation.text(name, step.sample)
                 label = f"{dnet} = {label}" if op.name != "1" else dnet
-            table.add_row(label, formula.format_number(op.value, self.digits).replace("-", "−"),
+            table.add_row(label, format_number(op.value, self.digits).replace("-", "−"),
                           origin(op, self.trace, self.lang))
         return table
 
