@@ -282,6 +282,86 @@ def new(
         fail(err)
 
 
+@app.command()
+def quiz(
+    scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
+    phases: str = typer.Option("forward,loss,backward,update", "--phases",
+                               help="The phases asked, comma-separated (e.g. backward,update)."),
+    precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17, help="Significant digits shown."),
+    lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
+    iterations: Optional[int] = typer.Option(None, "--iterations", min=1, max=1_000_000,
+                                             help="Override the scenario's number of iterations."),
+    start: int = typer.Option(1, "--start", min=1, help="Open at step N (1-based)."),
+) -> None:
+    """Quiz yourself: the walk-through, but you type each result before it is shown.
+
+    An answer is right within half a unit of its last digit (give at least 3 significant
+    digits). A wrong one shows the formula with the numbers filled in and gives a second try,
+    then the answer. The score per phase is printed at the end, or when you quit (q).
+
+    When standard input or output is not a terminal, answers are read one a line and the
+    questions printed as plain text: printf '0.3775\\n' | bpwalk quiz mazur --phases forward
+    """
+    from bpwalk.quiz import parse_phases
+    from bpwalk.trace import run as trace_run
+
+    try:
+        asked = parse_phases(phases)
+        sc = load(scenario)
+        trace = trace_run(sc, iterations)
+        if start > len(trace.steps):
+            raise BpwalkError(f"--start {start}: this walk-through has {len(trace.steps)} steps")
+    except BpwalkError as err:
+        fail(err)
+    from rich.console import Console
+
+    from bpwalk.render.quiz_app import quiz_lines, quiz_walk
+    from bpwalk.render.views import Settings
+
+    settings = Settings(digits=precision or sc.display.precision, lang=lang.value if lang else sc.display.lang,
+                        style="scalar")
+    console = Console()
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        raise typer.Exit(code=quiz_walk(trace, settings, console, asked, start - 1))
+    raise typer.Exit(code=quiz_lines(trace, settings, console, asked, start - 1, echo=not sys.stdin.isatty()))
+
+
+@app.command()
+def check(
+    scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, for scripts and CI."),
+    rounding: Optional[int] = typer.Option(None, "--round", min=0, max=15,
+                                           help="Round every intermediate to N decimals before comparing."),
+) -> None:
+    """Compare every number the document printed (expect:) with the computed one.
+
+    Each number is checked at the precision it was printed (0.1386 to 4 decimals). A number
+    that does not agree is explained where the cause can be found: a rounded number carried
+    forward, a sign flip, the ½ or the 2 of the squared error dropped, σ′ applied to the wrong
+    value, gradients from updated weights, swapped indices, a slipped decimal point, the value
+    of another step, or a wrong number carried from earlier. Exit status 0 when every number
+    agrees, 1 when any does not, 2 when the scenario cannot be read.
+    """
+    from bpwalk.check import check as check_scenario
+
+    try:
+        sc = load(scenario)
+        verdicts = check_scenario(sc, rounding)
+    except BpwalkError as err:
+        fail(err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps([v.as_dict() for v in verdicts], indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from bpwalk.render.check_view import CheckReport
+
+        Console().print(CheckReport(verdicts, sc.title))
+    raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

@@ -134,12 +134,16 @@ class Painter:
         for line in self.body(state, width, rows):
             out.extend(line)
             out.append(Segment.line())
-        status = status_line(state, self.frames[state.index], len(self.frames), width, self.settings.lang,
-                             self.multi_sample)
+        status = self.status(state, width)
         status.truncate(width, pad=True)
         out.extend(status.render(self.console))
         # no newline after the last row: it would scroll the screen
         self.console.print(_Segments(out), end="", crop=False, soft_wrap=True)
+
+    def status(self, state: NavState, width: int) -> Text:
+        """The bottom line for `state`, at most `width` cells (the quiz draws its own)."""
+        return status_line(state, self.frames[state.index], len(self.frames), width, self.settings.lang,
+                           self.multi_sample)
 
     def scroll(self, pages: int) -> bool:
         """Move `pages` pages down (negative: up) within the frame; whether anything moved."""
@@ -192,6 +196,28 @@ def exit_on_signals() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
+@contextmanager
+def full_screen(console: Console, read_key: ReadKey | None = None) -> Iterator[ReadKey]:
+    """The terminal set up for a key loop (`walk`, the quiz) for the life of a `with` block.
+
+    Keys in cbreak mode (unless `read_key` is given), SIGTERM and SIGHUP as SystemExit, the
+    alternate screen with the cursor hidden; all undone in reverse order however the block ends.
+
+    Args:
+        console: the terminal's console.
+        read_key: a key source to use instead of the terminal (tests pass lists).
+
+    Yields:
+        The function that reads the next key.
+    """
+    with ExitStack() as stack:
+        if read_key is None:
+            read_key = stack.enter_context(TerminalKeys(sys.stdin.fileno())).read
+        stack.enter_context(exit_on_signals())
+        stack.enter_context(console.screen(hide_cursor=True))
+        yield read_key
+
+
 def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, settings: Settings) -> str:
     """Write the transcript the user asked for with `e`; returns what to tell them."""
     from bpwalk.errors import BpwalkError
@@ -228,11 +254,7 @@ def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Con
     """
     navigator = Navigator(frames, start)
     painter = Painter(trace, frames, settings, console)
-    with ExitStack() as stack:
-        if read_key is None:
-            read_key = stack.enter_context(TerminalKeys(sys.stdin.fileno())).read
-        stack.enter_context(exit_on_signals())
-        stack.enter_context(console.screen(hide_cursor=True))
+    with full_screen(console, read_key) as read_key:
         try:
             painter.paint(navigator.state)
             warm_up()

@@ -1,0 +1,170 @@
+"""`bpwalk quiz` end to end: in a real pseudo-terminal (keys in, screens out, the terminal
+restored), and through pipes (answers one a line, plain text out).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 10                                   # a hang fails the test instead of blocking the run
+ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][A-Z0-9]|[=>])")
+LEAVE_ALT_SCREEN = "\x1b[?1049l"
+RIGHT, ESC, CTRL_C = "\x1b[C", "\x1b", "\x03"
+
+
+def environment() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "PYTHONPATH")}
+    env.update(TERM="xterm-256color", PYTHONPATH=str(ROOT))
+    return env
+
+
+class Session:
+    """A running `bpwalk quiz` in a pty, with everything it wrote so far."""
+
+    def __init__(self, *args: str) -> None:
+        self.child = pexpect.spawn(sys.executable, ["-m", "bpwalk", "quiz", *args], env=environment(),
+                                   cwd=str(ROOT), dimensions=(30, 80), timeout=TIMEOUT, encoding="utf-8")
+        self.raw = ""
+        self.mark = 0                          # where the output not yet waited for starts
+
+    def read_until(self, text: str) -> str:
+        """Wait until `text` appears in the new output (escape codes removed); return that output."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            new = self.raw[self.mark:]
+            if text in ANSI.sub("", new):
+                self.settle()
+                new = self.raw[self.mark:]
+                self.mark = len(self.raw)
+                return ANSI.sub("", new)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"{text!r} not shown; the screen ends with:\n{ANSI.sub('', new)[-2000:]}")
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=min(remaining, 0.5))
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                raise AssertionError(f"bpwalk exited before showing {text!r}:\n{ANSI.sub('', new)[-2000:]}") from None
+
+    def settle(self, quiet: float = 0.1) -> None:
+        """Read until nothing more arrives for `quiet` seconds."""
+        while True:
+            try:
+                self.raw += self.child.read_nonblocking(65536, timeout=quiet)
+            except (pexpect.TIMEOUT, pexpect.EOF):
+                return
+
+    def press(self, keys: str, shows: str) -> str:
+        self.child.send(keys)
+        return self.read_until(shows)
+
+    def finish(self) -> int:
+        """Wait for the process to end; its exit status (128 + n when killed by signal n)."""
+        try:
+            while True:
+                self.raw += self.child.read_nonblocking(65536, timeout=TIMEOUT)
+        except pexpect.EOF:
+            pass
+        self.child.wait()
+        self.child.close()
+        if self.child.signalstatus is not None:
+            return 128 + self.child.signalstatus
+        return self.child.exitstatus
+
+
+@pytest.fixture
+def session():
+    sessions: list[Session] = []
+
+    def start(*args: str) -> Session:
+        s = Session(*args)
+        sessions.append(s)
+        return s
+
+    yield start
+    for s in sessions:                         # never leave a child behind, even on failure
+        if s.child.isalive():
+            s.child.terminate(force=True)
+
+
+def test_right_then_wrong_twice_then_quit(session) -> None:
+    s = session("mazur", "--phases", "forward")
+    s.read_until("[1/60]")
+    question = s.press(RIGHT, "= ?")
+    assert "net_h1 = w₁·i₁ + w₂·i₂ + b₁" in question and "[2/60]" in question
+    assert "your answer: 0.3775" in s.press("0.3775", "0.3775")
+    right = s.press("\r", "✓ 0.3775: right")
+    assert "= 0.15·0.05 + 0.2·0.1 + 0.35·1" in right
+    assert "out_h1 = 1/(1 + e^(−net_h1))" in s.press("\r", "[3/60]")
+    hint = s.press("0.500\r", "try again")
+    assert "= 1/(1 + e^(−0.3775))" in hint and "0.593269992" not in hint
+    answer = s.press("0.600\r", "the answer is")
+    assert "✗ 0.500, then 0.600: the answer is 0.593269992" in answer and "= 0.593269992" in answer
+    playing = termios.tcgetattr(s.child.child_fd)[3]
+    assert not playing & (termios.ECHO | termios.ICANON | termios.ISIG)       # cbreak while asking
+    s.child.send("q")
+    s.child.expect(pexpect.EOF)
+    s.raw += s.child.before
+    after = termios.tcgetattr(s.child.child_fd)[3]       # the pty outlives the process: read its modes
+    assert s.finish() == 0
+    assert after & termios.ECHO and after & termios.ICANON and after & termios.ISIG
+    assert LEAVE_ALT_SCREEN in s.raw and "\x1b[?25h" in s.raw[s.raw.rindex("the answer is"):]
+    score = ANSI.sub("", s.raw[s.raw.rindex(LEAVE_ALT_SCREEN):])
+    forward = next(line for line in score.splitlines() if "Forward pass" in line)
+    assert re.findall(r"\d+", forward) == ["2", "1", "0", "1"]
+    assert "Traceback" not in s.raw
+
+
+@pytest.mark.parametrize(("key", "status"), [(ESC, 0), (CTRL_C, 130)])
+def test_esc_and_ctrl_c_restore_the_terminal(session, key: str, status: int) -> None:
+    s = session("mazur", "--start", "2")
+    s.read_until("= ?")
+    s.child.send(key)
+    assert s.finish() == status
+    assert LEAVE_ALT_SCREEN in s.raw and "Score" in ANSI.sub("", s.raw) and "Traceback" not in s.raw
+
+
+def test_sigterm_restores_the_terminal(session) -> None:
+    s = session("mazur")
+    s.read_until("[1/60]")
+    s.child.kill(signal.SIGTERM)
+    assert s.finish() == 128 + signal.SIGTERM
+    assert LEAVE_ALT_SCREEN in s.raw and "Traceback" not in s.raw
+
+
+def quiz_piped(*args: str, answers: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bpwalk", "quiz", *args], input=answers, capture_output=True,
+                          text=True, encoding="utf-8", env=environment(), cwd=str(ROOT), timeout=60)
+
+
+def test_piped_answers_one_a_line() -> None:
+    done = quiz_piped("mazur", "--phases", "forward", answers="0.3775\n0.5932\n0.5933\n0.400\n0.500\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "\x1b" not in out
+    assert "your answer: 0.3775\n✓ 0.3775: right" in out
+    assert "✗ 0.5932 is not it: try again" in out and "1/(1 + e^(−0.3775))   ← hint" in out
+    assert "✓ 0.5933: right at the second try" in out
+    assert "the answer is 0.3925" in out
+    forward = next(line for line in out.splitlines() if "Forward pass" in line and "│" in line)
+    assert re.findall(r"\d+", forward) == ["3", "1", "1", "1"]
+
+
+def test_piped_bad_phases_is_an_error() -> None:
+    done = quiz_piped("mazur", "--phases", "sideways", answers="")
+    assert done.returncode == 2
+    assert "--phases" in done.stderr and "'sideways'" in done.stderr and "Traceback" not in done.stderr
