@@ -10,7 +10,6 @@ Importing this module imports sympy (slow): the CLI imports it only when a formu
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence

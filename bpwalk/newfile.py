@@ -111,7 +111,7 @@ def new_scenario_text(opts: NewOptions) -> str:
             f"    # layer {l}: {'the output layer' if last else 'a hidden layer'}",
             f"    - units: [{', '.join(units)}]",
             f"      activation: {act}{'          # identity | sigmoid | tanh | relu | leaky_relu | softplus' + (' | softmax' if last else '') if l == 1 else ''}",
-            f"      weights:          # one row per unit of this layer, one column per unit feeding it",
+            "      weights:          # one row per unit of this layer, one column per unit feeding it",
         ]
         for u in units:
             row = [round(rng.uniform(-1, 1), 2) for _ in range(n_in)]

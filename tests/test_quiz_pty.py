@@ -4,94 +4,32 @@ restored), and through pipes (answers one a line, plain text out).
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import subprocess
 import sys
 import termios
-import time
-from pathlib import Path
 
 import pytest
 
 pexpect = pytest.importorskip("pexpect")
 
-ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 10                                   # a hang fails the test instead of blocking the run
-ANSI = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[()][A-Z0-9]|[=>])")
-LEAVE_ALT_SCREEN = "\x1b[?1049l"
-RIGHT, ESC, CTRL_C = "\x1b[C", "\x1b", "\x03"
+from pty_session import ANSI, CTRL_C, ESC, LEAVE_ALT_SCREEN, RIGHT, ROOT, Session, environment  # noqa: E402
 
 
-def environment() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "TERM", "PYTHONPATH")}
-    env.update(TERM="xterm-256color", PYTHONPATH=str(ROOT))
-    return env
-
-
-class Session:
-    """A running `bpwalk quiz` in a pty, with everything it wrote so far."""
-
-    def __init__(self, *args: str) -> None:
-        self.child = pexpect.spawn(sys.executable, ["-m", "bpwalk", "quiz", *args], env=environment(),
-                                   cwd=str(ROOT), dimensions=(30, 80), timeout=TIMEOUT, encoding="utf-8")
-        self.raw = ""
-        self.mark = 0                          # where the output not yet waited for starts
+class PlainSession(Session):
+    """The quiz tests compare text only: screens with the escape codes removed."""
 
     def read_until(self, text: str) -> str:
-        """Wait until `text` appears in the new output (escape codes removed); return that output."""
-        deadline = time.monotonic() + TIMEOUT
-        while True:
-            new = self.raw[self.mark:]
-            if text in ANSI.sub("", new):
-                self.settle()
-                new = self.raw[self.mark:]
-                self.mark = len(self.raw)
-                return ANSI.sub("", new)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"{text!r} not shown; the screen ends with:\n{ANSI.sub('', new)[-2000:]}")
-            try:
-                self.raw += self.child.read_nonblocking(65536, timeout=min(remaining, 0.5))
-            except pexpect.TIMEOUT:
-                pass
-            except pexpect.EOF:
-                raise AssertionError(f"bpwalk exited before showing {text!r}:\n{ANSI.sub('', new)[-2000:]}") from None
-
-    def settle(self, quiet: float = 0.1) -> None:
-        """Read until nothing more arrives for `quiet` seconds."""
-        while True:
-            try:
-                self.raw += self.child.read_nonblocking(65536, timeout=quiet)
-            except (pexpect.TIMEOUT, pexpect.EOF):
-                return
-
-    def press(self, keys: str, shows: str) -> str:
-        self.child.send(keys)
-        return self.read_until(shows)
-
-    def finish(self) -> int:
-        """Wait for the process to end; its exit status (128 + n when killed by signal n)."""
-        try:
-            while True:
-                self.raw += self.child.read_nonblocking(65536, timeout=TIMEOUT)
-        except pexpect.EOF:
-            pass
-        self.child.wait()
-        self.child.close()
-        if self.child.signalstatus is not None:
-            return 128 + self.child.signalstatus
-        return self.child.exitstatus
+        return ANSI.sub("", super().read_until(text))
 
 
 @pytest.fixture
 def session():
-    sessions: list[Session] = []
+    sessions: list[PlainSession] = []
 
-    def start(*args: str) -> Session:
-        s = Session(*args)
+    def start(*args: str) -> PlainSession:
+        s = PlainSession("quiz", *args, dimensions=(30, 80))
         sessions.append(s)
         return s
 
