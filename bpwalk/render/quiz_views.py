@@ -21,6 +21,7 @@ from rich.text import Text
 from bpwalk.notation import Notation
 from bpwalk.prose import describe
 from bpwalk.quiz import MIN_DIGITS, Grade, QuizState, Score
+from bpwalk.render import status
 from bpwalk.render.diagram import NetworkDiagram, known_values
 from bpwalk.render.terminal import PHASE_NAMES, heading
 from bpwalk.steps import Step, Trace
@@ -199,11 +200,5 @@ def score_table(state: QuizState, lang: str = "en") -> Table:
 
 def help_table() -> Table:
     """The quiz's help overlay: every key and what it does."""
-    table = Table(title="Keys", title_style="bold", show_header=False, box=None, padding=(0, 2))
-    table.add_column(style="bold cyan", no_wrap=True)
-    table.add_column()
-    for keys, meaning in HELP_KEYS:
-        table.add_row(keys, meaning)
-    table.caption = "any key closes this"
-    return table
+    return status.help_table(HELP_KEYS)
 

@@ -120,12 +120,12 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
     return line
 
 
-def help_table() -> Table:
-    """The help overlay: every key and what it does."""
+def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS) -> Table:
+    """The help overlay: every key and what it does (run's keys by default)."""
     table = Table(title="Keys", title_style="bold", show_header=False, box=None, padding=(0, 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
-    for keys, meaning in HELP_KEYS:
+    for keys, meaning in keys_list:
         table.add_row(keys, meaning)
     table.caption = "any key closes this"
     return table
