@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from bpwalk.cli import app
 
 runner = CliRunner()
-COMMANDS = ["run", "list", "validate", "schema", "export"]
+COMMANDS = ["run", "list", "validate", "schema", "export", "train", "new", "check", "quiz"]
 
 
 def invoke(*args: str):
