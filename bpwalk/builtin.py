@@ -21,7 +21,7 @@ def scenarios_dir() -> Path:
 def builtin_paths() -> list[Path]:
     """Every built-in scenario file, sorted by name."""
     folder = scenarios_dir()
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    return sorted(folder.glob("*.yaml"), key=lambda p: p.stem) if folder.is_dir() else []
 
 
 def resolve(name: str | None) -> Path:
