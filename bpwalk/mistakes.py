@@ -15,7 +15,8 @@ tries them most specific first and reports the first that reproduces the number:
 8. the decimal point slipped (ten times too large or too small);
 9. a digit mistyped;
 10. the value of another step;
-11. a slip (sign, decimal point) on a number carried from an earlier wrong one.
+11. a slip (sign, decimal point) on a number carried from an earlier wrong one;
+12. f' applied to the wrong value, and that number then written with a digit slip.
 
 Models 3, 8, 9 and 10 compare numbers, since the mistake is in the writing; every other model
 recomputes (see `bpwalk.recompute` and `bpwalk.mistakes_math`).
@@ -28,6 +29,8 @@ from typing import Callable, Iterator
 from bpwalk import engine
 from bpwalk.mistakes_math import (
     derivative_at_wrong_value,
+    digit_slip,
+    mistyped_wrong_derivative,
     squared_error_factor,
     swapped_indices,
     updated_weights_in_backward,
@@ -119,30 +122,11 @@ def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
 def digit_mistyped(ctx: Context, p: Printed) -> str | None:
     """One digit typed wrong, or two neighbouring digits swapped, at the printed precision.
 
-    Needs at least three significant digits printed (fewer match too much by chance); a last
-    digit off by one is a rounding question, not a typing one; and with --round N coarser than
-    the printed digits, the computed digits past N say nothing.
+    With --round N coarser than the printed digits, the computed digits past N say nothing.
     """
-    text = p.expect.text.strip()
     if ctx.rounding is not None and ctx.rounding < p.expect.decimals:
         return None
-    if "e" in text.lower() or (text.startswith("-") != (p.exact < 0)):
-        return None
-    printed = text.lstrip("+-")
-    right = f"{abs(p.exact):.{p.expect.decimals}f}"
-    if len(printed) != len(right) or len(printed.replace(".", "").lstrip("0")) < 3:
-        return None
-    diff = [i for i, (a, b) in enumerate(zip(printed, right)) if a != b]
-    shown = ("-" if p.exact < 0 else "") + right
-    if len(diff) == 1:
-        i = diff[0]
-        if i == len(printed) - 1 and abs(int(printed[i]) - int(right[i])) == 1:
-            return None
-        return f"a digit mistyped: {right[i]} written {printed[i]} (the value is {shown})"
-    if (len(diff) == 2 and diff[1] == diff[0] + 1 and printed[diff[0]] == right[diff[1]]
-            and printed[diff[1]] == right[diff[0]]):
-        return f"two digits swapped (the value is {shown})"
-    return None
+    return digit_slip(p.expect.text, p.expect.decimals, p.exact)
 
 
 def value_of_another_step(ctx: Context, p: Printed) -> str | None:
@@ -190,6 +174,7 @@ MODELS: tuple[Model, ...] = (
     digit_mistyped,
     value_of_another_step,
     slip_on_carried_value,
+    mistyped_wrong_derivative,
 )
 
 

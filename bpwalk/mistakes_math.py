@@ -76,12 +76,34 @@ def _layer_name(scenario: Scenario, layers: frozenset[int]) -> str:
     return f"layer {l + 1} ({', '.join(units)})" if len(units) <= 4 else f"layer {l + 1}"
 
 
-def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
-    """f' computed from the wrong value: 1 − out or out alone, net where out belongs, f' at out.
+def digit_slip(text: str, decimals: int, value: float) -> str | None:
+    """How the printed `text` differs from `value` by one mistyped digit or two swapped ones.
 
-    For sigmoid and tanh layers; each wrong formula is tried in one layer at a time, then in
-    every layer of that activation at once.
+    None when it does not, when fewer than three significant digits are printed (those match
+    too much by chance), or when only the last digit is off by one (a rounding question).
     """
+    text = text.strip()
+    if "e" in text.lower() or (text.startswith("-") != (value < 0)):
+        return None
+    printed = text.lstrip("+-")
+    right = f"{abs(value):.{decimals}f}"
+    if len(printed) != len(right) or len(printed.replace(".", "").lstrip("0")) < 3:
+        return None
+    diff = [i for i, (a, b) in enumerate(zip(printed, right)) if a != b]
+    shown = ("-" if value < 0 else "") + right
+    if len(diff) == 1:
+        i = diff[0]
+        if i == len(printed) - 1 and abs(int(printed[i]) - int(right[i])) == 1:
+            return None
+        return f"a digit mistyped: {right[i]} written {printed[i]} (the value is {shown})"
+    if (len(diff) == 2 and diff[1] == diff[0] + 1 and printed[diff[0]] == right[diff[1]]
+            and printed[diff[1]] == right[diff[0]]):
+        return f"two digits swapped (the value is {shown})"
+    return None
+
+
+def _wrong_derivative_values(ctx: Context, p: Printed):
+    """(cause, the printed quantity recomputed with that wrong f') for every wrong f' and scope."""
     sc = ctx.scenario
     for act, slips in WRONG_DERIVATIVES.items():
         layers = [l for l, layer in enumerate(sc.layers) if layer.activation == act]
@@ -91,10 +113,30 @@ def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
                 name = f"f' {act} {wrong} in {sorted(scope)}"
                 trace = ctx.replay(name, lambda: WrongDerivative(scope, formula))
                 value = ctx.value_in(trace, p)
-                if value is not None and p.expect.agrees(value):
+                if value is not None:
                     symbol = "σ′" if act == "sigmoid" else "tanh′"
-                    return (f"{symbol} applied to the wrong value: {wrong} instead of {RIGHT_DERIVATIVE[act]}, "
-                            f"in {_layer_name(sc, scope)}")
+                    yield (f"{symbol} applied to the wrong value: {wrong} instead of {RIGHT_DERIVATIVE[act]}, "
+                           f"in {_layer_name(sc, scope)}"), value
+
+
+def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
+    """f' computed from the wrong value: 1 − out or out alone, net where out belongs, f' at out.
+
+    For sigmoid and tanh layers; each wrong formula is tried in one layer at a time, then in
+    every layer of that activation at once.
+    """
+    for cause, value in _wrong_derivative_values(ctx, p):
+        if p.expect.agrees(value):
+            return cause
+    return None
+
+
+def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
+    """Two mistakes: f' applied to the wrong value, and that number then written with a digit slip."""
+    for cause, value in _wrong_derivative_values(ctx, p):
+        slip = digit_slip(p.expect.text, p.expect.decimals, value)
+        if slip is not None:
+            return f"{cause}; then {slip}"
     return None
 
 

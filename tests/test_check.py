@@ -94,7 +94,8 @@ def test_check_flags_exactly_the_errata(seed_verdicts, name: str) -> None:
 
 MAZUR_MATRIX_CAUSES = {
     ("dout_dnet.o1", "0.249"): "σ′ applied to the wrong value: 1 − out instead of out·(1 − out), in layer 2 (o1, o2)",
-    ("dout_dnet.o2", "0.127"): UNKNOWN,
+    ("dout_dnet.o2", "0.127"): "σ′ applied to the wrong value: 1 − out instead of out·(1 − out), in layer 2 "
+                               "(o1, o2); then a digit mistyped: 2 written 1 (the value is 0.227)",
     ("delta.o1", "0.1386"): "out.o1 rounded to 0.751 (3 decimals) and carried forward",
     ("delta.o2", "-0.0386"): "a digit mistyped: 1 written 6 (the value is -0.0381)",
     ("delta.h1", "0.0087"): "carried from delta.o2 = -0.0386 (itself wrong)",
@@ -299,7 +300,9 @@ def test_cli_exit_status_and_table() -> None:
     result = runner.invoke(app, ["check", "mazur-matrix"])
     assert result.exit_code == 1
     assert "42 numbers: 22 agree, 20 do not" in result.output
-    assert "✗" in result.output and "cause unknown" in result.output
+    assert "✗" in result.output and "carried from" in result.output
+    result = runner.invoke(app, ["check", "mazur"])
+    assert result.exit_code == 1 and "cause unknown" in result.output
 
 
 def test_cli_bad_input(write_scenario) -> None:
