@@ -219,6 +219,13 @@ def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] |
     return compiled.general, compiled.fill(step, lambda x: latex_number(x, digits)), format_latex_value(step.value, digits)
 
 
+def latex_template(step: Step, notation: Notation) -> "Compiled | None":
+    """The step's LaTeX with a slot where each number goes (see `Compiled`), or None."""
+    if not has_formula(step) or step.value is None:
+        return None
+    return _compiled(_shape(step, notation), notation, "latex")
+
+
 # -- one-line Unicode, for the terminal and plain text --------------------------------------
 
 _PREC = {"Add": 10, "Mul": 20, "Neg": 15, "Pow": 30, "Atom": 40}

@@ -7,6 +7,7 @@ browsers render natively) by latex2mathml, so both documents show the same formu
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from html import escape
 
@@ -14,6 +15,7 @@ from bpwalk import formula
 from bpwalk.export.markdown import _t
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.notation import Notation
+from bpwalk.numfmt import format_number
 from bpwalk.prose import describe
 from bpwalk.steps import Step, Trace, factor_name
 
@@ -38,7 +40,7 @@ table.data th:first-child, table.data td:first-child { text-align: left; }
 .step p { margin: .2rem 0; color: #334e68; }
 table.eq { border-collapse: collapse; margin: .3rem 0; }
 table.eq td { padding: .1rem .3rem; vertical-align: middle; }
-table.eq math[display="block"] { display: inline-block; margin: 0; }
+table.eq math[display="block"] { display: inline-block; margin: 0; math-style: normal; }
 table.eq td.lhs { text-align: right; } table.eq tr.result { font-weight: bold; }
 ul.factors { margin: .2rem 0; padding-left: 1.2rem; font-size: 14px; color: #334e68; }
 ul.factors a { color: var(--accent); }
@@ -60,16 +62,56 @@ def mathml(latex: str, display: str = "inline") -> str:
     return convert(latex, display=display)
 
 
+def _inner(math: str) -> str:
+    """The content of a <math><mrow>...</mrow></math> element, to compose it into another."""
+    return math[math.index("<mrow>") + 6: math.rindex("</mrow>")]
+
+
+_SLOT = re.compile(r"<mtext>@(\d+)@</mtext>")
+
+
+@lru_cache(maxsize=4096)
+def _substituted_template(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """The substituted formula's MathML, converted once per shape, split where the numbers go.
+
+    The LaTeX template's slots become `\\text{@i@}`, which latex2mathml keeps as
+    `<mtext>@i@</mtext>`; filling them is then string work (as `formula.Compiled` does for LaTeX).
+    """
+    tokens = "".join(part if i % 2 == 0 else f"\\text{{@{part}@}}" for i, part in enumerate(parts))
+    return tuple(_SLOT.split(mathml(tokens, "block")))
+
+
+MATH = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="{}"><mrow>{}</mrow></math>'
+
+
+def number_mathml(x: float, digits: int, bare: bool = False) -> str:
+    """A number inside a formula: negatives and powers of ten in parentheses, as in the LaTeX
+    (`bare`: without them, for a number standing alone)."""
+    text = format_number(abs(x), digits)
+    mantissa, _, exponent = text.partition("e")
+    body = f"<mn>{mantissa}</mn>"
+    if exponent:
+        sign = "<mo>&#x02212;</mo>" if exponent.startswith("-") else ""
+        body += f"<mo>&#x000D7;</mo><msup><mn>10</mn><mrow>{sign}<mn>{exponent.lstrip('+-')}</mn></mrow></msup>"
+    if x < 0:
+        body = "<mo>&#x02212;</mo>" + body
+    return f"<mrow><mo>(</mo>{body}<mo>)</mo></mrow>" if (x < 0 or exponent) and not bare else body
+
+
 def _equation(step: Step, notation: Notation, digits: int) -> str:
     parts = formula.latex(step, notation, digits)
-    if parts is None:
+    compiled = formula.latex_template(step, notation)
+    if parts is None or compiled is None:
         return ""
     general, substituted, value = parts
     lhs, _, rhs = general.partition(" = ")
     rows = [(mathml(lhs, "block"), mathml(rhs, "block"), "")]
     if substituted not in (rhs, value):
-        rows.append(("", mathml(substituted, "block"), ""))
-    rows.append(("", mathml(value, "block"), "result"))
+        pieces = list(_substituted_template(compiled.substituted))
+        for i in range(1, len(pieces), 2):
+            pieces[i] = number_mathml(step.operands[int(pieces[i])].value, digits)
+        rows.append(("", "".join(pieces), ""))
+    rows.append(("", MATH.format("block", number_mathml(step.value or 0.0, digits, bare=True)), "result"))
     body = "".join(f'<tr class="{cls}"><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
                    for left, right, cls in rows)
     return f'<table class="eq">{body}</table>'
@@ -81,7 +123,8 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
     items = []
     for i, op in enumerate(step.operands):
         name = factor_name(step, i)
-        math = mathml(f"{notation.latex(name, step.sample)} = {formula.latex_number(op.value, digits)}")
+        symbol = _inner(mathml(notation.latex(name, step.sample)))
+        math = MATH.format("inline", f"{symbol}<mo>&#x0003D;</mo>{number_mathml(op.value, digits)}")
         where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
                  if op.source is not None else escape(_t(lang, "given")))
         items.append(f"<li>{math} ({where})</li>")
