@@ -74,3 +74,10 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
         how=words.get(variant, variant),
         loss=loss,
     )
+
+
+def rounding_note(decimals: int, lang: str = "en") -> str:
+    """What the screen and the transcripts say when --round N is on."""
+    if lang == "zh":
+        return f"（手算舍入：每个中间结果保留 {decimals} 位小数）"
+    return f"(textbook rounding: every intermediate rounded to {decimals} decimals)"

@@ -108,6 +108,11 @@ def factor_name(step: "Step", i: int) -> str:
     return op.name
 
 
+def shows_factors(step: "Step") -> bool:
+    """Whether a transcript lists where the step's operands came from: products and sums of earlier steps."""
+    return step.rule in ("chain", "delta", "paths", "update") or step.rule.startswith("reduce")
+
+
 def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:
     return MappingProxyType(dict(values))
 

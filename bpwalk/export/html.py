@@ -12,12 +12,12 @@ from functools import lru_cache
 from html import escape
 
 from bpwalk import formula
-from bpwalk.export.markdown import _t
+from bpwalk.export.markdown import _t, sections
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.notation import Notation
 from bpwalk.numfmt import format_number
-from bpwalk.prose import describe
-from bpwalk.steps import Step, Trace, factor_name
+from bpwalk.prose import describe, rounding_note
+from bpwalk.steps import Step, Trace, factor_name, shows_factors
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -118,7 +118,7 @@ def _equation(step: Step, notation: Notation, digits: int) -> str:
 
 
 def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
-    if step.rule not in ("chain", "delta", "paths", "update") and not step.rule.startswith("reduce"):
+    if not shows_factors(step):
         return ""
     items = []
     for i, op in enumerate(step.operands):
@@ -160,7 +160,6 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
     digits = digits or sc.display.precision
     lang = lang or sc.display.lang
     notation = Notation.of(sc)
-    multi = len(sc.samples) > 1
     first = trace.iterations[0].samples[0]
     body: list[str] = [f"<h1>{escape(sc.title)}</h1>"]
     if sc.source:
@@ -168,32 +167,22 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
     for para in sc.description.strip().split("\n\n") if sc.description else []:
         body.append(f"<p>{escape(para)}</p>")
     if rounding is not None:
-        from bpwalk.render.views import rounding_note
-
         body.append(f'<p class="source"><strong>{escape(rounding_note(rounding, lang))}</strong></p>')
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
     body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4))}</figure>")
     body.append(_tables(trace, digits, lang))
     toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
-    section, group = object(), ""
-    for step in trace.steps:
-        if step.phase in ("intro", "summary"):
-            continue
-        if step.iteration != section:
-            section = step.iteration
-            title = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", step.iteration)
+    for opens, phase, step in sections(trace, lang):
+        if opens:
             anchor = "final" if step.iteration is None else f"it{step.iteration}"
-            body.append(f'<h2 id="{anchor}">{escape(title)}</h2>')
+            body.append(f'<h2 id="{anchor}">{escape(opens)}</h2>')
             if toc[-1] != "</ul></li>" and len(toc) > 1:
                 toc.append("</ul></li>")
-            toc.append(f'<li><a href="#{anchor}">{escape(title)}</a><ul>')
-            group = ""
-        title = _t(lang, step.phase) + (f" ({_t(lang, 'sample', step.sample)})" if multi and step.sample else "")
-        if title != group:
-            group = title
+            toc.append(f'<li><a href="#{anchor}">{escape(opens)}</a><ul>')
+        if phase:
             anchor = f"s{step.index + 1}-{step.phase}"
-            body.append(f'<h3 id="{anchor}">{escape(title)}</h3>')
-            toc.append(f'<li><a href="#{anchor}">{escape(title)}</a></li>')
+            body.append(f'<h3 id="{anchor}">{escape(phase)}</h3>')
+            toc.append(f'<li><a href="#{anchor}">{escape(phase)}</a></li>')
         sentence = describe(step, notation, lang)
         body.append(
             f'<section class="step" id="s{step.index + 1}"><h4><span class="n">{step.index + 1}</span>'

@@ -12,8 +12,8 @@ from typing import Iterator
 
 from bpwalk import formula
 from bpwalk.notation import Notation
-from bpwalk.prose import describe
-from bpwalk.steps import Step, Trace, factor_name
+from bpwalk.prose import describe, rounding_note
+from bpwalk.steps import Step, Trace, factor_name, shows_factors
 
 TITLES = {
     "en": {"network": "The network", "parameters": "Parameters", "samples": "Samples", "training": "Training",
@@ -101,7 +101,7 @@ def _equation(step: Step, notation: Notation, digits: int) -> list[str]:
 
 def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: str) -> list[str]:
     """Where a chain rule's factors (and a sum's terms) came from."""
-    if step.rule not in ("chain", "delta", "paths", "update") and not step.rule.startswith("reduce"):
+    if not shows_factors(step):
         return []
     lines = [f"{_t(lang, 'where')}:", ""]
     for i, op in enumerate(step.operands):
@@ -111,11 +111,28 @@ def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: st
     return lines + [""]
 
 
-def _heading(step: Step, lang: str, multi: bool) -> str:
-    title = _t(lang, step.phase)
-    if step.sample is not None and multi:
-        title += f" ({_t(lang, 'sample', step.sample)})"
-    return f"### {title}"
+def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, Step]]:
+    """The steps a document shows, with the headings that open before them.
+
+    Yields (iteration title or None, phase title or None, step): a title only where a new
+    iteration (or the pass after training) or a new phase (of a new sample) begins.
+    """
+    multi = len(trace.scenario.samples) > 1
+    iteration: object = object()
+    phase = ""
+    for step in trace.steps:
+        if step.phase in ("intro", "summary"):
+            continue
+        opens = None
+        if step.iteration != iteration:
+            iteration = step.iteration
+            opens = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", step.iteration)
+            phase = ""
+        title = _t(lang, step.phase)
+        if step.sample is not None and multi:
+            title += f" ({_t(lang, 'sample', step.sample)})"
+        yield opens, (title if title != phase else None), step
+        phase = title
 
 
 def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None,
@@ -131,31 +148,19 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
     digits = digits or sc.display.precision
     lang = lang or sc.display.lang
     notation = Notation.of(sc)
-    multi = len(sc.samples) > 1
     out: list[str] = [f"# {sc.title}", ""]
     if sc.source:
         out += [f"*{sc.source}*", ""]
     if sc.description:
         out += [sc.description.strip(), ""]
     if rounding is not None:
-        from bpwalk.render.views import rounding_note
-
         out += [f"> {rounding_note(rounding, lang)}", ""]
     out += list(_overview(trace, digits, lang))
-    iteration: object = object()
-    heading = ""
-    for step in trace.steps:
-        if step.phase in ("intro", "summary"):
-            continue
-        if step.iteration != iteration:
-            iteration = step.iteration
-            title = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", step.iteration)
-            out += [f"## {title}", ""]
-            heading = ""
-        new_heading = _heading(step, lang, multi)
-        if new_heading != heading:
-            heading = new_heading
-            out += [heading, ""]
+    for opens, phase, step in sections(trace, lang):
+        if opens:
+            out += [f"## {opens}", ""]
+        if phase:
+            out += [f"### {phase}", ""]
         label = notation.latex(step.quantity, step.sample)
         sentence = describe(step, notation, lang)
         out += [f"**${label}$** — {sentence}" if sentence else f"**${label}$**", ""]

@@ -8,6 +8,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
 from rich.text import Text
 
+from bpwalk.prose import rounding_note
 from bpwalk.render.diagram import NetworkDiagram
 from bpwalk.render.frames import Frame
 from bpwalk.render.overview import IntroView, SummaryView
@@ -22,12 +23,6 @@ class Settings:
     style: str = "scalar"
     diagram: bool = True     # draw the network under each step
     rounding: int | None = None   # every intermediate was rounded to this many decimals
-
-
-def rounding_note(decimals: int, lang: str) -> str:
-    if lang == "zh":
-        return f"（手算舍入：每个中间结果保留 {decimals} 位小数）"
-    return f"(textbook rounding: every intermediate rounded to {decimals} decimals)"
 
 
 class FrameView:
