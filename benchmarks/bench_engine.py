@@ -32,8 +32,8 @@ except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bpwalk.scenario import Layer, Sample, Scenario
-from bpwalk.trace import estimate_steps, run
-from bpwalk.train import train
+from bpwalk.engine.trace import estimate_steps, run
+from bpwalk.engine.train import train
 
 MAZUR_ITERATIONS = 10_000
 MAZUR_FINAL_LOSS = 3.510187782978859e-05   # the loss after 10,000 iterations (Mazur reports 0.0000351085)

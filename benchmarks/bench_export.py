@@ -16,10 +16,10 @@ try:
 except ImportError:  # running from a checkout without installing
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bpwalk.builtin import resolve
+from bpwalk.read.builtin import resolve
 from bpwalk.export import render
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 ROWS = [
     ("Mazur, 100 iterations -> Markdown", "md", 100, 2.0),

@@ -98,11 +98,11 @@ from io import StringIO
 t = [time.perf_counter()]
 import bpwalk.cli; t.append(time.perf_counter())
 sc = bpwalk.cli.load("mazur"); t.append(time.perf_counter())
-from bpwalk.trace import run; trace = run(sc); t.append(time.perf_counter())
+from bpwalk.engine.trace import run; trace = run(sc); t.append(time.perf_counter())
 from rich.console import Console
-from bpwalk.render.app import Painter
-from bpwalk.render.frames import frames_for
-from bpwalk.render.navigate import NavState
+from bpwalk.tui.app import Painter
+from bpwalk.walk.frames import frames_for
+from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 t.append(time.perf_counter())
 frames = frames_for(trace, sc.display.style); t.append(time.perf_counter())
@@ -123,16 +123,16 @@ def breakdown() -> dict:
 
 def render_times(samples: int) -> tuple[list[float], float, int]:
     """(uncached paint times of random frames, best cached repaint, frame count) at 80x24."""
-    import bpwalk.formula  # noqa: F401  (the app imports it in the background after the first screen)
+    import bpwalk.formula.equations  # noqa: F401  (the app imports it in the background after the first screen)
     from rich.console import Console
 
-    from bpwalk.builtin import resolve
-    from bpwalk.render.app import Painter
-    from bpwalk.render.frames import frames_for
-    from bpwalk.render.navigate import NavState
+    from bpwalk.read.builtin import resolve
+    from bpwalk.tui.app import Painter
+    from bpwalk.walk.frames import frames_for
+    from bpwalk.walk.navigate import NavState
     from bpwalk.render.views import Settings
-    from bpwalk.scenario import load_scenario
-    from bpwalk.trace import run
+    from bpwalk.read import load_scenario
+    from bpwalk.engine.trace import run
 
     sc = load_scenario(resolve("mazur"))
     trace = run(sc, BIG_ITERATIONS)

@@ -16,18 +16,19 @@ __all__ = ["load_scenario", "run", "train", "Trace", "Step", "Scenario", "Bpwalk
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.errors import BpwalkError
-    from bpwalk.scenario import Scenario, load_scenario
-    from bpwalk.steps import Step, Trace
-    from bpwalk.trace import run
-    from bpwalk.train import train
+    from bpwalk.read import load_scenario
+    from bpwalk.scenario import Scenario
+    from bpwalk.engine.steps import Step, Trace
+    from bpwalk.engine.trace import run
+    from bpwalk.engine.train import train
 
 _WHERE = {
-    "load_scenario": "bpwalk.scenario",
+    "load_scenario": "bpwalk.read",
     "Scenario": "bpwalk.scenario",
-    "run": "bpwalk.trace",
-    "train": "bpwalk.train",
-    "Trace": "bpwalk.steps",
-    "Step": "bpwalk.steps",
+    "run": "bpwalk.engine.trace",
+    "train": "bpwalk.engine.train",
+    "Trace": "bpwalk.engine.steps",
+    "Step": "bpwalk.engine.steps",
     "BpwalkError": "bpwalk.errors",
 }
 

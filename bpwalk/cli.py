@@ -48,8 +48,8 @@ def fail(err: BpwalkError) -> NoReturn:
 
 def load(name: Optional[str]):
     """Resolve a scenario argument (file, built-in name or prefix) and load it."""
-    from bpwalk.builtin import resolve
-    from bpwalk.scenario import load_scenario
+    from bpwalk.read.builtin import resolve
+    from bpwalk.read import load_scenario
 
     return load_scenario(resolve(name))
 
@@ -58,7 +58,7 @@ def rounder_for(decimals: Optional[int]):
     """The engine's textbook rounding for --round N (None: full precision)."""
     if decimals is None:
         return None
-    from bpwalk.engine import decimal_rounder
+    from bpwalk.engine.passes import decimal_rounder
 
     return decimal_rounder(decimals)
 
@@ -85,8 +85,8 @@ def main_options(
 @app.command("list")
 def list_cmd() -> None:
     """List the built-in scenarios (use the name, or any unique prefix, with run and export)."""
-    from bpwalk.builtin import builtin_paths
-    from bpwalk.scenario import load_scenario
+    from bpwalk.read.builtin import builtin_paths
+    from bpwalk.read import load_scenario
 
     for path in builtin_paths():
         try:
@@ -120,7 +120,7 @@ def run(
     When the output is not a terminal (a pipe or a file), or with --all, every step is
     printed in order instead. NO_COLOR turns colours off.
     """
-    from bpwalk.trace import run as trace_run
+    from bpwalk.engine.trace import run as trace_run
 
     try:
         sc = load(scenario)
@@ -129,8 +129,8 @@ def run(
         fail(err)
     from rich.console import Console
 
-    from bpwalk.render.app import print_all, walk
-    from bpwalk.render.frames import frames_for
+    from bpwalk.tui.app import print_all, walk
+    from bpwalk.walk.frames import frames_for
     from bpwalk.render.views import Settings
 
     chosen = style.value if style else sc.display.style
@@ -149,7 +149,7 @@ def run(
 @app.command()
 def validate(files: List[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
     """Check scenario files and say what is wrong with them, or that they are fine."""
-    from bpwalk.scenario import load_scenario
+    from bpwalk.read import load_scenario
 
     bad = 0
     for path in files:
@@ -169,7 +169,7 @@ def schema() -> None:
     """Print a JSON Schema of the scenario format (for editor completion and checks)."""
     import json
 
-    from bpwalk.schema import json_schema
+    from bpwalk.read.schema import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
@@ -195,7 +195,7 @@ def export(
     """
     from bpwalk.export import format_for, render
     from bpwalk.export.files import write_atomic
-    from bpwalk.trace import run as trace_run
+    from bpwalk.engine.trace import run as trace_run
 
     try:
         chosen = format_for(output, fmt.value if fmt else None)
@@ -225,7 +225,7 @@ def train(
     from rich.console import Console
 
     from bpwalk.render.train_view import TrainReport
-    from bpwalk.train import train as run_training
+    from bpwalk.engine.train import train as run_training
 
     console = Console()
     try:
@@ -261,7 +261,7 @@ def new(
     force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
 ) -> None:
     """Write a new scenario with random weights, commented so that it is easy to edit."""
-    from bpwalk.newfile import NewOptions, new_scenario_text
+    from bpwalk.read.newfile import NewOptions, new_scenario_text
 
     try:
         counts = tuple(int(part) for part in layers.replace(" ", "").split(","))
@@ -302,8 +302,8 @@ def quiz(
     When standard input or output is not a terminal, answers are read one a line and the
     questions printed as plain text: printf '0.3775\\n' | bpwalk quiz mazur --phases forward
     """
-    from bpwalk.quiz import parse_phases
-    from bpwalk.trace import run as trace_run
+    from bpwalk.walk.quiz import parse_phases
+    from bpwalk.engine.trace import run as trace_run
 
     try:
         asked = parse_phases(phases)
@@ -315,7 +315,7 @@ def quiz(
         fail(err)
     from rich.console import Console
 
-    from bpwalk.render.quiz_app import quiz_lines, quiz_walk
+    from bpwalk.tui.quiz_app import quiz_lines, quiz_walk
     from bpwalk.render.views import Settings
 
     settings = Settings(digits=precision or sc.display.precision, lang=lang.value if lang else sc.display.lang,
@@ -342,7 +342,7 @@ def check(
     of another step, or a wrong number carried from earlier. Exit status 0 when every number
     agrees, 1 when any does not, 2 when the scenario cannot be read.
     """
-    from bpwalk.check import check as check_scenario
+    from bpwalk.check.audit import check as check_scenario
 
     try:
         sc = load(scenario)

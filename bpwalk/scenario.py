@@ -1,7 +1,7 @@
 """A scenario: the network, its parameters, the samples and how to train, as frozen data.
 
 `load_scenario(path)` reads and validates a YAML file (see docs/scenario-format.md); every
-rule lives in `bpwalk.validate`, so that a `Scenario` that exists is always a valid one.
+rule lives in `bpwalk.read.validate`, so that a `Scenario` that exists is always a valid one.
 Indices are 0-based everywhere in code.
 """
 
@@ -190,21 +190,3 @@ class Scenario:
             biases = tuple(values.get(n, b) for n, b in zip(layer.bias_names, layer.biases))
             layers.append(replace(layer, weights=weights, biases=biases))
         return replace(self, layers=tuple(layers))
-
-
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
-
-    Args:
-        path: a YAML file written to docs/scenario-format.md.
-
-    Returns:
-        The validated scenario.
-
-    Raises:
-        ScenarioError: the file is missing, unreadable, not YAML, or breaks a rule; the message
-            names the file, line, column and key.
-    """
-    from bpwalk.validate import scenario_from_file
-
-    return scenario_from_file(Path(path))

@@ -19,7 +19,7 @@ from typing import Sequence
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from bpwalk import engine
+import bpwalk.engine.passes as engine
 from bpwalk.scenario import Layer, Sample, Scenario
 
 HIDDEN_ACTIVATIONS: tuple[str, ...] = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")

@@ -7,14 +7,14 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from bpwalk.builtin import resolve
-from bpwalk.render.app import Painter, print_all, walk
-from bpwalk.render.frames import frames_for
-from bpwalk.render.navigate import NavState
+from bpwalk.read.builtin import resolve
+from bpwalk.tui.app import Painter, print_all, walk
+from bpwalk.walk.frames import frames_for
+from bpwalk.walk.navigate import NavState
 from bpwalk.render.status import status_line
 from bpwalk.render.views import Settings
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 LEAVE_ALT_SCREEN = "\x1b[?1049l"

@@ -14,12 +14,13 @@ from dataclasses import replace
 import pytest
 from typer.testing import CliRunner
 
-from bpwalk.builtin import resolve
-from bpwalk.check import Verdict, check
+from bpwalk.read.builtin import resolve
+from bpwalk.check.audit import Verdict, check
 from bpwalk.cli import app
-from bpwalk.mistakes import UNKNOWN
-from bpwalk.scenario import Expect, load_scenario
-from bpwalk.validate import scenario_from_text
+from bpwalk.check.mistakes import UNKNOWN
+from bpwalk.read import load_scenario
+from bpwalk.scenario import Expect
+from bpwalk.read.validate import scenario_from_text
 
 runner = CliRunner()
 SEEDS = ("mazur", "mazur-matrix", "linear-2-2-1", "linear-2-2-1-fit", "delta-two-samples")

@@ -94,7 +94,7 @@ def test_schema_is_json_and_accepts_the_builtins() -> None:
     jsonschema = pytest.importorskip("jsonschema")
     import yaml
 
-    from bpwalk.builtin import builtin_paths
+    from bpwalk.read.builtin import builtin_paths
 
     result = invoke("schema")
     assert result.exit_code == 0

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bpwalk.builtin import builtin_paths, resolve
+from bpwalk.read.builtin import builtin_paths, resolve
 from bpwalk.cli import app
 from bpwalk.export import FORMATS, render
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 runner = CliRunner()
 

@@ -3,7 +3,7 @@
 Property tests draw random networks from `strategies.scenarios()`; fixed cases pin sympy's
 derivatives, numerical stability at |net| = 1000, overflow reporting and Mazur's numbers.
 Every difference is computed with the engine's own forward pass and loss
-(`bpwalk.engine.sample_pass`), at a parameter or net nudged by ±h.
+(`bpwalk.engine.passes.sample_pass`), at a parameter or net nudged by ±h.
 """
 
 from __future__ import annotations
@@ -19,12 +19,13 @@ import sympy
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from bpwalk import engine, network
+import bpwalk.engine.passes as engine
+import bpwalk.ops.network as network
 from bpwalk.errors import ComputeError
 from bpwalk.scenario import Layer, Sample, Scenario
-from bpwalk.steps import SampleRecord, Step, Trace
-from bpwalk.trace import run
-from bpwalk.train import train
+from bpwalk.engine.steps import SampleRecord, Step, Trace
+from bpwalk.engine.trace import run
+from bpwalk.engine.train import train
 
 try:
     from strategies import kink_free, probabilities_conditioned, scenarios

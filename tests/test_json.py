@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bpwalk.builtin import resolve
+from bpwalk.read.builtin import resolve
 from bpwalk.export.json_ import to_dict, to_json
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 SPEC_PHASES = {"intro", "forward", "loss", "backward", "update", "summary"}
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bpwalk.render.keys import TerminalKeys, parse_key
+from bpwalk.tui.keys import TerminalKeys, parse_key
 
 
 @pytest.mark.parametrize(("data", "key"), [

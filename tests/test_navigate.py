@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bpwalk.builtin import resolve
-from bpwalk.render.frames import Frame, frames_for, normalize
-from bpwalk.render.navigate import EXIT_INTERRUPT, NavState, Navigator, section_start, starts_section, transition
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read.builtin import resolve
+from bpwalk.walk.frames import Frame, frames_for, normalize
+from bpwalk.walk.navigate import EXIT_INTERRUPT, NavState, Navigator, section_start, starts_section, transition
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 
 @pytest.fixture(scope="module")

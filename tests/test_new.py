@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bpwalk.cli import app
-from bpwalk.newfile import NewOptions, new_scenario_text
-from bpwalk.trace import run
-from bpwalk.validate import scenario_from_text
+from bpwalk.read.newfile import NewOptions, new_scenario_text
+from bpwalk.engine.trace import run
+from bpwalk.read.validate import scenario_from_text
 
 runner = CliRunner()
 

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bpwalk.builtin import resolve
+from bpwalk.read.builtin import resolve
 from bpwalk.errors import BpwalkError
-from bpwalk.quiz import (ASKABLE, Grade, Quiz, QuizState, Score, answered, grade, parse_phases, question_steps,
+from bpwalk.walk.quiz import (ASKABLE, Grade, Quiz, QuizState, Score, answered, grade, parse_phases, question_steps,
                          read_number)
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 OUT_H1 = 0.5932699921071872          # Mazur's out_h1
 DELTA_O2 = -0.03809823651655623      # Mazur's δ_o2

@@ -8,12 +8,12 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from bpwalk.builtin import resolve
-from bpwalk.quiz import Quiz
-from bpwalk.render.quiz_app import QuizSession, quiz_lines, quiz_walk
+from bpwalk.read.builtin import resolve
+from bpwalk.walk.quiz import Quiz
+from bpwalk.tui.quiz_app import QuizSession, quiz_lines, quiz_walk
 from bpwalk.render.views import Settings
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 LEAVE_ALT_SCREEN = "\x1b[?1049l"

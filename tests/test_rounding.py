@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bpwalk.builtin import resolve
+from bpwalk.read.builtin import resolve
 from bpwalk.cli import app
-from bpwalk.engine import decimal_rounder
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
-from bpwalk.train import train
+from bpwalk.engine.passes import decimal_rounder
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
+from bpwalk.engine.train import train
 
 runner = CliRunner()
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bpwalk.builtin import builtin_paths, resolve
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read.builtin import builtin_paths, resolve
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_SCENARIOS = {

@@ -14,11 +14,11 @@ import json, sys
 from io import StringIO
 from rich.console import Console
 import bpwalk.cli
-from bpwalk.render.app import Painter
-from bpwalk.render.frames import frames_for
-from bpwalk.render.navigate import NavState
+from bpwalk.tui.app import Painter
+from bpwalk.walk.frames import frames_for
+from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
-from bpwalk.trace import run
+from bpwalk.engine.trace import run
 sc = bpwalk.cli.load("mazur")
 trace = run(sc)
 console = Console(file=StringIO(), width=80, height=24, force_terminal=True)

@@ -17,14 +17,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
-from bpwalk.builtin import builtin_paths, resolve
-from bpwalk.render.frames import Frame, frames_for
+from bpwalk.read.builtin import builtin_paths, resolve
+from bpwalk.walk.frames import Frame, frames_for
 from bpwalk.render.style_views import view
-from bpwalk.render.styles import frames
+from bpwalk.walk.styles import frames
 from bpwalk.render.views import Settings
-from bpwalk.scenario import load_scenario
-from bpwalk.steps import Trace
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.steps import Trace
+from bpwalk.engine.trace import run
 
 try:
     from strategies import scenarios

@@ -7,12 +7,12 @@ from io import StringIO
 from rich.console import Console
 from typer.testing import CliRunner
 
-from bpwalk.builtin import resolve
+from bpwalk.read.builtin import resolve
 from bpwalk.cli import app
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 from bpwalk.render.plot import LossCurve
-from bpwalk.scenario import load_scenario
-from bpwalk.train import train
+from bpwalk.read import load_scenario
+from bpwalk.engine.train import train
 
 runner = CliRunner()
 

@@ -19,13 +19,13 @@ import jsonschema
 import pytest
 import yaml
 
-import bpwalk.yamlread
+import bpwalk.read.yamlread
 from bpwalk.errors import ScenarioError
-from bpwalk.scenario import load_scenario
-from bpwalk.schema import json_schema
-from bpwalk.validate import scenario_from_file, scenario_from_text
-from bpwalk.yaml12 import Yaml12Loader
-from bpwalk.yamlread import MAX_FILE_BYTES, read_yaml_text, to_plain
+from bpwalk.read import load_scenario
+from bpwalk.read.schema import json_schema
+from bpwalk.read.validate import scenario_from_file, scenario_from_text
+from bpwalk.read.yaml12 import Yaml12Loader
+from bpwalk.read.yamlread import MAX_FILE_BYTES, read_yaml_text, to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 BAD = Path(__file__).resolve().parent / "scenarios" / "bad"
@@ -144,7 +144,7 @@ def bad_files() -> list[Path]:
 def parser(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run a test with each PyYAML parser: messages and positions must not depend on it."""
     if request.param == "pure-python":
-        monkeypatch.setattr(bpwalk.yamlread, "FAST_LOADER", Yaml12Loader)
+        monkeypatch.setattr(bpwalk.read.yamlread, "FAST_LOADER", Yaml12Loader)
     return request.param
 
 
@@ -675,7 +675,7 @@ def test_every_builtin_scenario_loads_and_fits_the_schema(path: Path | None) -> 
         pytest.skip("no scenarios/*.yaml yet")
     scenario = load_scenario(path)
     assert scenario.title
-    assert [e.message for e in validator().iter_errors(to_plain(bpwalk.yamlread.read_yaml_file(path)))] == []
+    assert [e.message for e in validator().iter_errors(to_plain(bpwalk.read.yamlread.read_yaml_file(path)))] == []
 
 
 def documented_examples() -> list[str]:

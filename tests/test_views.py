@@ -7,11 +7,11 @@ from io import StringIO
 import pytest
 from rich.console import Console
 
-from bpwalk.builtin import builtin_paths, resolve
-from bpwalk.render.frames import frames_for
+from bpwalk.read.builtin import builtin_paths, resolve
+from bpwalk.walk.frames import frames_for
 from bpwalk.render.views import FrameView, Settings
-from bpwalk.scenario import load_scenario
-from bpwalk.trace import run
+from bpwalk.read import load_scenario
+from bpwalk.engine.trace import run
 
 
 def render(trace, frame, settings: Settings, width: int = 80) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bpwalk.errors import ExportError
-from bpwalk.steps import Trace
+from bpwalk.engine.steps import Trace
 
 FORMATS: tuple[str, ...] = ("md", "html", "txt", "svg", "json")
 EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
@@ -36,7 +36,7 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
-        trace: what `bpwalk.trace.run` returned.
+        trace: what `bpwalk.engine.trace.run` returned.
         fmt: md, html, txt, svg or json.
         digits: significant digits shown (default: the scenario's display.precision); JSON
             values keep full precision whatever this is.

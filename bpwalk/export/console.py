@@ -9,9 +9,9 @@ from io import StringIO
 
 from rich.console import Console
 
-from bpwalk.render.frames import frames_for
+from bpwalk.walk.frames import frames_for
 from bpwalk.render.views import FrameView, Settings
-from bpwalk.steps import Trace
+from bpwalk.engine.steps import Trace
 
 WIDTH = 100
 

@@ -11,13 +11,13 @@ import re
 from functools import lru_cache
 from html import escape
 
-from bpwalk import formula
+import bpwalk.formula.equations as formula
 from bpwalk.export.markdown import _t, sections
 from bpwalk.export.netsvg import loss_svg, network_svg
-from bpwalk.notation import Notation
-from bpwalk.numfmt import format_number
-from bpwalk.prose import describe, rounding_note
-from bpwalk.steps import Step, Trace, factor_name, shows_factors
+from bpwalk.formula.notation import Notation
+from bpwalk.formula.numbers import format_number
+from bpwalk.words.prose import describe, rounding_note
+from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -152,7 +152,7 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
     """The whole walk-through as a self-contained HTML page.
 
     Args:
-        trace: what `bpwalk.trace.run` returned.
+        trace: what `bpwalk.engine.trace.run` returned.
         digits: significant digits shown (default: the scenario's display.precision).
         lang: "en" or "zh" (default: the scenario's display.lang).
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bpwalk.steps import SampleRecord, Step, Trace
+from bpwalk.engine.steps import SampleRecord, Step, Trace
 
 FORMAT_VERSION = 1
 
@@ -50,7 +50,7 @@ def _step(step: Step, notation, digits: int, formulas: bool) -> dict[str, Any]:
         ],
     }
     if formulas:
-        from bpwalk import formula
+        import bpwalk.formula.equations as formula
 
         parts = formula.latex(step, notation, digits)
         if parts is not None:
@@ -62,12 +62,12 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
     """The transcript as plain data.
 
     Args:
-        trace: what `bpwalk.trace.run` returned.
+        trace: what `bpwalk.engine.trace.run` returned.
         digits: significant digits of the numbers inside `substituted` (default: the scenario's
             display.precision); the `value` fields always keep full precision.
         formulas: False leaves `latex` and `substituted` null (much faster for huge traces).
     """
-    from bpwalk.notation import Notation
+    from bpwalk.formula.notation import Notation
 
     sc = trace.scenario
     digits = digits or sc.display.precision

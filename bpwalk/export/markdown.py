@@ -3,17 +3,17 @@
 A heading per phase, a sentence per step, and each equation as display LaTeX: the general
 formula, the same with numbers, the result (`\\begin{aligned}`, which GitHub, Jupyter and
 VS Code all render; no macros they lack). Reads the Trace; shares the sentences with the
-terminal (`bpwalk.prose`) and the formulas with the JSON export (`bpwalk.formula`).
+terminal (`bpwalk.words.prose`) and the formulas with the JSON export (`bpwalk.formula.equations`).
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from bpwalk import formula
-from bpwalk.notation import Notation
-from bpwalk.prose import describe, rounding_note
-from bpwalk.steps import Step, Trace, factor_name, shows_factors
+import bpwalk.formula.equations as formula
+from bpwalk.formula.notation import Notation
+from bpwalk.words.prose import describe, rounding_note
+from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
 
 TITLES = {
     "en": {"network": "The network", "parameters": "Parameters", "samples": "Samples", "training": "Training",
@@ -140,7 +140,7 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
     """The whole walk-through as Markdown.
 
     Args:
-        trace: what `bpwalk.trace.run` returned.
+        trace: what `bpwalk.engine.trace.run` returned.
         digits: significant digits shown (default: the scenario's display.precision).
         lang: "en" or "zh" (default: the scenario's display.lang).
     """

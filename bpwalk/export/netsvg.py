@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from html import escape
 
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 from bpwalk.scenario import Scenario
 
 R = 20            # unit radius

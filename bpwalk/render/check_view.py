@@ -14,7 +14,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.check import Verdict
+from bpwalk.check.audit import Verdict
 from bpwalk.scenario import decimals_of
 
 EXTRA_DIGITS = 3      # the computed value is shown to the printed decimals and this many more

@@ -18,9 +18,9 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk import formula
+import bpwalk.formula.equations as formula
 from bpwalk.render.blocks import top_level_terms
-from bpwalk.render.layers import ACTIVATION_NAMES
+from bpwalk.walk.layers import ACTIVATION_NAMES
 from bpwalk.render.style_views import (
     RESULT,
     Drawer,
@@ -32,8 +32,8 @@ from bpwalk.render.style_views import (
     result,
     total_loss,
 )
-from bpwalk.render.styles import dC_dz
-from bpwalk.steps import Step
+from bpwalk.walk.styles import dC_dz
+from bpwalk.engine.steps import Step
 
 MAX_INPUTS = 7          # a unit fed back by more shows the first three, a ⋮ and the last two
 MAX_SUM_TERMS = 6       # a longer formula (a softmax δ of many outputs) shows its ends around a ⋯

@@ -17,9 +17,9 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 from bpwalk.scenario import Scenario
-from bpwalk.steps import Step, Trace
+from bpwalk.engine.steps import Step, Trace
 
 HEADERS = {"en": {"inputs": "inputs", "hidden": "hidden", "outputs": "outputs"},
            "zh": {"inputs": "输入层", "hidden": "隐藏层", "outputs": "输出层"}}

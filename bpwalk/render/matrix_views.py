@@ -16,7 +16,7 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from bpwalk.render.blocks import Atom, Block, Fit, column, fitted, text
-from bpwalk.render.layers import (
+from bpwalk.walk.layers import (
     activation_form,
     derivative_form,
     loss_derivative_form,
@@ -26,7 +26,7 @@ from bpwalk.render.layers import (
     softmax_delta_form,
 )
 from bpwalk.render.style_views import RESULT, Drawer, ViewContext, elided, eq_lines, equation, result, total_loss
-from bpwalk.steps import Step
+from bpwalk.engine.steps import Step
 
 
 def spaced(form: Sequence[object]) -> list[Atom]:

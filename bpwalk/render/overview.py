@@ -8,10 +8,10 @@ from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 from bpwalk.render.diagram import NetworkDiagram
 from bpwalk.render.terminal import PHASE_NAMES, word
-from bpwalk.steps import Trace
+from bpwalk.engine.steps import Trace
 
 LABELS = {
     "en": {"parameters": "Parameters", "samples": "Samples", "settings": "Training", "loss": "loss",

@@ -12,7 +12,7 @@ from typing import Sequence
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 
 # braille dot bits, indexed [row][column] within a cell (Unicode U+2800 block)
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))

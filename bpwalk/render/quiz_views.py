@@ -8,7 +8,7 @@ A question is a step without its result:
            = ?
     your answer: 0.59▏
 
-Views format the quiz's state; they never grade or move it (that is `bpwalk.quiz`).
+Views format the quiz's state; they never grade or move it (that is `bpwalk.walk.quiz`).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.notation import Notation
-from bpwalk.prose import describe
-from bpwalk.quiz import MIN_DIGITS, Grade, QuizState, Score
+from bpwalk.formula.notation import Notation
+from bpwalk.words.prose import describe
+from bpwalk.walk.quiz import MIN_DIGITS, Grade, QuizState, Score
 from bpwalk.render import status
 from bpwalk.render.diagram import NetworkDiagram, known_values
 from bpwalk.render.terminal import PHASE_NAMES, heading
-from bpwalk.steps import Step, Trace
+from bpwalk.engine.steps import Step, Trace
 
 WORDS = {
     "en": {"your_answer": "your answer: ", "hint": "hint: the numbers filled in",
@@ -125,7 +125,7 @@ def question_lines(step: Step, notation: Notation, digits: int, hint: bool) -> l
 
     None for a step without an equation.
     """
-    from bpwalk import formula
+    import bpwalk.formula.equations as formula
 
     parts = formula.text(step, notation, digits)
     if parts is None:

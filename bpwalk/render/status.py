@@ -11,8 +11,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.render.frames import Frame
-from bpwalk.render.navigate import NavState
+from bpwalk.walk.frames import Frame
+from bpwalk.walk.navigate import NavState
 from bpwalk.render.terminal import PHASE_NAMES, word
 
 SEPARATOR = " │ "

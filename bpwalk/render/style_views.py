@@ -7,7 +7,7 @@ operands only: every number on screen is one a step computed or was given (a pro
 is the step that holds it, never a recomputation). Numbers go through
 `formula.format_number` at `settings.digits` significant digits, with a Unicode minus.
 
-How vectors and matrices are named is described in `bpwalk.render.layers`.
+How vectors and matrices are named is described in `bpwalk.walk.layers`.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ from typing import Any, Callable, Protocol, Sequence
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.text import Text
 
-from bpwalk.formula import format_number, text_number
-from bpwalk.notation import Notation
+from bpwalk.formula.equations import format_number, text_number
+from bpwalk.formula.notation import Notation
 from bpwalk.render.blocks import Block, Equation, text
-from bpwalk.render.frames import Frame
-from bpwalk.render.layers import LayerIndex, MatrixNames
+from bpwalk.walk.frames import Frame
+from bpwalk.walk.layers import LayerIndex, MatrixNames
 from bpwalk.render.terminal import PHASE_NAMES, word
-from bpwalk.steps import Step, Trace
+from bpwalk.engine.steps import Step, Trace
 
 RESULT = "bold green"
 MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its last
@@ -204,7 +204,7 @@ def view(trace: Trace, frame: Frame, settings: ViewSettings) -> RenderableType:
 
     Args:
         trace: the trace the frame points into.
-        frame: a frame from `bpwalk.render.styles.frames` (kind "matrix:..." or "delta:...").
+        frame: a frame from `bpwalk.walk.styles.frames` (kind "matrix:..." or "delta:...").
         settings: has `.digits` (significant digits) and `.lang` ("en" or "zh").
 
     Returns:

@@ -13,10 +13,10 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.notation import Notation
-from bpwalk.prose import describe
-from bpwalk.numfmt import format_number
-from bpwalk.steps import Operand, Step, Trace, factor_name
+from bpwalk.formula.notation import Notation
+from bpwalk.words.prose import describe
+from bpwalk.formula.numbers import format_number
+from bpwalk.engine.steps import Operand, Step, Trace, factor_name
 
 PHASE_NAMES = {
     "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -91,7 +91,7 @@ class StepView:
         self.notation = Notation.of(trace.scenario)
 
     def equation(self) -> list[Text]:
-        from bpwalk import formula
+        import bpwalk.formula.equations as formula
 
         parts = formula.text(self.step, self.notation, self.digits)
         if parts is None:

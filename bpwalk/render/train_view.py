@@ -6,9 +6,9 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.numfmt import format_number
+from bpwalk.formula.numbers import format_number
 from bpwalk.render.plot import LossCurve
-from bpwalk.train import TrainResult
+from bpwalk.engine.train import TrainResult
 
 MAX_ROWS = 40
 

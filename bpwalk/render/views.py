@@ -8,12 +8,12 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
 from rich.text import Text
 
-from bpwalk.prose import rounding_note
+from bpwalk.words.prose import rounding_note
 from bpwalk.render.diagram import NetworkDiagram
-from bpwalk.render.frames import Frame
+from bpwalk.walk.frames import Frame
 from bpwalk.render.overview import IntroView, SummaryView
 from bpwalk.render.terminal import StepView
-from bpwalk.steps import Trace
+from bpwalk.engine.steps import Trace
 
 
 @dataclass(frozen=True)

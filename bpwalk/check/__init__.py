@@ -1,0 +1,1 @@
+"""Auditing printed numbers: verdicts, replay, mistake models."""

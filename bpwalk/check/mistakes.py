@@ -1,0 +1,187 @@
+"""The mistakes people make by hand, as models that try to reproduce a wrong printed number.
+
+Each model takes the check's `Context` (the scenario, its exact trace, the printed numbers)
+and one printed number that does not agree, and returns a cause when, recomputed under that
+mistake, the number comes out as printed at the precision printed; otherwise None. `explain`
+tries them most specific first and reports the first that reproduces the number:
+
+1. carried from an earlier wrong number of the document;
+2. an earlier number rounded to the digits printed, and carried forward;
+3. the sign flipped;
+4. the ½ or the factor 2 of the squared error dropped;
+5. f' (σ') applied to the wrong value;
+6. hidden-layer gradients computed with the already-updated weights;
+7. swapped weight indices;
+8. the decimal point slipped (ten times too large or too small);
+9. a digit mistyped;
+10. the value of another step;
+11. a slip (sign, decimal point) on a number carried from an earlier wrong one;
+12. f' applied to the wrong value, and that number then written with a digit slip.
+
+Models 3, 8, 9 and 10 compare numbers, since the mistake is in the writing; every other model
+recomputes (see `bpwalk.check.recompute` and `bpwalk.check.mistakes_math`).
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import bpwalk.engine.passes as engine
+from bpwalk.check.mistakes_math import (
+    derivative_at_wrong_value,
+    digit_slip,
+    mistyped_wrong_derivative,
+    squared_error_factor,
+    swapped_indices,
+    updated_weights_in_backward,
+)
+from bpwalk.formula.numbers import format_number
+from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
+
+Model = Callable[[Context, Printed], "str | None"]
+UNKNOWN = "cause unknown"
+EVERY_INTERMEDIATE_DECIMALS = (5, 4, 3, 2)
+DIGITS = 6    # significant digits of the numbers quoted in a cause
+
+
+def num(x: float) -> str:
+    return format_number(x, DIGITS)
+
+
+def round_to(value: float, decimals: int) -> float:
+    """Half up, as the number reads in decimal (engine.decimal_rounder's rule)."""
+    return engine.decimal_rounder(decimals)("", 0, 0, value)
+
+
+def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
+    """An earlier printed number was wrong, and this one was computed from it.
+
+    Replays the scenario with the earlier quantity forced to its printed (wrong) value; the
+    nearest earlier wrong number is tried first.
+    """
+    for q in ctx.earlier_printed(p, agreeing=False):
+        value = ctx.forced(q.target, q.expect.value, p)
+        if value is not None and p.expect.agrees(value):
+            return f"carried from {q.label} = {q.expect.text} (itself wrong)"
+    return None
+
+
+def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
+    """An earlier number was rounded to the digits printed, and the rounded number used.
+
+    Tried in turn: each earlier number the document printed (forced to its printed digits);
+    every intermediate rounded to d decimals (d = 5, 4, 3, 2); each earlier quantity of the
+    trace that the document did not print, rounded to each number of decimals it prints.
+    Rounding every intermediate to fewer decimals than this number was printed with is not
+    tried: such a document would not print it with more.
+    """
+    for q in ctx.earlier_printed(p, agreeing=True):
+        if q.expect.value == q.exact:
+            continue
+        value = ctx.forced(q.target, q.expect.value, p)
+        if value is not None and p.expect.agrees(value):
+            return f"{q.label} rounded to {q.expect.text} ({q.expect.decimals} decimals) and carried forward"
+    for d in EVERY_INTERMEDIATE_DECIMALS:
+        if d < p.expect.decimals:
+            continue      # a document that rounds everything to d decimals prints no more than d
+        rounder = engine.decimal_rounder(d)
+        trace = ctx.replay(f"every intermediate to {d}", lambda: RoundEverything(rounder))
+        value = ctx.value_in(trace, p)
+        if value is not None and p.expect.agrees(value):
+            return f"every intermediate rounded to {d} decimals"
+    printed = {q.target for q in ctx.printed}
+    decimals = ctx.document_decimals()
+    for step, target in ctx.earlier_steps(p):
+        if target in printed:
+            continue
+        for d in decimals:
+            rounded = round_to(target.value, d)
+            if rounded == target.value:
+                continue
+            value = ctx.forced(target, rounded, p)
+            if value is not None and p.expect.agrees(value):
+                return f"{step_label(step)} rounded to {rounded:.{d}f} ({d} decimals) and carried forward"
+    return None
+
+
+def sign_flip(ctx: Context, p: Printed) -> str | None:
+    """The number printed with the opposite sign (a slip in the writing: compared, not replayed)."""
+    if p.exact != 0 and p.expect.agrees(-p.exact):
+        return f"sign flipped: the value is {num(p.exact)}"
+    return None
+
+
+def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
+    """The number printed ten times too large or too small."""
+    for factor, how in ((10.0, "ten times too large"), (0.1, "ten times too small")):
+        if p.exact != 0 and p.expect.agrees(p.exact * factor):
+            return f"decimal point slipped: {how} (the value is {num(p.exact)})"
+    return None
+
+
+def digit_mistyped(ctx: Context, p: Printed) -> str | None:
+    """One digit typed wrong, or two neighbouring digits swapped, at the printed precision.
+
+    With --round N coarser than the printed digits, the computed digits past N say nothing.
+    """
+    if ctx.rounding is not None and ctx.rounding < p.expect.decimals:
+        return None
+    return digit_slip(p.expect.text, p.expect.decimals, p.exact)
+
+
+def value_of_another_step(ctx: Context, p: Printed) -> str | None:
+    """The number agrees with another quantity of the same pass: the wrong value was copied.
+
+    Also tries each parameter as it was before the update (the old weight for the new one).
+    """
+    for step in ctx.same_pass_steps(p):
+        if p.expect.agrees(step.value):
+            return f"the value of {step_label(step)} ({num(step.value)}) instead"
+    if not p.final:
+        for name, value in ctx.parameters_before(p.expect.iteration).items():
+            if p.expect.agrees(value):
+                return f"the value of {name} before the update ({num(value)}) instead"
+    return None
+
+
+def _slips(value: float) -> Iterator[tuple[float, str]]:
+    yield -value, "sign flipped"
+    yield value * 10.0, "decimal point slipped (ten times too large)"
+    yield value * 0.1, "decimal point slipped (ten times too small)"
+
+
+def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
+    """Two mistakes: a number computed from an earlier wrong one, then written with a slip."""
+    for q in ctx.earlier_printed(p, agreeing=False):
+        carried = ctx.forced(q.target, q.expect.value, p)
+        if carried is None or carried == 0:
+            continue
+        for value, slip in _slips(carried):
+            if p.expect.agrees(value):
+                return f"{slip} on {num(carried)}, carried from {q.label} = {q.expect.text} (itself wrong)"
+    return None
+
+
+MODELS: tuple[Model, ...] = (
+    carried_from_mismatch,
+    rounding_carried_forward,
+    sign_flip,
+    squared_error_factor,
+    derivative_at_wrong_value,
+    updated_weights_in_backward,
+    swapped_indices,
+    decimal_point_slipped,
+    digit_mistyped,
+    value_of_another_step,
+    slip_on_carried_value,
+    mistyped_wrong_derivative,
+)
+
+
+def explain(ctx: Context, p: Printed) -> str:
+    """The first model that reproduces a wrong printed number, or "cause unknown"."""
+    for model in MODELS:
+        cause = model(ctx, p)
+        if cause is not None:
+            return cause
+    return UNKNOWN

@@ -1,0 +1,252 @@
+"""Mistake models that change the mathematics: the loss's factors, f', the weights used.
+
+Each recomputes the scenario as someone who made that mistake would have, and reports the
+mistake when the printed number comes out (see `bpwalk.check.mistakes` for the order they are
+tried in).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping
+
+import bpwalk.engine.passes as engine
+import bpwalk.ops.network as network
+from bpwalk.check.recompute import Context, Printed, Scale, WrongDerivative, WrongFormula
+from bpwalk.scenario import Scenario
+
+# -- the ½ and the 2 of the squared error ------------------------------------------------------
+
+# per loss: (what changes, how, the cause). "loss": computed with another loss throughout;
+# "scale": only dLoss/dout of the output units multiplied (the loss itself printed right).
+LOSS_SLIPS: Mapping[str, tuple[tuple[str, object, str], ...]] = {
+    "half_sse": (
+        ("loss", "sse", "the ½ of the squared error dropped: E = (t − o)², so ∂E/∂o = 2(o − t)"),
+        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = ½(o − t) instead of o − t"),
+        ("scale", 2.0, "the ½ dropped in the derivative: ∂E/∂o = 2(o − t) instead of o − t"),
+    ),
+    "sse": (
+        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = o − t instead of 2(o − t)"),
+        ("loss", "half_sse", "the squared error taken with a ½: E = ½(t − o)² instead of (t − o)²"),
+    ),
+    "mse": (
+        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = (o − t)/K instead of 2(o − t)/K"),
+    ),
+}
+
+
+def squared_error_factor(ctx: Context, p: Printed) -> str | None:
+    """The ½ or the factor 2 of the squared error dropped (or added), in the loss or its derivative."""
+    top = len(ctx.scenario.layers) - 1
+    for what, how, cause in LOSS_SLIPS.get(ctx.scenario.loss, ()):
+        if what == "loss":
+            trace = ctx.replay(f"loss {how}", scenario=replace(ctx.scenario, loss=str(how)))
+        else:
+            factor = float(how)  # type: ignore[arg-type]
+            trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale("dE_dout", top, factor))
+        value = ctx.value_in(trace, p)
+        if value is not None and p.expect.agrees(value):
+            return cause
+    return None
+
+
+# -- f' applied to the wrong value ---------------------------------------------------------------
+
+RIGHT_DERIVATIVE = {"sigmoid": "out·(1 − out)", "tanh": "1 − out²"}
+WRONG_DERIVATIVES: Mapping[str, tuple[tuple[str, WrongFormula], ...]] = {
+    "sigmoid": (
+        ("1 − out", lambda net, out: 1.0 - out),
+        ("out", lambda net, out: out),
+        ("net·(1 − net)", lambda net, out: net * (1.0 - net)),
+        ("σ(out)·(1 − σ(out)), σ′ taken at out instead of net",
+         lambda net, out: network.sigmoid(out) * (1.0 - network.sigmoid(out))),
+    ),
+    "tanh": (
+        ("1 − net²", lambda net, out: 1.0 - net * net),
+        ("1 − out", lambda net, out: 1.0 - out),
+        ("1 − tanh(out)², tanh′ taken at out instead of net", lambda net, out: 1.0 - network.tanh(out) ** 2),
+    ),
+}
+
+
+def _layer_name(scenario: Scenario, layers: frozenset[int]) -> str:
+    if len(layers) > 1:
+        return "every " + scenario.layers[min(layers)].activation + " layer"
+    l = next(iter(layers))
+    units = scenario.layers[l].units
+    return f"layer {l + 1} ({', '.join(units)})" if len(units) <= 4 else f"layer {l + 1}"
+
+
+def digit_slip(text: str, decimals: int, value: float) -> str | None:
+    """How the printed `text` differs from `value` by one mistyped digit or two swapped ones.
+
+    None when it does not, when fewer than three significant digits are printed (those match
+    too much by chance), or when only the last digit is off by one (a rounding question).
+    """
+    text = text.strip()
+    if "e" in text.lower() or (text.startswith("-") != (value < 0)):
+        return None
+    printed = text.lstrip("+-")
+    right = f"{abs(value):.{decimals}f}"
+    if len(printed) != len(right) or len(printed.replace(".", "").lstrip("0")) < 3:
+        return None
+    diff = [i for i, (a, b) in enumerate(zip(printed, right)) if a != b]
+    shown = ("-" if value < 0 else "") + right
+    if len(diff) == 1:
+        i = diff[0]
+        if i == len(printed) - 1 and abs(int(printed[i]) - int(right[i])) == 1:
+            return None
+        return f"a digit mistyped: {right[i]} written {printed[i]} (the value is {shown})"
+    if (len(diff) == 2 and diff[1] == diff[0] + 1 and printed[diff[0]] == right[diff[1]]
+            and printed[diff[1]] == right[diff[0]]):
+        return f"two digits swapped (the value is {shown})"
+    return None
+
+
+def _wrong_derivative_values(ctx: Context, p: Printed):
+    """(cause, the printed quantity recomputed with that wrong f') for every wrong f' and scope."""
+    sc = ctx.scenario
+    for act, slips in WRONG_DERIVATIVES.items():
+        layers = [l for l, layer in enumerate(sc.layers) if layer.activation == act]
+        scopes = [frozenset([l]) for l in layers] + ([frozenset(layers)] if len(layers) > 1 else [])
+        for wrong, formula in slips:
+            for scope in scopes:
+                name = f"f' {act} {wrong} in {sorted(scope)}"
+                trace = ctx.replay(name, lambda: WrongDerivative(scope, formula))
+                value = ctx.value_in(trace, p)
+                if value is not None:
+                    symbol = "σ′" if act == "sigmoid" else "tanh′"
+                    yield (f"{symbol} applied to the wrong value: {wrong} instead of {RIGHT_DERIVATIVE[act]}, "
+                           f"in {_layer_name(sc, scope)}"), value
+
+
+def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
+    """f' computed from the wrong value: 1 − out or out alone, net where out belongs, f' at out.
+
+    For sigmoid and tanh layers; each wrong formula is tried in one layer at a time, then in
+    every layer of that activation at once.
+    """
+    for cause, value in _wrong_derivative_values(ctx, p):
+        if p.expect.agrees(value):
+            return cause
+    return None
+
+
+def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
+    """Two mistakes: f' applied to the wrong value, and that number then written with a digit slip."""
+    for cause, value in _wrong_derivative_values(ctx, p):
+        slip = digit_slip(p.expect.text, p.expect.decimals, value)
+        if slip is not None:
+            return f"{cause}; then {slip}"
+    return None
+
+
+# -- hidden-layer gradients from the already-updated weights ----------------------------------
+
+def _matrices(scenario: Scenario, values: Mapping[str, float]):
+    return engine.initial_parameters(scenario.with_parameters(dict(values)))
+
+
+def _named(scenario: Scenario, W, B) -> dict[str, float]:
+    values: dict[str, float] = {}
+    for layer, lw, lb in zip(scenario.layers, W, B):
+        for names, row in zip(layer.weight_names, lw):
+            values.update(zip(names, row))
+        values.update(zip(layer.bias_names, lb))
+    return values
+
+
+def _pass_values(scenario: Scenario, sp: engine.SamplePass, n: int) -> dict[tuple[str, int | None], float]:
+    values: dict[tuple[str, int | None], float] = {}
+    for l, layer in enumerate(scenario.layers):
+        for u, unit in enumerate(layer.units):
+            values[(f"net.{unit}", n)] = sp.nets[l][u]
+            values[(f"out.{unit}", n)] = sp.outs[l + 1][u]
+            values[(f"dE_dout.{unit}", n)] = sp.d_out[l][u]
+            values[(f"delta.{unit}", n)] = sp.deltas[l][u]
+            if sp.d_act[l] is not None:
+                values[(f"dout_dnet.{unit}", n)] = sp.d_act[l][u]
+    return values
+
+
+def _with_updated_weights(ctx: Context, iteration: int) -> dict[tuple[str, int | None], float]:
+    """One iteration's numbers when every backward pass uses the weights after the update."""
+    sc, trace = ctx.scenario, ctx.trace
+    shape = engine.Shape.of(sc, ctx.base)
+    record = trace.iterations[iteration - 1]
+    before = ctx.parameters_before(iteration)
+    values: dict[tuple[str, int | None], float] = {}
+    if sc.update == "per_sample":
+        for n, (sample, rec) in enumerate(zip(sc.samples, record.samples), 1):
+            W, B = _matrices(sc, before)
+            after, _ = _matrices(sc, rec.new or {})
+            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
+            gW, gB = engine.sample_grads(shape, sp)
+            W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
+            values.update(_pass_values(sc, sp, n))
+            values.update({(f"grad.{k}", n): v for k, v in _named(sc, gW, gB).items()})
+            values.update({(f"new.{k}", n): v for k, v in _named(sc, W2, B2).items()})
+            before = rec.new or before
+        return values
+    W, B = _matrices(sc, before)
+    after, _ = _matrices(sc, record.new)
+    own = []
+    for n, sample in enumerate(sc.samples, 1):
+        sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
+        g = engine.sample_grads(shape, sp)
+        own.append(g)
+        values.update(_pass_values(sc, sp, n))
+        values.update({(f"grad.{k}", n): v for k, v in _named(sc, *g).items()})
+    gW, gB = engine.reduce_grads(own, sc.reduction, ctx.base)
+    W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
+    values.update({(f"grad.{k}", None): v for k, v in _named(sc, gW, gB).items()})
+    values.update({(f"new.{k}", None): v for k, v in _named(sc, W2, B2).items()})
+    return values
+
+
+def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
+    """Hidden-layer deltas computed with the next layer's weights after this iteration's update.
+
+    Every document says to use the weights from before the update; updating the output weights
+    first and then backpropagating through them is a common slip. Recomputed with
+    `engine.sample_pass(..., back=updated weights)`; it changes the hidden layers only.
+    """
+    kind = p.expect.key.partition(".")[0]
+    if p.final or len(ctx.scenario.layers) < 2 or kind not in ("dE_dout", "delta", "grad", "new"):
+        return None
+    value = _with_updated_weights(ctx, p.expect.iteration).get((p.expect.key, p.expect.sample))
+    if value is not None and p.expect.agrees(value):
+        return "hidden-layer gradients computed with the already-updated weights of the next layer"
+    return None
+
+
+# -- swapped weight indices --------------------------------------------------------------------
+
+def swapped_indices(ctx: Context, p: Printed) -> str | None:
+    """w_uj taken for w_ju: the gradient or update of the index-swapped weight, or a replay with
+    one pair of weights exchanged (or a square weight matrix transposed) in a layer."""
+    sc = ctx.scenario
+    kind, _, name = p.expect.key.partition(".")
+    if kind in ("grad", "new") and name in ctx.locations.weights:
+        l, u, j = ctx.locations.weights[name]
+        names = sc.layers[l].weight_names
+        if u != j and j < len(names) and u < len(names[j]):
+            other = names[j][u]
+            value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample)
+            if p.expect.agrees(value):
+                return f"swapped weight indices: the value of {kind}.{other}, not {p.expect.key}"
+    for l, layer in enumerate(sc.layers):
+        W, names = layer.weights, layer.weight_names
+        pairs = [(u, j) for u in range(len(W)) for j in range(u + 1, len(W[u])) if j < len(W) and u < len(W[j])]
+        pairs = [(u, j) for u, j in pairs if W[u][j] != W[j][u]]
+        variants = [(f"swapped weight indices: {names[u][j]} and {names[j][u]} exchanged",
+                     {names[u][j]: W[j][u], names[j][u]: W[u][j]}) for u, j in pairs]
+        if len(pairs) > 1 and len(W) == len(W[0]):
+            variants.insert(0, (f"swapped weight indices: the weight matrix of layer {l + 1} transposed",
+                                {names[u][j]: W[j][u] for u in range(len(W)) for j in range(len(W))}))
+        for cause, values in variants:
+            trace = ctx.replay(cause, scenario=sc.with_parameters(values))
+            value = ctx.value_in(trace, p)
+            if value is not None and p.expect.agrees(value):
+                return cause
+    return None

@@ -1,0 +1,360 @@
+"""Recomputing a scenario under a hand-calculation mistake, for the causes `bpwalk check` gives.
+
+A mistake is replayed through the engine's rounder hook (`engine.Rounder`): the engine hands
+every intermediate to it before the number is used, so a hook that changes one number, or
+every number of one kind, recomputes everything downstream exactly as a person who made that
+mistake would have, and nothing upstream. The hook's modifiers live here (`Force`, `Scale`,
+`WrongDerivative`), with `Context`: the exact trace, the printed numbers resolved against it,
+and a memo of the recomputed traces (each mistake is replayed once per check, whichever
+printed numbers it is tried on).
+
+The hook sees (kind, layer, unit, value). Its unit is the column j for the `grad` and `new` of
+a weight, and the kind `total` serves every reduction over samples; a `Target` therefore also
+carries the exact value: upstream of the first changed number every number is bit for bit the
+exact one, so the value tells apart the quantities that share a kind, layer and unit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterator, Mapping
+
+import bpwalk.engine.passes as engine
+from bpwalk.errors import BpwalkError
+from bpwalk.scenario import Expect, Scenario
+from bpwalk.engine.steps import Step, Trace
+from bpwalk.engine.trace import run
+
+MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
+UNIT_KINDS = ("net", "out", "error", "dE_dout", "dout_dnet", "delta")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One intermediate as the engine's rounder hook sees it, with its exact value."""
+
+    kind: str
+    layer: int
+    unit: int | None      # None: any unit (the hook's `total` always says 0)
+    value: float
+
+    def matches(self, kind: str, layer: int, unit: int, value: float) -> bool:
+        return (kind == self.kind and layer == self.layer and (self.unit is None or unit == self.unit)
+                and value == self.value)
+
+
+# -- modifiers: rounder hooks that replay one mistake ------------------------------------------
+
+class Modifier:
+    """A rounder hook that knows whether it changed anything (a replay it never touched proves nothing)."""
+
+    def __init__(self) -> None:
+        self.fired = False
+
+    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+        return value
+
+
+class Force(Modifier):
+    """Replace one intermediate by another number (a rounded one, or the document's wrong one), once."""
+
+    def __init__(self, target: Target, replacement: float) -> None:
+        super().__init__()
+        self.target = target
+        self.replacement = replacement
+
+    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+        if not self.fired and self.target.matches(kind, layer, unit, value):
+            self.fired = True
+            return self.replacement
+        return value
+
+
+class Scale(Modifier):
+    """Multiply every intermediate of one kind in one layer by a factor (a factor 2 dropped or added)."""
+
+    def __init__(self, kind: str, layer: int, factor: float) -> None:
+        super().__init__()
+        self.kind, self.layer, self.factor = kind, layer, factor
+
+    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+        if kind == self.kind and layer == self.layer:
+            self.fired = True
+            return value * self.factor
+        return value
+
+
+class RoundEverything(Modifier):
+    """Every intermediate rounded, as --round N does (on top of the check's own --round)."""
+
+    def __init__(self, rounder: engine.Rounder) -> None:
+        super().__init__()
+        self.rounder = rounder
+        self.fired = True
+
+    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+        return self.rounder(kind, layer, unit, value)
+
+
+# f'(net, out) as someone wrote it by mistake
+WrongFormula = Callable[[float, float], float]
+
+
+class WrongDerivative(Modifier):
+    """Replace f' of the units of some layers by a wrong formula of their net and out.
+
+    The forward pass hands each unit's net and out to the hook before the backward pass asks
+    for its f', so the hook remembers them and recomputes f' from the very numbers the engine
+    uses (rounded ones too, under --round).
+    """
+
+    def __init__(self, layers: frozenset[int], formula: WrongFormula) -> None:
+        super().__init__()
+        self.layers = layers
+        self.formula = formula
+        self.seen: dict[tuple[str, int, int], float] = {}
+
+    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+        if kind in ("net", "out"):
+            self.seen[(kind, layer, unit)] = value
+        elif kind == "dout_dnet" and layer in self.layers:
+            self.fired = True
+            return self.formula(self.seen[("net", layer, unit)], self.seen[("out", layer, unit)])
+        return value
+
+
+def compose(base: engine.Rounder | None, modifier: Modifier) -> engine.Rounder:
+    """The modifier applied after the base rounding (--round N), so it sees what the engine carries."""
+    if base is None:
+        return modifier
+    return lambda kind, layer, unit, value: modifier(kind, layer, unit, base(kind, layer, unit, value))
+
+
+# -- where every unit and parameter sits ---------------------------------------------------------
+
+@dataclass(frozen=True)
+class Locations:
+    """Unit and parameter positions, and how the hook names the quantities of a scenario."""
+
+    units: Mapping[str, tuple[int, int]]            # unit -> (layer, index); inputs are not here
+    weights: Mapping[str, tuple[int, int, int]]     # weight -> (layer, u, j)
+    biases: Mapping[str, tuple[int, int]]           # bias -> (layer, index in biases)
+    per_unit_bias: frozenset[str]
+    top: int
+    summed_grads: bool     # batch with several samples: the iteration's gradients come from `total`
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> "Locations":
+        units, weights, biases, per_unit = {}, {}, {}, set()
+        for l, layer in enumerate(scenario.layers):
+            units.update({name: (l, u) for u, name in enumerate(layer.units)})
+            for u, names in enumerate(layer.weight_names):
+                weights.update({name: (l, u, j) for j, name in enumerate(names)})
+            biases.update({name: (l, i) for i, name in enumerate(layer.bias_names)})
+            if layer.bias == "per_unit":
+                per_unit.update(layer.bias_names)
+        summed = scenario.update == "batch" and len(scenario.samples) > 1
+        return cls(units, weights, biases, frozenset(per_unit), len(scenario.layers) - 1, summed)
+
+    def target(self, quantity: str, sample_level: bool, value: float) -> Target | None:
+        """How the hook sees a quantity ("delta.o1", "grad.w5", "dE_dout.h1@o2"), or None if it never does."""
+        if quantity.startswith("final."):
+            quantity = quantity[len("final."):]
+        if quantity == "loss":
+            return Target("loss", self.top, 0, value)
+        if quantity == "total_loss":
+            return Target("total", -1, None, value)
+        kind, _, name = quantity.partition(".")
+        if kind == "dE_dout" and "@" in name:
+            kind, name = "path", name.split("@")[0]    # delta_K * w_KU, one path back into U
+        if kind in UNIT_KINDS or kind == "path":
+            if name not in self.units:
+                return None                             # an input: given, never computed
+            l, u = self.units[name]
+            return Target(kind, l, u, value)
+        if kind not in ("grad", "new"):
+            return None
+        if kind == "grad" and not sample_level and self.summed_grads:
+            return Target("total", -1, None, value)
+        if name in self.weights:
+            l, _, j = self.weights[name]
+            return Target(kind, l, j, value)
+        if name in self.biases:
+            if kind == "grad" and name in self.per_unit_bias:
+                return None                             # a per-unit bias's gradient is its delta, not hooked
+            l, i = self.biases[name]
+            return Target(kind, l, i, value)
+        return None
+
+
+# -- printed numbers, resolved against the exact trace ----------------------------------------
+
+@dataclass(frozen=True)
+class Printed:
+    """An `expect` entry with what the exact computation says about it."""
+
+    expect: Expect
+    position: float           # the step that computes it (its index in the trace): what "earlier" means
+    exact: float
+    agrees: bool
+    target: Target | None     # how to force it in a replay (None: it cannot be)
+
+    @property
+    def final(self) -> bool:
+        return self.expect.key.startswith("final.")
+
+    @property
+    def label(self) -> str:
+        """The key, with the iteration and sample when they are not the first."""
+        return label(self.expect.key, None if self.final else self.expect.iteration, self.expect.sample)
+
+
+def label(key: str, iteration: int | None, sample: int | None) -> str:
+    where = []
+    if iteration not in (None, 1):
+        where.append(f"iteration {iteration}")
+    if sample not in (None, 1):
+        where.append(f"sample {sample}")
+    return f"{key} ({', '.join(where)})" if where else key
+
+
+def step_label(step: Step) -> str:
+    name = step.key or step.quantity
+    if step.iteration is None and not name.startswith("final."):
+        name = f"final.{name}"
+    return label(name, step.iteration, step.sample)
+
+
+def _positions(trace: Trace) -> dict[tuple[str, int | None, int | None], int]:
+    """Step index by (key with final., iteration, sample), for the steps that hold a number."""
+    found: dict[tuple[str, int | None, int | None], int] = {}
+    for step in trace.steps:
+        if step.value is None:
+            continue
+        name = f"final.{step.quantity}" if step.iteration is None else step.quantity
+        found.setdefault((name, step.iteration, step.sample), step.index)
+    return found
+
+
+def _position(found: Mapping[tuple[str, int | None, int | None], int], entry: Expect, count: int) -> float:
+    final = entry.key.startswith("final.")
+    it = None if final else entry.iteration
+    for key, sample in ((entry.key, entry.sample), (entry.key, None), (entry.key, 1)):
+        if (key, it, sample) in found:
+            return float(found[(key, it, sample)])
+    loss = "final.loss" if final else "loss"
+    if entry.key.endswith("total_loss") and (loss, it, 1) in found:
+        return found[(loss, it, 1)] + 0.5     # one sample: the total is that sample's loss, just after it
+    return float(count)
+
+
+# -- the context the mistake models work in ----------------------------------------------------
+
+@dataclass(frozen=True)
+class Context:
+    """The scenario, its exact trace and printed numbers, and a memo of replays.
+
+    `replays` is a cache only: a replay is a pure function of its name, so filling it in does
+    not change what any method returns.
+    """
+
+    scenario: Scenario
+    base: engine.Rounder | None     # --round N, or None
+    rounding: int | None            # that N
+    trace: Trace
+    printed: tuple[Printed, ...]
+    locations: Locations
+    iterations: int                 # how many iterations a replay needs to run
+    replays: dict[str, Trace | None] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, scenario: Scenario, trace: Trace, rounding: int | None = None) -> "Context":
+        base = None if rounding is None else engine.decimal_rounder(rounding)
+        locations = Locations.of(scenario)
+        found = _positions(trace)
+        printed = []
+        for entry in scenario.expect:
+            exact = trace.value(entry.key, entry.iteration, entry.sample)
+            sample_level = entry.sample is not None
+            printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact, entry.agrees(exact),
+                                   locations.target(entry.key, sample_level, exact)))
+        wrong = [p for p in printed if not p.agrees]
+        needed = scenario.iterations if any(p.final for p in wrong) else max(
+            (p.expect.iteration for p in wrong), default=1)
+        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed)
+
+    # -- replays ----------------------------------------------------------------------------
+
+    def replay(self, name: str, make: Callable[[], Modifier] | None = None,
+               scenario: Scenario | None = None) -> Trace | None:
+        """The trace under a mistake (memoised by name); None if it changed nothing or failed."""
+        if name in self.replays:
+            return self.replays[name]
+        if len(self.replays) >= MAX_RERUNS:
+            return None
+        modifier = make() if make is not None else None
+        rounder = self.base if modifier is None else compose(self.base, modifier)
+        try:
+            trace: Trace | None = run(scenario or self.scenario, self.iterations, rounder=rounder)
+        except (BpwalkError, ArithmeticError, ValueError):
+            trace = None      # the mistake overflows: it cannot have produced a printed number
+        if modifier is not None and not modifier.fired:
+            trace = None
+        self.replays[name] = trace
+        return trace
+
+    def value_in(self, trace: Trace | None, p: Printed) -> float | None:
+        """The printed number's quantity in another trace."""
+        if trace is None:
+            return None
+        try:
+            return trace.value(p.expect.key, p.expect.iteration, p.expect.sample)
+        except (KeyError, IndexError):
+            return None
+
+    def forced(self, target: Target, replacement: float, p: Printed) -> float | None:
+        """p's quantity when one earlier intermediate is replaced by `replacement`."""
+        name = f"force {target} -> {replacement!r}"
+        return self.value_in(self.replay(name, lambda: Force(target, replacement)), p)
+
+    # -- what came before a printed number ------------------------------------------------
+
+    def earlier_printed(self, p: Printed, agreeing: bool) -> Iterator[Printed]:
+        """Printed numbers the trace computes before p, nearest first, each quantity once."""
+        seen = set()
+        for q in sorted(self.printed, key=lambda q: -q.position):
+            if q.position >= p.position or q.agrees != agreeing or q.target is None:
+                continue
+            ident = (q.target, q.expect.value)
+            if ident not in seen:
+                seen.add(ident)
+                yield q
+
+    def earlier_steps(self, p: Printed) -> Iterator[tuple[Step, Target]]:
+        """Steps of p's iteration (and the final pass, for a final.* key) before p, nearest first."""
+        last = len(self.trace.iterations)
+        wanted = {None, last} if p.final else {p.expect.iteration}
+        for step in reversed(self.trace.steps[: int(p.position)]):
+            if step.value is None or step.iteration not in wanted:
+                continue
+            target = self.locations.target(step.quantity, step.sample is not None, step.value)
+            if target is not None:
+                yield step, target
+
+    def same_pass_steps(self, p: Printed) -> list[Step]:
+        """Steps of p's iteration and sample (or of the iteration as a whole), nearest to p first."""
+        it = None if p.final else p.expect.iteration
+        steps = [s for s in self.trace.steps
+                 if s.value is not None and s.iteration == it and s.sample in (None, p.expect.sample or 1)
+                 and s.index != int(p.position)]
+        return sorted(steps, key=lambda s: abs(s.index - p.position))
+
+    def parameters_before(self, iteration: int) -> Mapping[str, float]:
+        """Every parameter at the start of an iteration."""
+        if iteration <= 1:
+            return self.trace.parameters
+        return self.trace.iterations[iteration - 2].new
+
+    def document_decimals(self) -> list[int]:
+        """The decimals the document prints numbers with, finest first."""
+        return sorted({p.expect.decimals for p in self.printed if 0 < p.expect.decimals <= 12}, reverse=True)

@@ -1,0 +1,383 @@
+"""run(Scenario) -> Trace: every intermediate of the walk-through, as Steps in the order shown.
+
+The numbers come from `bpwalk.engine.passes` (the same code the trainer runs); this module only
+records them, one Step per equation, and says where each operand came from.
+
+Order within an iteration (update: batch): the forward pass and loss of every sample, the
+total loss (more than one sample), the backward pass of every sample, the gradient summed
+over samples (more than one), the updates. With update: per_sample each sample is forward,
+loss, backward and update in turn, and the iteration's total loss closes the sweep. After the
+last iteration a final forward pass shows the new loss, and a summary step closes the trace.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import bpwalk.engine.passes as engine
+from bpwalk.engine.passes import Shape
+from bpwalk.errors import BpwalkError, ComputeError
+from bpwalk.scenario import MAX_STEPS, Scenario
+from bpwalk.engine.steps import (
+    FinalRecord,
+    IterationRecord,
+    Operand,
+    SampleRecord,
+    Step,
+    Trace,
+    frozen_map,
+    spec_key,
+)
+
+TWO_OPERAND_DACT = ("sigmoid", "tanh")   # derivative written with out: out(1-out), 1-out^2
+
+
+class TooManySteps(BpwalkError):
+    """A walk-through that would record more steps than can be shown."""
+
+
+def estimate_steps(scenario: Scenario, iterations: int | None = None) -> int:
+    """How many steps `run` would record, computed from the shape alone."""
+    iterations = scenario.iterations if iterations is None else iterations
+    n = len(scenario.samples)
+    sizes = [len(scenario.inputs)] + [len(layer.units) for layer in scenario.layers]
+    units = sum(sizes[1:])
+    k = sizes[-1]
+    forward = 2 * units + k + 1
+    backward = k
+    for l, layer in enumerate(scenario.layers):
+        backward += sizes[l + 1] * (2 + sizes[l])
+        if l + 1 < len(scenario.layers):
+            backward += sizes[l + 1] * (sizes[l + 2] + 1)
+        backward += len(layer.biases)
+    params = scenario.parameter_count()
+    per_iteration = n * (forward + backward) + params + (0 if n == 1 else 1 + params)
+    return 2 + iterations * per_iteration + n * forward + (0 if n == 1 else 1)
+
+
+def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_STEPS,
+        rounder: engine.Rounder | None = None) -> Trace:
+    """Trace a scenario: forward, loss, backward and update of every iteration, then a final pass.
+
+    Args:
+        scenario: a validated scenario.
+        iterations: overrides `scenario.iterations`.
+        max_steps: refuse (TooManySteps) a walk-through longer than this.
+        rounder: round every intermediate as a hand calculation does (`engine.decimal_rounder`).
+
+    Returns:
+        The Trace: every Step in the order the walk-through shows them, plus the numbers
+        of every iteration by name (for JSON export and `expect` look-ups).
+
+    Raises:
+        ComputeError: a quantity is not finite (names the first one).
+        TooManySteps: the walk-through would be longer than max_steps.
+    """
+    if iterations is not None:
+        scenario = scenario.with_iterations(iterations)
+    count = estimate_steps(scenario)
+    if count > max_steps:
+        raise TooManySteps(
+            f"{scenario.path or scenario.title}: this walk-through would have {count:,} steps, "
+            f"more than the limit of {max_steps:,}; use `bpwalk train` for long runs"
+        )
+    return _Recorder(scenario, rounder).run()
+
+
+class _Recorder:
+    """Builds the step list; mutable while it works, and only its frozen result escapes."""
+
+    def __init__(self, scenario: Scenario, rounder: engine.Rounder | None = None) -> None:
+        self.sc = scenario
+        self.shape = Shape.of(scenario, rounder)
+        self.rounder = rounder
+        self.steps: list[Step] = []
+        self.param_src: dict[str, int | None] = {name: None for name in scenario.parameter_names()}
+        self.layer_names = [scenario.inputs] + [layer.units for layer in scenario.layers]
+        self.multi = len(scenario.samples) > 1
+
+    # -- bookkeeping ---------------------------------------------------------------------
+
+    def add(self, phase: str, iteration: int | None, sample: int | None, quantity: str, rule: str,
+            operands: Sequence[Operand], value: float | None) -> int:
+        final = phase in ("forward", "loss") and iteration is None
+        if value is not None and not math.isfinite(value):
+            raise ComputeError(spec_key(quantity, final) or quantity, iteration, sample, value)
+        index = len(self.steps)
+        self.steps.append(Step(index, phase, iteration, sample, quantity, spec_key(quantity, final), rule,
+                               tuple(operands), value))
+        return index
+
+    def param(self, name: str, value: float) -> Operand:
+        return Operand(name, value, self.param_src[name])
+
+    # -- the whole trace -----------------------------------------------------------------
+
+    def run(self) -> Trace:
+        sc, shape = self.sc, self.shape
+        W, B = engine.initial_parameters(sc)
+        parameters = frozen_map(self._named(W, B))
+        self.add("intro", None, None, "scenario", "intro", (), None)
+        records = []
+        for it in range(1, sc.iterations + 1):
+            if sc.update == "per_sample":
+                record, W, B = self._per_sample_iteration(it, W, B)
+            else:
+                record, W, B = self._batch_iteration(it, W, B)
+            records.append(record)
+        final_samples = []
+        srcs = []
+        for n, sample in enumerate(sc.samples, 1):
+            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets)
+            src = self._forward_and_loss(None, n, sp, W, B)
+            srcs.append(src["loss"])
+            final_samples.append(self._sample_record(n, sp, with_delta=False))
+        final_total = engine.reduce_values([s.loss for s in final_samples], sc.reduction, self.rounder)
+        final_src = self._total_loss(None, [(s.loss, i) for s, i in zip(final_samples, srcs)], final_total)
+        first = records[0]
+        self.add("summary", None, None, "summary", "summary",
+                 (Operand("total_loss", first.total_loss, None), Operand("final.total_loss", final_total, final_src)),
+                 None)
+        return Trace(sc, parameters, tuple(records), FinalRecord(tuple(final_samples), final_total), tuple(self.steps))
+
+    def _batch_iteration(self, it: int, W, B):
+        sc, shape = self.sc, self.shape
+        passes, loss_srcs, sample_srcs = [], [], []
+        for n, sample in enumerate(sc.samples, 1):
+            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets)
+            src = self._forward_and_loss(it, n, sp, W, B)
+            passes.append(sp)
+            sample_srcs.append(src)
+            loss_srcs.append((sp.loss, src["loss"]))
+        total = engine.reduce_values([sp.loss for sp in passes], sc.reduction, self.rounder)
+        self._total_loss(it, loss_srcs, total)
+        own, own_named, grad_srcs = [], [], []
+        for n, (sp, src) in enumerate(zip(passes, sample_srcs), 1):
+            g = engine.sample_grads(shape, sp)
+            own.append(g)
+            own_named.append(self._named(*g))
+            grad_srcs.append(self._backward(it, n, sp, src, g, W, sample_level=self.multi))
+        gW, gB = engine.reduce_grads(own, sc.reduction, self.rounder)
+        grad = self._named(gW, gB)
+        if self.multi:
+            rule = f"reduce:{sc.reduction}"
+            src_by_name = {}
+            for name, value in grad.items():
+                operands = [Operand(f"grad.{name}", g[name], s[name]) for g, s in zip(own_named, grad_srcs)]
+                src_by_name[name] = self.add("backward", it, None, f"grad.{name}", rule, operands, value)
+        else:
+            src_by_name = grad_srcs[0]
+        W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
+        new = self._update(it, None, W, B, grad, src_by_name, W2, B2)
+        samples = tuple(self._sample_record(n, sp, grad=g) for n, (sp, g) in enumerate(zip(passes, own_named), 1))
+        return IterationRecord(it, samples, total, frozen_map(grad), frozen_map(new)), W2, B2
+
+    def _per_sample_iteration(self, it: int, W, B):
+        sc, shape = self.sc, self.shape
+        samples, loss_srcs = [], []
+        for n, sample in enumerate(sc.samples, 1):
+            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets)
+            src = self._forward_and_loss(it, n, sp, W, B)
+            loss_srcs.append((sp.loss, src["loss"]))
+            gW, gB = engine.sample_grads(shape, sp)
+            grad = self._named(gW, gB)
+            grad_src = self._backward(it, n, sp, src, (gW, gB), W, sample_level=True)
+            W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
+            new = self._update(it, n, W, B, grad, grad_src, W2, B2)
+            samples.append(self._sample_record(n, sp, grad=grad, new=new))
+            W, B = W2, B2
+        total = engine.reduce_values([sp_loss for sp_loss, _ in loss_srcs], sc.reduction, self.rounder)
+        self._total_loss(it, loss_srcs, total)
+        return IterationRecord(it, tuple(samples), total, None, frozen_map(samples[-1].new)), W, B
+
+    # -- pieces ----------------------------------------------------------------------------
+
+    def _named(self, W, B) -> dict[str, float]:
+        values: dict[str, float] = {}
+        for layer, lw, lb in zip(self.sc.layers, W, B):
+            for names, row in zip(layer.weight_names, lw):
+                values.update(zip(names, row))
+            values.update(zip(layer.bias_names, lb))
+        return values
+
+    def _sample_record(self, n: int, sp: engine.SamplePass, grad=None, new=None, with_delta: bool = True) -> SampleRecord:
+        names = self.layer_names
+        net, out, delta = {}, dict(zip(names[0], sp.outs[0])), {}
+        d_out, d_act = {}, {}
+        for l, units in enumerate(names[1:]):
+            net.update(zip(units, sp.nets[l]))
+            out.update(zip(units, sp.outs[l + 1]))
+            delta.update(zip(units, sp.deltas[l]))
+            d_out.update(zip(units, sp.d_out[l]))
+            if sp.d_act[l] is not None:
+                d_act.update(zip(units, sp.d_act[l]))
+        return SampleRecord(
+            sample=n,
+            net=frozen_map(net),
+            out=frozen_map(out),
+            error=frozen_map(dict(zip(names[-1], sp.errors))),
+            loss=sp.loss,
+            delta=frozen_map(delta) if with_delta else None,
+            grad=None if grad is None else frozen_map(grad),
+            new=None if new is None else frozen_map(new),
+            dE_dout=frozen_map(d_out) if with_delta else None,
+            dout_dnet=frozen_map(d_act) if with_delta else None,
+        )
+
+    def _forward_and_loss(self, it: int | None, n: int, sp: engine.SamplePass, W, B) -> dict[str, int]:
+        """Record net and out of every unit, then the loss terms; returns step index by quantity."""
+        sc = self.sc
+        src: dict[str, int] = {}
+        for l, layer in enumerate(sc.layers):
+            prev = self.layer_names[l]
+            prev_ops = [(f"out.{p}", sp.outs[l][j], src.get(f"out.{p}")) for j, p in enumerate(prev)]
+            nets, outs = sp.nets[l], sp.outs[l + 1]
+
+            def record_net(u: int, unit: str) -> None:
+                operands: list[Operand] = []
+                for (name, value, s), wname, w in zip(prev_ops, layer.weight_names[u], W[l][u]):
+                    operands.append(self.param(wname, w))
+                    operands.append(Operand(name, value, s))
+                bi = layer.bias_index(u)
+                if bi is not None:
+                    operands.append(self.param(layer.bias_names[bi], B[l][bi]))
+                src[f"net.{unit}"] = self.add("forward", it, n, f"net.{unit}", "net", operands, nets[u])
+
+            def record_out(u: int, unit: str) -> None:
+                act = layer.activation
+                if act == "softmax":
+                    operands = [Operand(f"net.{k}", nets[i], src[f"net.{k}"]) for i, k in enumerate(layer.units)]
+                else:
+                    operands = [Operand(f"net.{unit}", nets[u], src[f"net.{unit}"])]
+                    if act == "leaky_relu":
+                        operands.append(Operand("slope", layer.leaky_slope))
+                src[f"out.{unit}"] = self.add("forward", it, n, f"out.{unit}", f"act:{act}", operands, outs[u])
+
+            if layer.activation == "softmax":
+                for u, unit in enumerate(layer.units):
+                    record_net(u, unit)
+                for u, unit in enumerate(layer.units):
+                    record_out(u, unit)
+            else:
+                for u, unit in enumerate(layer.units):
+                    record_net(u, unit)
+                    record_out(u, unit)
+        sample = sc.samples[n - 1]
+        outputs = self.layer_names[-1]
+        k_count = len(outputs)
+        errs = []
+        for k, unit in enumerate(outputs):
+            operands = [Operand(f"target.{unit}", sample.targets[k]), Operand(f"out.{unit}", sp.outs[-1][k], src[f"out.{unit}"])]
+            if sc.loss == "mse":
+                operands.append(Operand("K", float(k_count)))
+            src[f"error.{unit}"] = self.add("loss", it, n, f"error.{unit}", f"error:{sc.loss}", operands, sp.errors[k])
+            errs.append(Operand(f"error.{unit}", sp.errors[k], src[f"error.{unit}"]))
+        src["loss"] = self.add("loss", it, n, "loss", "loss", errs, sp.loss)
+        return src
+
+    def _total_loss(self, it: int | None, losses: list[tuple[float, int]], total: float) -> int | None:
+        if not self.multi:
+            return losses[0][1]
+        operands = [Operand("loss", value, s) for value, s in losses]
+        return self.add("loss", it, None, "total_loss", f"total:{self.sc.reduction}", operands, total)
+
+    def _backward(self, it: int, n: int, sp: engine.SamplePass, src: dict[str, int], grads, W, sample_level: bool) -> dict[str, int]:
+        """Record every delta and the gradient of every parameter; returns step index by parameter."""
+        sc = self.sc
+        gW, gB = grads
+        grad_sample = n if sample_level else None
+        grad_src: dict[str, int] = {}
+        top = len(sc.layers) - 1
+        sample = sc.samples[n - 1]
+        k_count = len(sc.outputs)
+
+        def op(name: str, value: float) -> Operand:
+            return Operand(name, value, src.get(name))
+
+        for l in range(top, -1, -1):
+            layer = sc.layers[l]
+            units = layer.units
+            act = layer.activation
+            nets, outs = sp.nets[l], sp.outs[l + 1]
+            prev = self.layer_names[l]
+
+            def record_dE_dout(k: int, unit: str) -> None:
+                operands = [op(f"out.{unit}", outs[k]), Operand(f"target.{unit}", sample.targets[k])]
+                if sc.loss == "mse":
+                    operands.append(Operand("K", float(k_count)))
+                src[f"dE_dout.{unit}"] = self.add("backward", it, n, f"dE_dout.{unit}", f"dE_dout:{sc.loss}",
+                                                 operands, sp.d_out[l][k])
+
+            if l == top and act == "softmax":
+                # every delta of a softmax layer needs the loss derivative of every output
+                for k, unit in enumerate(units):
+                    record_dE_dout(k, unit)
+            for u, unit in enumerate(units):
+                if l == top and act != "softmax":
+                    record_dE_dout(u, unit)
+                elif l < top:
+                    nxt = sc.layers[l + 1]
+                    paths = []
+                    for k, knext in enumerate(nxt.units):
+                        wname = nxt.weight_names[k][u]
+                        w = W[l + 1][k][u]   # the weight before this iteration's update
+                        value = sp.deltas[l + 1][k] * w
+                        if self.rounder is not None:
+                            value = self.rounder("path", l, u, value)
+                        q = f"dE_dout.{unit}@{knext}"
+                        s = self.add("backward", it, n, q, "path",
+                                     (op(f"delta.{knext}", sp.deltas[l + 1][k]), self.param(wname, w)), value)
+                        paths.append(Operand(q, value, s))
+                    src[f"dE_dout.{unit}"] = self.add("backward", it, n, f"dE_dout.{unit}", "paths", paths, sp.d_out[l][u])
+                if act == "softmax":
+                    operands = [op(f"dE_dout.{k}", sp.d_out[l][i]) for i, k in enumerate(units)]
+                    operands += [op(f"out.{k}", outs[i]) for i, k in enumerate(units)]
+                    src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", "delta:softmax", operands,
+                                                    sp.deltas[l][u])
+                    factors = [op(f"delta.{unit}", sp.deltas[l][u])]
+                else:
+                    d_act = sp.d_act[l]
+                    assert d_act is not None
+                    if act in TWO_OPERAND_DACT:
+                        operands = [op(f"out.{unit}", outs[u])]
+                    elif act == "identity":
+                        operands = []
+                    else:
+                        operands = [op(f"net.{unit}", nets[u])]
+                        if act == "leaky_relu":
+                            operands.append(Operand("slope", layer.leaky_slope))
+                    src[f"dout_dnet.{unit}"] = self.add("backward", it, n, f"dout_dnet.{unit}", f"dact:{act}", operands,
+                                                        d_act[u])
+                    factors = [op(f"dE_dout.{unit}", sp.d_out[l][u]), op(f"dout_dnet.{unit}", d_act[u])]
+                    src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", "delta", factors, sp.deltas[l][u])
+                for j, (pname, wname) in enumerate(zip(prev, layer.weight_names[u])):
+                    x = op(f"out.{pname}", sp.outs[l][j])
+                    grad_src[wname] = self.add("backward", it, grad_sample, f"grad.{wname}", "chain", (*factors, x),
+                                               gW[l][u][j])
+                if layer.bias == "per_unit":
+                    bname = layer.bias_names[u]
+                    grad_src[bname] = self.add("backward", it, grad_sample, f"grad.{bname}", "chain",
+                                               (*factors, Operand("1", 1.0)), gB[l][u])
+            if layer.bias == "shared":
+                bname = layer.bias_names[0]
+                operands = [op(f"delta.{unit}", sp.deltas[l][u]) for u, unit in enumerate(units)]
+                grad_src[bname] = self.add("backward", it, grad_sample, f"grad.{bname}", "bias:shared", operands, gB[l][0])
+        return grad_src
+
+    def _update(self, it: int, n: int | None, W, B, grad: dict[str, float], grad_src: dict[str, int], W2, B2) -> dict[str, float]:
+        """Record p - lr * grad for every parameter; returns the new values by name."""
+        sc = self.sc
+        old = self._named(W, B)
+        new = self._named(W2, B2)
+        lr = Operand("lr", sc.learning_rate)
+        trained = sc.trained_parameters()
+        for name, value in new.items():
+            if name in trained:
+                operands = (self.param(name, old[name]), lr, Operand(f"grad.{name}", grad[name], grad_src[name]))
+                rule = "update"
+            else:
+                operands = (self.param(name, old[name]),)
+                rule = "keep"
+            self.param_src[name] = self.add("update", it, n, f"new.{name}", rule, operands, value)
+        return new

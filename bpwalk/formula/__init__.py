@@ -1,0 +1,1 @@
+"""Equations as sympy trees, their printers, the notation and number formats."""

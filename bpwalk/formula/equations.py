@@ -1,0 +1,351 @@
+"""Each Step's equation as sympy trees: the general formula and the same with numbers.
+
+One builder per rule takes the step's operands as sympy atoms, so that the general form
+(atoms = symbols) and the substituted form (atoms = numbers) are the same tree shape and
+keep the document's term order (`evaluate=False`, printed with `order="none"`). How a
+symbol looks is decided only by the printers (`_print_Symbol`), from `bpwalk.formula.notation`.
+
+Importing this module imports sympy (slow): the CLI imports it only when a formula is needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Sequence
+
+import sympy
+from sympy import Add, Integer, Mul, Piecewise, Pow, Symbol, exp, log
+from sympy.printing.latex import LatexPrinter
+
+from bpwalk.formula.notation import Notation
+from bpwalk.formula.numbers import format_latex_value, format_number, latex_number, text_number  # noqa: F401
+from bpwalk.engine.steps import Operand, Step, factor_name
+
+Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
+NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
+HALF = Symbol("@half")
+
+
+def _neg(x: sympy.Expr) -> sympy.Expr:
+    return Mul(Integer(-1), x, evaluate=False)
+
+
+def _sum(terms: Sequence[sympy.Expr]) -> sympy.Expr:
+    return terms[0] if len(terms) == 1 else Add(*terms, evaluate=False)
+
+
+def _prod(factors: Sequence[sympy.Expr]) -> sympy.Expr:
+    return factors[0] if len(factors) == 1 else Mul(*factors, evaluate=False)
+
+
+def _minus(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    return Add(a, _neg(b), evaluate=False)
+
+
+def _over(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
+    return Mul(a, Pow(b, Integer(-1), evaluate=False), evaluate=False)
+
+
+def _sigmoid(z: sympy.Expr) -> sympy.Expr:
+    return Pow(Add(Integer(1), exp(_neg(z), evaluate=False), evaluate=False), Integer(-1), evaluate=False)
+
+
+# -- one builder per rule; `a` are the operands as atoms, in order --------------------------
+
+def _net(step: Step, a: Sequence[sympy.Expr], substituted: bool = False) -> sympy.Expr:
+    terms = [Mul(a[i], a[i + 1], evaluate=False) for i in range(0, len(a) - 1, 2)]
+    if len(a) % 2:
+        # the bias: written b in the formula and b * 1 with numbers, as the documents do
+        terms.append(Mul(a[-1], Integer(1), evaluate=False) if substituted else a[-1])
+    return _sum(terms)
+
+
+def _act(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    f = step.rule.split(":", 1)[1]
+    z = a[0]
+    if f == "identity":
+        return z
+    if f == "sigmoid":
+        return _sigmoid(z)
+    if f == "tanh":
+        return sympy.tanh(z, evaluate=False)
+    if f == "relu":
+        return sympy.Max(Integer(0), z, evaluate=False)
+    if f == "leaky_relu":
+        return sympy.Max(Mul(a[1], z, evaluate=False), z, evaluate=False)
+    if f == "softplus":
+        return log(Add(Integer(1), exp(z, evaluate=False), evaluate=False), evaluate=False)
+    if f == "softmax":
+        unit = step.subject
+        own = [i for i, op in enumerate(step.operands) if op.name == f"net.{unit}"][0]
+        return _over(exp(a[own], evaluate=False), _sum([exp(x, evaluate=False) for x in a]))
+    raise ValueError(step.rule)
+
+
+def _error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    loss = step.rule.split(":", 1)[1]
+    t, o = a[0], a[1]
+    sq = Pow(_minus(t, o), Integer(2), evaluate=False)
+    if loss == "half_sse":
+        return Mul(HALF, sq, evaluate=False)
+    if loss == "sse":
+        return sq
+    if loss == "mse":
+        return _over(sq, a[2])
+    if loss == "cross_entropy":
+        return _neg(Mul(t, log(o, evaluate=False), evaluate=False))
+    if loss == "binary_cross_entropy":
+        return _neg(Add(Mul(t, log(o, evaluate=False), evaluate=False),
+                        Mul(_minus(Integer(1), t), log(_minus(Integer(1), o), evaluate=False), evaluate=False),
+                        evaluate=False))
+    raise ValueError(step.rule)
+
+
+def _d_error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    loss = step.rule.split(":", 1)[1]
+    o, t = a[0], a[1]
+    if loss == "half_sse":
+        return _minus(o, t)
+    if loss == "sse":
+        return Mul(Integer(2), _minus(o, t), evaluate=False)
+    if loss == "mse":
+        return _over(Mul(Integer(2), _minus(o, t), evaluate=False), a[2])
+    if loss == "cross_entropy":
+        return _neg(_over(t, o))
+    if loss == "binary_cross_entropy":
+        return Add(_neg(_over(t, o)), _over(_minus(Integer(1), t), _minus(Integer(1), o)), evaluate=False)
+    raise ValueError(step.rule)
+
+
+def _d_act(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    f = step.rule.split(":", 1)[1]
+    if f == "identity":
+        return Integer(1)
+    if f == "sigmoid":
+        return Mul(a[0], _minus(Integer(1), a[0]), evaluate=False)
+    if f == "tanh":
+        return _minus(Integer(1), Pow(a[0], Integer(2), evaluate=False))
+    if f == "relu":
+        return Piecewise((Integer(1), a[0] > 0), (Integer(0), True), evaluate=False)
+    if f == "leaky_relu":
+        return Piecewise((Integer(1), a[0] > 0), (a[1], True), evaluate=False)
+    if f == "softplus":
+        return _sigmoid(a[0])
+    raise ValueError(step.rule)
+
+
+def _delta_softmax(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    half = len(a) // 2
+    g, o = a[:half], a[half:]
+    names = [op.name for op in step.operands[half:]]
+    u = names.index(f"out.{step.subject}")
+    terms = []
+    for k in range(half):
+        # dout_k/dnet_u = out_u (1 - out_u) if k == u, else -out_k out_u
+        jac = Mul(o[u], _minus(Integer(1), o[u]), evaluate=False) if k == u else _neg(Mul(o[k], o[u], evaluate=False))
+        terms.append(Mul(g[k], jac, evaluate=False))
+    return _sum(terms)
+
+
+def _total(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    if step.rule.endswith(":mean"):
+        return Mul(Pow(Integer(len(a)), Integer(-1), evaluate=False), _sum(a), evaluate=False)
+    return _sum(a)
+
+
+BUILDERS: dict[str, Builder] = {
+    "net": _net,
+    "act": _act,
+    "error": _error,
+    "loss": lambda s, a: _sum(a),
+    "total": _total,
+    "reduce": _total,
+    "dE_dout": _d_error,
+    "path": lambda s, a: _prod(a),
+    "paths": lambda s, a: _sum(a),
+    "dact": _d_act,
+    "delta": lambda s, a: _prod(a) if s.rule == "delta" else _delta_softmax(s, a),
+    "chain": lambda s, a: _prod(a),
+    "bias": lambda s, a: _sum(a),
+    "update": lambda s, a: _minus(a[0], Mul(a[1], a[2], evaluate=False)),
+    "keep": lambda s, a: a[0],
+}
+
+
+def has_formula(step: Step) -> bool:
+    return step.rule.split(":", 1)[0] in BUILDERS
+
+
+def _template_atoms(step: Step) -> list[sympy.Expr]:
+    return [Symbol(factor_name(step, i)) for i in range(len(step.operands))]
+
+
+def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(left-hand side, general formula, formula with numbers) of a step that has one."""
+    kind = step.rule.split(":", 1)[0]
+    builder = BUILDERS[kind]
+    general = builder(step, _template_atoms(step))
+    numbers = [Symbol(f"{NUM}{i}") for i in range(len(step.operands))]
+    substituted = _net(step, numbers, substituted=True) if kind == "net" else builder(step, numbers)
+    return Symbol(step.quantity), general, substituted
+
+
+class StepLatex(LatexPrinter):
+    """LaTeX for one step's shape: symbols from the notation, a slot where each number goes."""
+
+    def __init__(self, step: Step, notation: Notation, **settings) -> None:
+        super().__init__({"order": "none", **settings})
+        self.step = step
+        self.notation = notation
+
+    def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
+        name = expr.name
+        if name == HALF.name:
+            return "\\frac{1}{2}"
+        if name.startswith(NUM):
+            return f"{SLOT}{name[1:]}{SLOT}"
+        return self.notation.latex(name, self.step.sample)
+
+
+def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] | None:
+    """The step as three LaTeX strings: `lhs = general`, the substituted right side, the value.
+
+    Returns None for a step with no equation (intro, summary).
+    """
+    if not has_formula(step) or step.value is None:
+        return None
+    compiled = _compiled(_shape(step, notation), notation, "latex")
+    return compiled.general, compiled.fill(step, lambda x: latex_number(x, digits)), format_latex_value(step.value, digits)
+
+
+def latex_template(step: Step, notation: Notation) -> "Compiled | None":
+    """The step's LaTeX with a slot where each number goes (see `Compiled`), or None."""
+    if not has_formula(step) or step.value is None:
+        return None
+    return _compiled(_shape(step, notation), notation, "latex")
+
+
+# -- one-line Unicode, for the terminal and plain text --------------------------------------
+
+_PREC = {"Add": 10, "Mul": 20, "Neg": 15, "Pow": 30, "Atom": 40}
+
+
+class StepText:
+    """One-line Unicode for the trees the builders make: w₅·out_h1, 1/(1 + e^(−net_h1))."""
+
+    def __init__(self, step: Step, notation: Notation) -> None:
+        self.step = step
+        self.notation = notation
+
+    def doprint(self, expr: sympy.Expr) -> str:
+        return self._print(expr)[0]
+
+    def _wrap(self, part: tuple[str, int], level: int) -> str:
+        text, prec = part
+        return f"({text})" if prec < level else text
+
+    def _print(self, e: sympy.Basic) -> tuple[str, int]:
+        if isinstance(e, Symbol):
+            if e.name == HALF.name:
+                return "½", _PREC["Atom"]
+            if e.name.startswith(NUM):
+                return f"{SLOT}{e.name[1:]}{SLOT}", _PREC["Atom"]
+            return self.notation.text(e.name, self.step.sample), _PREC["Atom"]
+        if isinstance(e, sympy.Integer):
+            return str(int(e)), _PREC["Atom"]
+        if isinstance(e, Add):
+            out = self._wrap(self._print(e.args[0]), _PREC["Add"])
+            for arg in e.args[1:]:
+                if _is_neg(arg):
+                    out += " − " + self._wrap(self._print(arg.args[1]), _PREC["Mul"])
+                else:
+                    out += " + " + self._wrap(self._print(arg), _PREC["Add"] + 1)
+            return out, _PREC["Add"]
+        if isinstance(e, Mul):
+            if _is_neg(e):
+                return "−" + self._wrap(self._print(e.args[1]), _PREC["Mul"]), _PREC["Neg"]
+            args = list(e.args)
+            if len(args) == 2 and _is_reciprocal(args[1]):
+                num = self._wrap(self._print(args[0]), _PREC["Mul"])
+                den = self._wrap(self._print(args[1].args[0]), _PREC["Pow"])
+                return f"{num}/{den}", _PREC["Mul"]
+            return "·".join(self._wrap(self._print(a), _PREC["Mul"]) for a in args), _PREC["Mul"]
+        if isinstance(e, Pow):
+            base, power = e.args
+            if _is_reciprocal(e):
+                return f"1/{self._wrap(self._print(base), _PREC['Pow'])}", _PREC["Mul"]
+            sup = {2: "²", 3: "³"}.get(int(power)) if power.is_Integer else None
+            b = self._wrap(self._print(base), _PREC["Pow"] + 1)
+            return (f"{b}{sup}" if sup else f"{b}^{self._wrap(self._print(power), _PREC['Pow'] + 1)}"), _PREC["Pow"]
+        if isinstance(e, sympy.exp):
+            return f"e^{self._wrap(self._print(e.args[0]), _PREC['Atom'])}", _PREC["Pow"]
+        if isinstance(e, sympy.log):
+            return f"ln({self._print(e.args[0])[0]})", _PREC["Atom"]
+        if isinstance(e, sympy.tanh):
+            return f"tanh({self._print(e.args[0])[0]})", _PREC["Atom"]
+        if isinstance(e, sympy.Max):
+            return f"max({', '.join(self._print(a)[0] for a in e.args)})", _PREC["Atom"]
+        if isinstance(e, Piecewise):
+            (v1, cond), (v2, _) = e.args
+            z = self._print(cond.args[0])[0]
+            return f"({self._print(v1)[0]} if {z} > 0, else {self._print(v2)[0]})", _PREC["Atom"]
+        return str(e), _PREC["Atom"]
+
+
+def _is_neg(e: sympy.Basic) -> bool:
+    return isinstance(e, Mul) and len(e.args) == 2 and e.args[0] == Integer(-1)
+
+
+def _is_reciprocal(e: sympy.Basic) -> bool:
+    return isinstance(e, Pow) and e.args[1] == Integer(-1)
+
+
+def text(step: Step, notation: Notation, digits: int) -> tuple[str, str, str, str] | None:
+    """The step in one-line Unicode: (left side, general formula, substituted, value)."""
+    if not has_formula(step) or step.value is None:
+        return None
+    compiled = _compiled(_shape(step, notation), notation, "text")
+    value = format_number(step.value, digits).replace("-", "−")
+    return compiled.lhs, compiled.general, compiled.fill(step, lambda x: text_number(x, digits)), value
+
+
+# -- compiled templates: sympy builds and prints each shape of step once ---------------------
+# A walk-through repeats the same equations with new numbers every iteration. The printers
+# write a slot where each number goes; filling the slots is then plain string work, and gives
+# exactly what printing the numbers would (a number's look depends on its value only).
+
+SLOT = "\x00"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    lhs: str
+    general: str                      # "lhs = formula" for LaTeX, the formula alone for text
+    substituted: tuple[str, ...]      # literal text and slot indices, alternating
+
+    def fill(self, step: Step, number: Callable[[float], str]) -> str:
+        parts = list(self.substituted)
+        for i in range(1, len(parts), 2):
+            parts[i] = number(step.operands[int(parts[i])].value)
+        return "".join(parts)
+
+
+def _shape(step: Step, notation: Notation) -> tuple:
+    """What a step's formula depends on: not its numbers, nor its iteration."""
+    sample = step.sample if notation.multi_sample else None
+    return step.rule, step.quantity, tuple(op.name for op in step.operands), sample
+
+
+@lru_cache(maxsize=8192)
+def _compiled(shape: tuple, notation: Notation, kind: str) -> Compiled:
+    rule, quantity, names, sample = shape
+    step = Step(0, "forward", 1, sample, quantity, None, rule, tuple(Operand(n, 0.0) for n in names), 0.0)
+    lhs, general, substituted = build(step)
+    if kind == "latex":
+        plain = StepLatex(step, notation, ln_notation=True)
+        dotted = StepLatex(step, notation, ln_notation=True, mul_symbol="dot")
+        left = plain.doprint(lhs)
+        return Compiled(left, f"{left} = {plain.doprint(general)}", tuple(dotted.doprint(substituted).split(SLOT)))
+    printer = StepText(step, notation)
+    return Compiled(printer.doprint(lhs), printer.doprint(general), tuple(printer.doprint(substituted).split(SLOT)))

@@ -1,0 +1,1 @@
+"""Each activation and loss (and later optimizer), defined once."""

@@ -1,0 +1,1 @@
+"""The interactive terminal: one key loop for run and quiz."""

@@ -1,0 +1,71 @@
+"""What one keypress shows: a Frame groups the trace's steps the way a display style reads.
+
+`scalar` (Mazur's documents): one step a frame. `matrix` and `delta` group steps into
+vectors and per-unit frames (see `bpwalk.walk.styles` when present). Frames only point into
+the trace; they compute nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bpwalk.formula.notation import Notation
+from bpwalk.engine.steps import Step, Trace
+
+STYLES = ("scalar", "matrix", "delta")
+
+
+@dataclass(frozen=True)
+class Frame:
+    index: int                      # 0-based position among the frames
+    phase: str                      # intro | forward | loss | backward | update | summary
+    iteration: int | None
+    sample: int | None
+    steps: tuple[int, ...]          # indices into Trace.steps shown on this frame, in order
+    label: str                      # short text for the heading and status line: "out_h1", "δ(2)"
+    terms: frozenset[str]           # normalized names a search matches ("w5", "outo1", "delta", "o1")
+    kind: str = "step"              # how a view draws it: "step" (each step on its own), or a
+                                    # style's own kind ("matrix:...", "delta:...")
+
+    @property
+    def first(self) -> int:
+        return self.steps[0]
+
+
+def normalize(text: str) -> str:
+    """Search form of a name: lower case, no separators or subscripts: `out_o1` -> `outo1`, `w₅` -> `w5`."""
+    text = text.translate(str.maketrans("₀₁₂₃₄₅₆₇₈₉⁰¹²³⁴⁵⁶⁷⁸⁹", "01234567890123456789"))
+    return re.sub(r"[\s_.{}\\^()⁺+]", "", text.lower())
+
+
+def step_terms(step: Step, notation: Notation) -> set[str]:
+    """Every name a search for this step may use."""
+    kind = step.quantity.split(".", 1)[0]
+    terms = {step.quantity, step.subject, kind, notation.text(step.quantity, step.sample)}
+    if step.key:
+        terms.add(step.key)
+    if "@" in step.quantity:
+        terms.add(step.quantity.split("@", 1)[1])
+    return {normalize(t) for t in terms if t}
+
+
+def scalar_frames(trace: Trace) -> tuple[Frame, ...]:
+    notation = Notation.of(trace.scenario)
+    return tuple(
+        Frame(i, s.phase, s.iteration, s.sample, (i,), notation.text(s.quantity, s.sample)
+              if s.phase not in ("intro", "summary") else s.phase, frozenset(step_terms(s, notation)))
+        for i, s in enumerate(trace.steps)
+    )
+
+
+def frames_for(trace: Trace, style: str | None = None) -> tuple[Frame, ...]:
+    """The frames of a trace in a display style (default: the scenario's display.style)."""
+    style = style or trace.scenario.display.style
+    if style == "scalar":
+        return scalar_frames(trace)
+    try:
+        from bpwalk.walk import styles
+    except ImportError:  # pragma: no cover - until the grouped styles exist
+        return scalar_frames(trace)
+    return styles.frames(trace, style)

@@ -1,0 +1,209 @@
+"""The grouped styles' vocabulary: which layer a unit or parameter is in, and how vectors are named.
+
+The matrix style writes each layer's quantities as one vector or matrix, as seed document
+002 does for its 2-2-2 network:
+
+    X                the input vector (always)
+    W₁, W₂, ...      layer l's weight matrix, row u = the weights into unit u
+    b⁽¹⁾, b⁽²⁾, ...  layer l's biases (a vector; one number with bias: shared)
+    H, A             the hidden layer's pre-activation and activation (two layers)
+    h, a             the output layer's (one or two layers)
+    Z⁽ˡ⁾, A⁽ˡ⁾       pre-activation and activation of layer l in deeper networks; the letters
+                     follow display.symbols when they are single letters (net/out, longer
+                     names or empty ones, fall back to Z and A)
+    δ(l)             ∂J/∂(pre-activation of layer l), with the scenario's delta symbol
+    t                the target vector (display.symbols.target, when set)
+
+The forms below write one equation of a layer in vector notation (⊗: element by element,
+⊘: element-wise division). Each takes its vectors as opaque pieces and returns the equation
+as a list of strings and pieces, so that the same form prints once with names (the general
+formula) and once with bracketed numbers (the substituted one). Nothing here imports rich.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, TypeVar
+
+from bpwalk.formula.notation import Notation
+from bpwalk.scenario import Scenario
+
+P = TypeVar("P")
+Form = list  # a list of str and pieces, read left to right
+
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+# the activation's name in f(z) and f′(z); σ for the logistic function, as the documents write it
+ACTIVATION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
+                    "softplus": "softplus", "identity": "id", "softmax": "softmax"}
+
+
+def superscript(n: int) -> str:
+    return str(n).translate(SUPERSCRIPT)
+
+
+def subscript(n: int) -> str:
+    return str(n).translate(SUBSCRIPT)
+
+
+@dataclass(frozen=True)
+class LayerIndex:
+    """Which layer (0-based) each unit and parameter belongs to."""
+
+    unit_layer: dict[str, int]
+    param_layer: dict[str, int]
+    biases: frozenset[str]
+
+    @classmethod
+    def of(cls, scenario: Scenario) -> "LayerIndex":
+        units: dict[str, int] = {}
+        params: dict[str, int] = {}
+        biases: set[str] = set()
+        for l, layer in enumerate(scenario.layers):
+            units.update((u, l) for u in layer.units)
+            for row in layer.weight_names:
+                params.update((w, l) for w in row)
+            params.update((b, l) for b in layer.bias_names)
+            biases.update(layer.bias_names)
+        return cls(units, params, frozenset(biases))
+
+    def of_step(self, quantity: str) -> int:
+        """The layer a step's quantity is about: its unit's, or its parameter's."""
+        _, _, rest = quantity.partition(".")
+        name = rest.split("@")[0]
+        if name in self.unit_layer:
+            return self.unit_layer[name]
+        return self.param_layer[name]
+
+
+@dataclass(frozen=True)
+class MatrixNames:
+    """Names of the vectors and matrices of a network with `layers` layers (l is 0-based here)."""
+
+    layers: int
+    pre_symbol: str
+    act_symbol: str
+    delta_symbol: str
+    target_symbol: str
+
+    @classmethod
+    def of(cls, scenario: Scenario, notation: Notation) -> "MatrixNames":
+        pre, act = notation.sym("pre_activation"), notation.sym("activation")
+        return cls(
+            layers=len(scenario.layers),
+            pre_symbol=pre.upper() if len(pre) == 1 else "Z",
+            act_symbol=act.upper() if len(act) == 1 else "A",
+            delta_symbol=notation.sym("delta") or "δ",
+            target_symbol=scenario.display.symbol("target", "t") or "t",
+        )
+
+    @property
+    def document(self) -> bool:
+        """Two layers or fewer: the document's X, H, A, h, a."""
+        return self.layers <= 2
+
+    def pre(self, l: int) -> str:
+        if self.document:
+            return "h" if l == self.layers - 1 else "H"
+        return f"{self.pre_symbol}⁽{superscript(l + 1)}⁾"
+
+    def act(self, l: int) -> str:
+        """The activation vector of layer l; layer -1 is the input X."""
+        if l < 0:
+            return "X"
+        if self.document:
+            return "a" if l == self.layers - 1 else "A"
+        return f"{self.act_symbol}⁽{superscript(l + 1)}⁾"
+
+    def weights(self, l: int) -> str:
+        return f"W{subscript(l + 1)}"
+
+    def bias(self, l: int) -> str:
+        return f"b⁽{superscript(l + 1)}⁾"
+
+    def delta(self, l: int) -> str:
+        return f"{self.delta_symbol}({l + 1})"
+
+    def target(self) -> str:
+        return self.target_symbol
+
+
+# -- vector forms ---------------------------------------------------------------------------
+
+def activation_form(act: str, z: P, slope: P | str = "α") -> Form:
+    """a = f(z) for a whole layer."""
+    if act == "identity":
+        return [z]
+    if act == "relu":
+        return ["max(0, ", z, ")"]
+    if act == "leaky_relu":
+        return ["max(", slope, "·", z, ", ", z, ")"]
+    if act == "softplus":
+        return ["ln(1 + exp(", z, "))"]
+    return [f"{ACTIVATION_NAMES.get(act, act)}(", z, ")"]
+
+
+def derivative_form(act: str, a: P, z: P, slope: P | str = "α") -> tuple[Form, bool]:
+    """f′(z) for a whole layer, written with a where the derivative uses the output.
+
+    Returns:
+        The form, and whether it needs parentheses as a factor of a ⊗ product.
+    """
+    if act == "identity":
+        return ["1"], False
+    if act == "sigmoid":
+        return [a, " ⊗ (1 − ", a, ")"], False
+    if act == "tanh":
+        return ["1 − ", a, " ⊗ ", a], True
+    if act == "relu":
+        return ["1[", z, " > 0]"], False
+    if act == "leaky_relu":
+        return ["1[", z, " > 0] + ", slope, "·1[", z, " ≤ 0]"], True
+    if act == "softplus":
+        return ["σ(", z, ")"], False
+    raise ValueError(act)
+
+
+def loss_derivative_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:
+    """∂J/∂a for the output vector."""
+    if loss == "half_sse":
+        return [a, " − ", t]
+    if loss == "sse":
+        return ["2·(", a, " − ", t, ")"]
+    if loss == "mse":
+        return ["2·(", a, " − ", t, ")/", k]
+    if loss == "cross_entropy":
+        return ["−", t, " ⊘ ", a]
+    if loss == "binary_cross_entropy":
+        return ["−", t, " ⊘ ", a, " + (1 − ", t, ") ⊘ (1 − ", a, ")"]
+    raise ValueError(loss)
+
+
+def loss_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:
+    """The loss of one sample as a sum over the output vector."""
+    if loss == "half_sse":
+        return ["Σ ½(", t, " − ", a, ")²"]
+    if loss == "sse":
+        return ["Σ (", t, " − ", a, ")²"]
+    if loss == "mse":
+        return ["Σ (", t, " − ", a, ")²/", k]
+    if loss == "cross_entropy":
+        return ["−Σ ", t, " ⊗ ln ", a]
+    if loss == "binary_cross_entropy":
+        return ["−Σ [", t, " ⊗ ln ", a, " + (1 − ", t, ") ⊗ ln(1 − ", a, ")]"]
+    raise ValueError(loss)
+
+
+def softmax_delta_form(a: P, g: P) -> Form:
+    """δ of a softmax layer: its Jacobian diag(a) − a·aᵀ times ∂J/∂a."""
+    return ["(diag(", a, ") − ", a, "·", a, "ᵀ)·", g]
+
+
+def parenthesized(form: Form, needed: bool) -> Form:
+    return ["(", *form, ")"] if needed else form
+
+
+def needs_parentheses(form: Sequence[object]) -> bool:
+    """Whether a form is more than one term or factor (so a product must bracket it)."""
+    return len(form) > 1 or (bool(form) and isinstance(form[0], str) and form[0].startswith("−"))

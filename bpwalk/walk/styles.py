@@ -1,0 +1,344 @@
+"""The grouped display styles: which steps one keypress shows in the `matrix` and `delta` styles.
+
+A frame only points into the trace. Every step is in exactly one frame, and a frame comes
+after the frames holding the steps its operands come from. The trace is first cut into
+segments (one phase of one sample of one iteration, as `bpwalk.engine.trace` records them); each
+segment is then grouped on its own, so the order across segments is the trace's.
+
+matrix (seed 002), per sample and layer:
+
+    matrix:net           H = W₁·X + b⁽¹⁾          the net steps of a layer
+    matrix:act           A = σ(H)                 its activation steps
+    matrix:loss          J                        the error terms and the loss
+    matrix:total         L = Σₙ C⁽ⁿ⁾              several samples: the total loss
+    matrix:delta_out     δ(2)                     output layer: ∂J/∂a, f′, δ
+    matrix:grad_w        ∂J/∂W₂ = δ(2)·Aᵀ         its weights' gradients
+    matrix:grad_b        ∂J/∂b⁽²⁾                 its biases' (per unit, or Σ δ when shared)
+    matrix:delta_hidden  δ(1)                     (W₂ᵀ·δ(2)) ⊗ f′(H): paths, sums, f′, δ
+    ... grad_w and grad_b of that layer, and so on down to the first layer
+    matrix:reduce        Σₙ ∂C⁽ⁿ⁾/∂W₂             several samples: one frame per layer
+    matrix:update_w      W₂*                      W₂ − α·∂J/∂W₂, one frame per layer
+    matrix:update_b      b⁽²⁾*
+
+delta (seed 004): forward as in the scalar style, one frame per unit (z and a together; a
+softmax layer shows its nets one by one, then its outputs together); then
+
+    delta:loss           C⁽ⁿ⁾                     one sample's error terms and loss
+    delta:total          L                        several samples: the total loss
+    delta:dE_dout        ∂C/∂a                    softmax output: the loss derivatives
+    delta:unit           ∂C/∂z_u                  one per unit, from the output layer back
+    delta:grad           ∂C/∂w (z_u)              one per unit: its incoming weights and bias
+    delta:bias           ∂C/∂b                    a shared bias: the sum over the layer's units
+    delta:sum            ∂L/∂w = Σₙ ∂Cⁿ/∂w        several samples: one frame per layer
+    delta:update         w⁺                       one frame per layer
+
+Gradient sums and updates go from the output layer down in both styles, as the documents
+do. The intro and the summary stay frames of kind "step".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Callable, Iterator, Sequence
+
+from bpwalk.formula.notation import Notation
+from bpwalk.walk.frames import Frame, normalize, step_terms
+from bpwalk.walk.layers import ACTIVATION_NAMES, LayerIndex, MatrixNames
+from bpwalk.engine.steps import Step, Trace
+
+GROUPED_STYLES = ("matrix", "delta")
+MAX_LABEL_NAMES = 3          # a label lists at most this many parameter names, then "…"
+
+
+@dataclass
+class Group:
+    """A frame in the making: its kind, label, steps and its own search terms."""
+
+    kind: str
+    label: str
+    steps: list[int] = field(default_factory=list)
+    terms: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Context:
+    trace: Trace
+    notation: Notation
+    index: LayerIndex
+    names: MatrixNames
+
+    @property
+    def layers(self):
+        return self.trace.scenario.layers
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of steps of one phase of one sample (or of the iteration as a whole)."""
+
+    what: str                   # forward | loss | total | backward | reduce | update | intro | summary
+    iteration: int | None
+    sample: int | None
+    steps: tuple[Step, ...]
+
+
+def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
+    """The frames of a trace in the `matrix` or `delta` style.
+
+    Args:
+        trace: any trace (every activation, bias mode and update mode).
+        style: "matrix" or "delta".
+
+    Returns:
+        Frames in the order they are shown; every step of the trace is in exactly one.
+
+    Raises:
+        ValueError: an unknown style.
+    """
+    if style not in GROUPED_STYLES:
+        raise ValueError(f"expected a grouped style ({', '.join(GROUPED_STYLES)}), got {style!r}")
+    notation = Notation.of(trace.scenario)
+    ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
+    grouper = MATRIX if style == "matrix" else DELTA
+    result: list[Frame] = []
+    for segment in segments(trace.steps):
+        if segment.what in ("intro", "summary"):
+            groups = [Group("step", segment.what, [segment.steps[0].index])]
+        else:
+            groups = grouper[segment.what](ctx, segment)
+        for group in groups:
+            if group.steps:
+                result.append(_frame(ctx, segment, group, len(result)))
+    return tuple(result)
+
+
+def _frame(ctx: Context, segment: Segment, group: Group, index: int) -> Frame:
+    steps = tuple(sorted(group.steps))
+    terms = set(group.terms) | {normalize(group.label)}
+    for i in steps:
+        terms |= step_terms(ctx.trace.steps[i], ctx.notation)
+    phase = ctx.trace.steps[steps[0]].phase
+    return Frame(index, phase, segment.iteration, segment.sample, steps, group.label,
+                 frozenset(t for t in terms if t), group.kind)
+
+
+def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
+    if step.phase in ("intro", "summary"):
+        return step.phase, None, None
+    if step.rule.startswith("total:"):
+        return "total", step.iteration, None
+    if step.rule.startswith("reduce:"):
+        return "reduce", step.iteration, None
+    if step.phase == "backward":
+        # with one sample, the gradients are the iteration's (sample None) amid sample 1's deltas
+        return "backward", step.iteration, step.sample or 1
+    return step.phase, step.iteration, step.sample
+
+
+def segments(steps: Sequence[Step]) -> Iterator[Segment]:
+    """The trace cut into runs of one phase of one sample, in trace order."""
+    for (what, iteration, sample), run in groupby(steps, key=_segment_key):
+        yield Segment(what, iteration, sample, tuple(run))
+
+
+def _unit(name: str) -> str:
+    """`dE_dout.h1@o1` -> h1; `delta.o1` -> o1."""
+    return name.partition(".")[2].split("@")[0]
+
+
+def _chain_unit(step: Step) -> str:
+    """The unit whose δ a gradient step multiplies (its first operand's unit)."""
+    return _unit(step.operands[0].name) if step.rule == "chain" else ""
+
+
+def _listed(names: Sequence[str]) -> str:
+    shown = ", ".join(names[:MAX_LABEL_NAMES])
+    return shown + (", …" if len(names) > MAX_LABEL_NAMES else "")
+
+
+def _by_layer(ctx: Context, steps: Sequence[Step]) -> dict[int, list[Step]]:
+    out: dict[int, list[Step]] = {}
+    for step in steps:
+        out.setdefault(ctx.index.of_step(step.quantity), []).append(step)
+    return out
+
+
+# -- matrix ---------------------------------------------------------------------------------
+
+def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
+    names, groups = ctx.names, []
+    for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
+        layer = ctx.layers[l]
+        net = f"{names.pre(l)} = {names.weights(l)}·{names.act(l - 1)}"
+        if layer.bias != "none":
+            net += f" + {names.bias(l)}"
+        act = f"{names.act(l)} = {ACTIVATION_NAMES.get(layer.activation, layer.activation)}({names.pre(l)})"
+        own = {normalize(names.weights(l)), f"w{l + 1}", normalize(names.pre(l)), normalize(names.act(l))}
+        groups.append(Group("matrix:net", net, [s.index for s in steps if s.quantity.startswith("net.")], own))
+        groups.append(Group("matrix:act", act, [s.index for s in steps if s.quantity.startswith("out.")],
+                            {normalize(names.act(l))}))
+    return groups
+
+
+def _matrix_loss(ctx: Context, seg: Segment) -> list[Group]:
+    return [Group("matrix:loss", ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+
+
+def _total(kind: str) -> Callable[[Context, Segment], list[Group]]:
+    def group(ctx: Context, seg: Segment) -> list[Group]:
+        return [Group(kind, ctx.notation.text("total_loss"), [s.index for s in seg.steps])]
+    return group
+
+
+def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
+    names, groups = ctx.names, []
+    top = len(ctx.layers) - 1
+    deltas: dict[int, list[int]] = {}
+    grad_w: dict[int, list[int]] = {}
+    grad_b: dict[int, list[int]] = {}
+    for step in seg.steps:
+        l = ctx.index.of_step(step.quantity)
+        if step.quantity.startswith("grad."):
+            (grad_b if step.subject in ctx.index.biases else grad_w).setdefault(l, []).append(step.index)
+        else:
+            deltas.setdefault(l, []).append(step.index)
+    loss = ctx.notation.text("loss", seg.sample if ctx.notation.multi_sample else None)
+    for l in sorted(set(deltas) | set(grad_w) | set(grad_b), reverse=True):
+        delta = names.delta(l)
+        own = {f"delta{l + 1}", normalize(delta)}
+        kind = "matrix:delta_out" if l == top else "matrix:delta_hidden"
+        groups.append(Group(kind, delta, deltas.get(l, []), own))
+        groups.append(Group("matrix:grad_w", f"∂{loss}/∂{names.weights(l)} = {delta}·{names.act(l - 1)}ᵀ",
+                            grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l))} | own))
+        groups.append(Group("matrix:grad_b", f"∂{loss}/∂{names.bias(l)}", grad_b.get(l, []),
+                            {f"b{l + 1}"} | own))
+    return groups
+
+
+def _param_groups(ctx: Context, seg: Segment) -> dict[int, tuple[list[int], list[int]]]:
+    """Steps about parameters (reduce, update), by layer: (weights, biases)."""
+    out: dict[int, tuple[list[int], list[int]]] = {}
+    for step in seg.steps:
+        weights, biases = out.setdefault(ctx.index.param_layer[step.subject], ([], []))
+        (biases if step.subject in ctx.index.biases else weights).append(step.index)
+    return out
+
+
+def _matrix_reduce(ctx: Context, seg: Segment) -> list[Group]:
+    names, groups = ctx.names, []
+    total = ctx.notation.text("total_loss")
+    for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
+        label = f"∂{total}/∂{names.weights(l)}" + (f", ∂{total}/∂{names.bias(l)}" if biases else "")
+        groups.append(Group("matrix:reduce", label, weights + biases, {"sum", "mean", f"w{l + 1}"}))
+    return groups
+
+
+def _matrix_update(ctx: Context, seg: Segment) -> list[Group]:
+    names, groups = ctx.names, []
+    for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
+        groups.append(Group("matrix:update_w", f"{names.weights(l)}*", weights, {f"w{l + 1}"}))
+        groups.append(Group("matrix:update_b", f"{names.bias(l)}*", biases, {f"b{l + 1}"}))
+    return groups
+
+
+MATRIX: dict[str, Callable[[Context, Segment], list[Group]]] = {
+    "forward": _matrix_forward,
+    "loss": _matrix_loss,
+    "total": _total("matrix:total"),
+    "backward": _matrix_backward,
+    "reduce": _matrix_reduce,
+    "update": _matrix_update,
+}
+
+
+# -- delta ----------------------------------------------------------------------------------
+
+def _delta_forward(ctx: Context, seg: Segment) -> list[Group]:
+    text, groups = ctx.notation.text, []
+    for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
+        if ctx.layers[l].activation == "softmax":
+            # every output of a softmax needs every net of its layer: the nets first, one by one
+            groups += [Group("delta:forward", text(s.quantity, s.sample), [s.index])
+                       for s in steps if s.quantity.startswith("net.")]
+            outs = [s for s in steps if s.quantity.startswith("out.")]
+            groups.append(Group("delta:forward", "softmax", [s.index for s in outs]))
+            continue
+        for unit in ctx.layers[l].units:
+            mine = [s.index for s in steps if s.subject == unit]
+            groups.append(Group("delta:forward", f"{text('net.' + unit)}, {text('out.' + unit)}", mine))
+    return groups
+
+
+def _delta_loss(ctx: Context, seg: Segment) -> list[Group]:
+    return [Group("delta:loss", ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+
+
+def dC_dz(notation: Notation, unit: str, sample: int | None) -> str:
+    """∂C/∂z of a unit: the loss of the sample over the unit's pre-activation."""
+    return f"∂{notation.text('loss', sample)}/∂{notation.text('net.' + unit, sample)}"
+
+
+def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
+    notation = ctx.notation
+    sample = seg.sample if notation.multi_sample else None
+    unit_steps: dict[str, list[int]] = {}
+    grads: dict[str, list[int]] = {}
+    shared: dict[int, list[int]] = {}
+    softmax_dE: list[int] = []
+    top = len(ctx.layers) - 1
+    for step in seg.steps:
+        if step.rule == "bias:shared":
+            shared.setdefault(ctx.index.param_layer[step.subject], []).append(step.index)
+        elif step.rule == "chain":
+            grads.setdefault(_chain_unit(step), []).append(step.index)
+        elif step.quantity.startswith("dE_dout.") and ctx.layers[top].activation == "softmax" \
+                and ctx.index.unit_layer[step.subject] == top:
+            softmax_dE.append(step.index)
+        else:
+            unit_steps.setdefault(step.subject, []).append(step.index)
+    loss = notation.text("loss", sample)
+    groups = [Group("delta:dE_dout", f"∂{loss}/∂{notation.sym('activation') or 'a'}", softmax_dE, {"dedout"})]
+    order = [(l, unit) for l in range(top, -1, -1) for unit in ctx.layers[l].units]
+    for _, unit in order:
+        groups.append(Group("delta:unit", dC_dz(notation, unit, sample), unit_steps.get(unit, []),
+                            {"dcdz", normalize(unit)}))
+    for l in range(top, -1, -1):
+        for unit in ctx.layers[l].units:
+            groups.append(Group("delta:grad", f"∂{loss}/∂w ({notation.text('net.' + unit)})",
+                                grads.get(unit, []), {"dcdw", normalize(unit)}))
+        groups.append(Group("delta:bias", f"∂{loss}/∂{notation.name_text(ctx.layers[l].bias_names[0])}"
+                            if ctx.layers[l].bias_names else "", shared.get(l, [])))
+    return groups
+
+
+def _param_label(ctx: Context, steps: list[int], suffix: str = "") -> str:
+    names = [ctx.notation.name_text(ctx.trace.steps[i].subject) + suffix for i in steps]
+    return _listed(names)
+
+
+def _delta_reduce(ctx: Context, seg: Segment) -> list[Group]:
+    total = ctx.notation.text("total_loss")
+    groups = []
+    for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
+        steps = weights + biases
+        groups.append(Group("delta:sum", f"∂{total}/∂({_param_label(ctx, steps)})", steps, {"sum", "mean"}))
+    return groups
+
+
+def _delta_update(ctx: Context, seg: Segment) -> list[Group]:
+    groups = []
+    for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
+        steps = weights + biases
+        groups.append(Group("delta:update", _param_label(ctx, steps, "⁺"), steps))
+    return groups
+
+
+DELTA: dict[str, Callable[[Context, Segment], list[Group]]] = {
+    "forward": _delta_forward,
+    "loss": _delta_loss,
+    "total": _total("delta:total"),
+    "backward": _delta_backward,
+    "reduce": _delta_reduce,
+    "update": _delta_update,
+}

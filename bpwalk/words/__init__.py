@@ -1,0 +1,1 @@
+"""Every sentence a user reads, in English and Chinese."""
