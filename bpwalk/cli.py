@@ -130,7 +130,7 @@ def run(
     from rich.console import Console
 
     from bpwalk.tui.app import print_all, walk
-    from bpwalk.walk.frames import frames_for
+    from bpwalk.walk.styles import frames_for
     from bpwalk.render.views import Settings
 
     chosen = style.value if style else sc.display.style

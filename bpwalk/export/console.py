@@ -9,7 +9,7 @@ from io import StringIO
 
 from rich.console import Console
 
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
 

@@ -177,37 +177,3 @@ def _where(ctx: ViewContext) -> str:
     if frame.sample is not None and ctx.notation.multi_sample:
         parts.append(ctx.word("sample", frame.sample))
     return " · ".join(parts)
-
-
-class StyleView:
-    """One frame of the matrix or delta style."""
-
-    def __init__(self, trace: Trace, frame: Frame, settings: ViewSettings) -> None:
-        self.ctx = ViewContext(trace, frame, settings.digits, settings.lang)
-
-    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from heading(self.ctx, options.max_width)
-        yield from _drawer(self.ctx.frame.kind)(self.ctx, options.max_width)
-
-
-def _drawer(kind: str) -> Drawer:
-    from bpwalk.render import delta_views, matrix_views
-
-    drawers: dict[str, Drawer] = {**matrix_views.DRAWERS, **delta_views.DRAWERS}
-    if kind not in drawers:
-        raise ValueError(f"no view for frames of kind {kind!r}")
-    return drawers[kind]
-
-
-def view(trace: Trace, frame: Frame, settings: ViewSettings) -> RenderableType:
-    """The rich renderable for a grouped style's frame.
-
-    Args:
-        trace: the trace the frame points into.
-        frame: a frame from `bpwalk.walk.styles.frames` (kind "matrix:..." or "delta:...").
-        settings: has `.digits` (significant digits) and `.lang` ("en" or "zh").
-
-    Returns:
-        A renderable that lays itself out to the console's width.
-    """
-    return StyleView(trace, frame, settings)

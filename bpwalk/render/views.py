@@ -45,9 +45,9 @@ class FrameView:
             yield SummaryView(trace, s.digits, s.lang)
             return
         if frame.kind != "step":
-            from bpwalk.render import style_views
+            from bpwalk.render import grouped
 
-            yield style_views.view(trace, frame, s)
+            yield grouped.view(trace, frame, s)
         else:
             for i in frame.steps:
                 yield StepView(trace, trace.steps[i], s.digits, s.lang)

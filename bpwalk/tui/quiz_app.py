@@ -20,7 +20,7 @@ from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
 from bpwalk.walk.quiz import Quiz
 from bpwalk.tui.app import Lines, Painter, full_screen, warm_up
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.tui.keys import ReadKey
 from bpwalk.walk.navigate import BACK_KEYS, EXIT_INTERRUPT, EXIT_QUIT, FIRST_KEYS, LAST_KEYS, NEXT_KEYS, QUIT_KEYS
 from bpwalk.render.quiz_views import (QuestionView, feedback, grade_message, help_table, question_lines, say,

@@ -1,7 +1,7 @@
 """What one keypress shows: a Frame groups the trace's steps the way a display style reads.
 
 `scalar` (Mazur's documents): one step a frame. `matrix` and `delta` group steps into
-vectors and per-unit frames (see `bpwalk.walk.styles` when present). Frames only point into
+vectors and per-unit frames (`bpwalk.walk.styles`, which also has `frames_for`). Frames only point into
 the trace; they compute nothing.
 """
 
@@ -57,15 +57,3 @@ def scalar_frames(trace: Trace) -> tuple[Frame, ...]:
               if s.phase not in ("intro", "summary") else s.phase, frozenset(step_terms(s, notation)))
         for i, s in enumerate(trace.steps)
     )
-
-
-def frames_for(trace: Trace, style: str | None = None) -> tuple[Frame, ...]:
-    """The frames of a trace in a display style (default: the scenario's display.style)."""
-    style = style or trace.scenario.display.style
-    if style == "scalar":
-        return scalar_frames(trace)
-    try:
-        from bpwalk.walk import styles
-    except ImportError:  # pragma: no cover - until the grouped styles exist
-        return scalar_frames(trace)
-    return styles.frames(trace, style)

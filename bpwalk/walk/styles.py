@@ -43,7 +43,7 @@ from itertools import groupby
 from typing import Callable, Iterator, Sequence
 
 from bpwalk.formula.notation import Notation
-from bpwalk.walk.frames import Frame, normalize, step_terms
+from bpwalk.walk.frames import Frame, normalize, scalar_frames, step_terms
 from bpwalk.walk.layers import ACTIVATION_NAMES, LayerIndex, MatrixNames
 from bpwalk.engine.steps import Step, Trace
 
@@ -342,3 +342,11 @@ DELTA: dict[str, Callable[[Context, Segment], list[Group]]] = {
     "reduce": _delta_reduce,
     "update": _delta_update,
 }
+
+
+def frames_for(trace: Trace, style: str | None = None) -> tuple[Frame, ...]:
+    """The frames of a trace in a display style (default: the scenario's display.style)."""
+    style = style or trace.scenario.display.style
+    if style == "scalar":
+        return scalar_frames(trace)
+    return frames(trace, style)
