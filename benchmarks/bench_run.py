@@ -101,7 +101,7 @@ sc = bpwalk.cli.load("mazur"); t.append(time.perf_counter())
 from bpwalk.engine.trace import run; trace = run(sc); t.append(time.perf_counter())
 from rich.console import Console
 from bpwalk.tui.app import Painter
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 t.append(time.perf_counter())
@@ -128,7 +128,7 @@ def render_times(samples: int) -> tuple[list[float], float, int]:
 
     from bpwalk.read.builtin import resolve
     from bpwalk.tui.app import Painter
-    from bpwalk.walk.frames import frames_for
+    from bpwalk.walk.styles import frames_for
     from bpwalk.walk.navigate import NavState
     from bpwalk.render.views import Settings
     from bpwalk.read import load_scenario

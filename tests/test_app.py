@@ -9,7 +9,7 @@ from rich.console import Console
 
 from bpwalk.read.builtin import resolve
 from bpwalk.tui.app import Painter, print_all, walk
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.walk.navigate import NavState
 from bpwalk.render.status import status_line
 from bpwalk.render.views import Settings

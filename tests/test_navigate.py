@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bpwalk.read.builtin import resolve
-from bpwalk.walk.frames import Frame, frames_for, normalize
+from bpwalk.walk.frames import Frame, normalize
+from bpwalk.walk.styles import frames_for
 from bpwalk.walk.navigate import EXIT_INTERRUPT, NavState, Navigator, section_start, starts_section, transition
 from bpwalk.read import load_scenario
 from bpwalk.engine.trace import run

@@ -15,7 +15,7 @@ from io import StringIO
 from rich.console import Console
 import bpwalk.cli
 from bpwalk.tui.app import Painter
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 from bpwalk.engine.trace import run

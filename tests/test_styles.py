@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from bpwalk.read.builtin import builtin_paths, resolve
-from bpwalk.walk.frames import Frame, frames_for
-from bpwalk.render.style_views import view
+from bpwalk.walk.frames import Frame
+from bpwalk.walk.styles import frames_for
+from bpwalk.render.grouped import view
 from bpwalk.walk.styles import frames
 from bpwalk.render.views import Settings
 from bpwalk.read import load_scenario

@@ -8,7 +8,7 @@ import pytest
 from rich.console import Console
 
 from bpwalk.read.builtin import builtin_paths, resolve
-from bpwalk.walk.frames import frames_for
+from bpwalk.walk.styles import frames_for
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.read import load_scenario
 from bpwalk.engine.trace import run
