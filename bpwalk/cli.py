@@ -179,7 +179,8 @@ def export(
     scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
                                          help="md, html, txt, svg or json (default: from -o's extension, else json)."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: standard output)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write to this file; - or none: standard output."),
     iterations: Optional[int] = typer.Option(None, "--iterations", min=1, max=1_000_000,
                                              help="Override the scenario's number of iterations."),
     precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17,
@@ -191,7 +192,9 @@ def export(
 ) -> None:
     """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
 
-    The file is written atomically: an error or Ctrl-C never leaves a partial file behind.
+    A file is replaced atomically (an error or Ctrl-C never leaves a partial one) and keeps its
+    permissions; a symbolic link is written through and stays a link; a FIFO or a device such
+    as /dev/stdout is written straight.
     """
     from bpwalk.export import format_for, render
     from bpwalk.export.files import write_atomic
@@ -202,7 +205,7 @@ def export(
         trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
         text = render(trace, chosen, precision, lang.value if lang else None, style.value if style else None,
                       rounding)
-        if output is None:
+        if output is None or str(output) == "-":
             sys.stdout.write(text)
         else:
             write_atomic(output, text)
@@ -248,7 +251,7 @@ def train(
 
 @app.command()
 def new(
-    file: Optional[Path] = typer.Argument(None, help="Write the scenario here (default: standard output)."),
+    file: Optional[Path] = typer.Argument(None, help="Write the scenario here; - or none: standard output."),
     layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
     activation: str = typer.Option("sigmoid", "--activation", help="Hidden layers' activation."),
     output: Optional[str] = typer.Option(None, "--output", help="Output layer's activation (default: fits the loss)."),
@@ -269,10 +272,10 @@ def new(
         fail(BpwalkError(f"--layers: expected counts separated by commas, like 2,3,1; found '{layers}'"))
     try:
         text = new_scenario_text(NewOptions(counts, activation, output, loss, samples, seed, bias, learning_rate, title))
-        if file is None:
+        if file is None or str(file) == "-":
             sys.stdout.write(text)
             return
-        if file.exists() and not force:
+        if file.is_file() and not force:        # a FIFO or a device holds nothing to lose
             raise BpwalkError(f"{file}: exists already; choose another name or add --force")
         from bpwalk.export.files import write_atomic
 

@@ -196,3 +196,41 @@ def test_export_mode_can_be_cancelled(mazur, tmp_path, monkeypatch) -> None:
     console = terminal()
     walk(trace, frames, Settings(), console, read_key=keys("e", "esc", "q"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_e_writes_through_a_dangling_link(mazur, tmp_path, monkeypatch) -> None:
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "mazur.md").symlink_to("notes/mazur.md")
+    console = terminal()
+    walk(trace, frames, Settings(), console, read_key=keys("e", "m", "q"))
+    assert (tmp_path / "mazur.md").is_symlink()
+    assert "## Summary" in (tmp_path / "notes" / "mazur.md").read_text(encoding="utf-8")
+    assert any("wrote mazur.md" in screen for screen in screens(console))
+
+
+def test_e_on_a_full_disk_or_ctrl_c_leaves_no_file(mazur, tmp_path, monkeypatch) -> None:
+    import errno
+    import os
+
+    from bpwalk.export import files
+
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+
+    def full(fd: int, data) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(files.os, "write", full)
+    console = terminal(width=200)
+    walk(trace, frames, Settings(), console, read_key=keys("e", "m", "q"))
+    assert re.search(r"not written: \S*mazur\.md: cannot write: No space left on device", "\n".join(screens(console)))
+    assert list(tmp_path.iterdir()) == []
+
+    def interrupted(fd: int, data) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "write", interrupted)
+    assert walk(trace, frames, Settings(), terminal(), read_key=keys("e", "m", "q")) == 130    # SIGINT mid-write
+    assert list(tmp_path.iterdir()) == []
