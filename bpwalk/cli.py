@@ -219,33 +219,60 @@ def train(
     scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
     iterations: Optional[int] = typer.Option(None, "--iterations", "-n", min=1, max=1_000_000,
                                              help="How many iterations (default: the scenario's)."),
-    every: Optional[int] = typer.Option(None, "--every", min=1, help="Also show a snapshot every K iterations."),
+    every: Optional[int] = typer.Option(None, "--every", min=1,
+                                        help="Also show a snapshot every K iterations: the parameters after "
+                                             "that iteration's update and the total loss computed with them."),
     precision: Optional[int] = typer.Option(None, "--precision", min=1, max=17, help="Significant digits shown."),
+    as_json: bool = typer.Option(False, "--json", help="Write the loss of every iteration, the snapshots and "
+                                                      "the final parameters as one JSON object instead."),
+    as_csv: bool = typer.Option(False, "--csv", help="Write CSV instead: one row after each iteration "
+                                                    "(after_iteration, loss, then every parameter at snapshots)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write the JSON or CSV to this file (default: standard output); "
+                                               "a .json or .csv name chooses the format."),
 ) -> None:
-    """Train for many iterations without the walk-through: loss curve, outputs, parameters."""
+    """Train for many iterations without the walk-through: loss curve, outputs, parameters.
+
+    --json and --csv write every number at full precision for plotting elsewhere (docs/train.md);
+    without --every their snapshots are the start and the end.
+    """
     import time
 
     from rich.console import Console
 
-    from bpwalk.render.train_view import TrainReport
+    from bpwalk.export import train_data
     from bpwalk.engine.train import train as run_training
 
-    console = Console()
     try:
+        fmt = train_data.format_for(as_json, as_csv, output)
         sc = load(scenario)
+        console = Console() if fmt is None else Console(stderr=True)   # stdout holds the data
         count = iterations or sc.iterations
+        kept = every or (None if fmt is None else count)
         start = time.perf_counter()
         if count >= 20_000 and console.is_terminal:
             from rich.progress import Progress
 
             with Progress(transient=True, console=console) as bar:
                 task = bar.add_task("training", total=count)
-                result = run_training(sc, count, every, progress=lambda done: bar.update(task, completed=done))
+                result = run_training(sc, count, kept, progress=lambda done: bar.update(task, completed=done))
         else:
-            result = run_training(sc, count, every)
+            result = run_training(sc, count, kept)
         seconds = time.perf_counter() - start
+        if fmt is not None:
+            text = train_data.to_json(result, every) if fmt == "json" else train_data.to_csv(result)
+            if output is None:
+                sys.stdout.write(text)
+            else:
+                from bpwalk.export.files import write_atomic
+
+                write_atomic(output, text)
+                typer.echo(f"wrote {output}", err=True)
+            return
     except BpwalkError as err:
         fail(err)
+    from bpwalk.render.train_view import TrainReport
+
     console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds))
 
 

@@ -9,6 +9,7 @@ Every difference is computed with the engine's own forward pass and loss
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 import warnings
 from functools import reduce
 from operator import mul
@@ -214,6 +215,27 @@ def test_train_equals_run_bit_for_bit(sc: Scenario, iterations: int) -> None:
     assert list(result.parameters) == list(sc.parameter_names())
     outputs = tuple(tuple(rec.out[o] for o in sc.outputs) for rec in trace.final.samples)
     assert result.final_outputs == outputs
+
+
+@PROPERTY
+@given(scenarios(conditioned=False, max_layers=2, max_units=3), st.integers(1, 3))
+def test_each_snapshot_has_the_loss_at_its_own_parameters(sc: Scenario, iterations: int) -> None:
+    # the loss at the parameters after k iterations is the final pass of a k-iteration trace;
+    # at the start, the first forward pass of a batch iteration
+    try:
+        after = [run(replace(sc, update="batch"), 1).iterations[0].total_loss] + [
+            run(sc, k).final.total_loss for k in range(1, iterations + 1)]
+        trace = run(sc, iterations)
+    except ComputeError:
+        assume(False)
+    result = train(sc, iterations, every=1)
+    assert [s.iteration for s in result.snapshots] == list(range(iterations + 1))
+    assert [s.loss for s in result.snapshots] == after
+    assert result.snapshots[-1].loss == result.final_loss
+    assert dict(result.snapshots[0].parameters) == dict(trace.parameters)
+    assert [dict(s.parameters) for s in result.snapshots[1:]] == [dict(it.new) for it in trace.iterations]
+    if sc.update == "batch":
+        assert [s.loss for s in result.snapshots[:-1]] == list(result.losses)
 
 
 # --- every Step agrees with its operands ------------------------------------------------------

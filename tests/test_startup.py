@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_SCREEN = """
@@ -35,10 +37,11 @@ def test_the_first_screen_imports_nothing_slow() -> None:
     assert loaded == {"sympy": False, "pydantic": False, "rich.markdown": False, "latex2mathml": False}
 
 
-def test_train_imports_no_sympy() -> None:
+@pytest.mark.parametrize("extra", [[], ["--every", "10"], ["--json"], ["--csv"]])
+def test_train_imports_no_sympy(extra: list[str]) -> None:
     code = ("import sys; from typer.testing import CliRunner; from bpwalk.cli import app; "
-            "r = CliRunner().invoke(app, ['train', 'mazur', '-n', '100']); assert r.exit_code == 0, r.output; "
-            "print('sympy' in sys.modules)")
+            f"r = CliRunner().invoke(app, ['train', 'mazur', '-n', '100', *{extra!r}]); "
+            "assert r.exit_code == 0, r.output; print('sympy' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=str(ROOT))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip().splitlines()[-1] == "False"

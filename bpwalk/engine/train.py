@@ -19,8 +19,10 @@ from bpwalk.engine.steps import frozen_map
 
 @dataclass(frozen=True)
 class Snapshot:
-    iteration: int                     # parameters after this iteration's update
-    total_loss: float                  # the loss this iteration computed, before its update
+    """The parameters after some iterations, and the total loss computed with them."""
+
+    iteration: int                     # parameters after this iteration's update (0: the initial ones)
+    loss: float                        # total loss of a forward pass of every sample with these parameters
     parameters: Mapping[str, float]
 
 
@@ -63,7 +65,9 @@ def train(
     Args:
         scenario: a validated scenario.
         iterations: overrides `scenario.iterations`.
-        every: keep a snapshot of the parameters every `every` iterations (and the last).
+        every: keep a snapshot of the parameters every `every` iterations, and at the start and the
+            end; each has the total loss computed with its parameters (with update: batch, the next
+            iteration's loss, the last one's the final loss).
         progress: called with the number of iterations done, about a hundred times a run.
         rounder: round every intermediate as a hand calculation does.
 
@@ -110,8 +114,16 @@ def train(
             W, B = W2, B2
         _name_the_overflow(sc, last, W, B)   # pragma: no cover - the replay always finds it
 
+    def loss_at(W, B) -> float:
+        """The total loss of a forward pass of every sample with these parameters (no update)."""
+        return engine.reduce_values([sample_pass(shape, W, B, x, t).loss for x, t in data], reduction, rounder)
+
     losses: list[float] = []
-    snapshots: list[Snapshot] = []
+    # (iteration, parameters, loss or None): with update: batch the next iteration computes the loss
+    # with exactly these parameters, so it is filled in from `losses` instead of computed twice
+    kept: list[tuple[int, dict[str, float], float | None]] = []
+    if every:
+        kept.append((0, _named(sc, W, B), loss_at(W, B) if per_sample else None))
     tick = max(1, sc.iterations // 100)
     good = (1, W, B)      # parameters known to be finite, and the iteration that starts from them
     for it in range(1, sc.iterations + 1):
@@ -126,20 +138,22 @@ def train(
             good = (it + 1, W, B)
         losses.append(total)
         if every and (it % every == 0 or it == sc.iterations):
-            snapshots.append(Snapshot(it, total, frozen_map(_named(sc, W, B))))
+            kept.append((it, _named(sc, W, B), loss_at(W, B) if per_sample and it < sc.iterations else None))
         if progress is not None and (it % tick == 0 or it == sc.iterations):
             progress(it)
     finals = [sample_pass(shape, W, B, x, t) for x, t in data]
     final_loss = engine.reduce_values([sp.loss for sp in finals], reduction, rounder)
     if not math.isfinite(final_loss):
         _name_the_overflow(sc, None, W, B)
+    curve = (*losses, final_loss)    # curve[k]: with update: batch, the loss with the parameters after k updates
+    snapshots = tuple(Snapshot(k, curve[k] if loss is None else loss, frozen_map(params)) for k, params, loss in kept)
     return TrainResult(
         scenario=sc,
         losses=tuple(losses),
         final_loss=final_loss,
         final_outputs=tuple(tuple(sp.outs[-1]) for sp in finals),
         parameters=frozen_map(_named(sc, W, B)),
-        snapshots=tuple(snapshots),
+        snapshots=snapshots,
     )
 
 

@@ -11,10 +11,78 @@ from bpwalk.render.plot import LossCurve
 from bpwalk.engine.train import TrainResult
 
 MAX_ROWS = 40
+MAX_OUTPUTS = 8
+MAX_SNAPSHOTS = 200     # rows of the snapshot tables; the last one is always shown
+MAX_BLOCKS = 4          # side-by-side groups of parameter columns, one under the other
 
 
 def _num(x: float, digits: int) -> str:
     return format_number(x, digits).replace("-", "−")
+
+
+def _more(count: int, what: str) -> Text:
+    return Text(f"… {count:,} more {what}: use --json or --csv", style="dim")
+
+
+def _blocks(widths: list[int], room: int) -> list[list[int]]:
+    """Column indices packed greedily into blocks whose widths (each plus padding) fit in `room`."""
+    blocks: list[list[int]] = [[]]
+    used = 0
+    for i, width in enumerate(widths):
+        if blocks[-1] and used + width + 2 > room:
+            blocks.append([])
+            used = 0
+        blocks[-1].append(i)
+        used += width + 2
+    return blocks
+
+
+def snapshot_tables(r: TrainResult, d: int, width: int) -> RenderResult:
+    """The snapshots as rows, every parameter as a column, wrapped into blocks that fit `width`.
+
+    Each row holds the parameters after an iteration's update and the total loss computed with
+    them, so that the two never come from different points of the run.
+    """
+    names = list(r.parameters)
+    snaps = list(r.snapshots)
+    hidden_rows = max(0, len(snaps) - MAX_SNAPSHOTS)
+    # the last row stays: it is the final state, the one the headline's final loss belongs to
+    rows = snaps if not hidden_rows else snaps[:MAX_SNAPSHOTS - 1] + [None] + snaps[-1:]
+    labels = ["…" if s is None else "start" if s.iteration == 0 else f"{s.iteration:,}" for s in rows]
+    losses = ["" if s is None else _num(s.loss, d) for s in rows]
+    cells = [["" if s is None else _num(s.parameters[n], d) for s in rows] for n in names]
+    label_head, loss_head = "after\niteration", "total loss\nwith these\nparameters"
+    label_w = max(9, *map(len, labels))
+    loss_w = max(10, *map(len, losses))
+    widths = [max(len(n), *map(len, col)) for n, col in zip(names, cells)]
+    first = _blocks(widths, width - (label_w + 2) - (loss_w + 2))[0]
+    rest = _blocks(widths[len(first):], width - (label_w + 2))
+    blocks = [first] + [[i + len(first) for i in block] for block in rest if block]
+    shown = blocks[:MAX_BLOCKS]
+    yield Text("snapshots", style="bold")
+    yield Text("each row: the parameters after that iteration's update, and the total loss computed "
+               "with them (start: the initial parameters)", style="dim")
+    if r.scenario.update == "per_sample":
+        yield Text("update: per_sample: the loss is of one forward pass of every sample with these "
+                   "parameters, not an iteration's sum over its sweep", style="dim")
+    for b, block in enumerate(shown):
+        table = Table(box=None, padding=(0, 1), show_edge=True)
+        table.add_column(label_head, justify="right", style="dim", min_width=label_w, no_wrap=True,
+                         vertical="bottom")
+        if b == 0:
+            table.add_column(loss_head, justify="right", min_width=loss_w, no_wrap=True, vertical="bottom")
+        for i in block:
+            table.add_column(names[i], justify="right", min_width=widths[i], no_wrap=True, vertical="bottom")
+        for k, label in enumerate(labels):
+            table.add_row(label, *([losses[k]] if b == 0 else []), *(cells[i][k] for i in block))
+        if b:
+            yield Text()
+        yield table
+    hidden = sum(len(block) for block in blocks[MAX_BLOCKS:])
+    if hidden:
+        yield _more(hidden, "parameters")
+    if hidden_rows:
+        yield _more(hidden_rows, "snapshots")
 
 
 class TrainReport:
@@ -28,7 +96,8 @@ class TrainReport:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         r, d = self.result, self.digits
         sc = r.scenario
-        yield Text(f"{sc.title} · {len(r.losses):,} iterations", style="bold")
+        count = len(r.losses)
+        yield Text(f"{sc.title} · {count:,} iteration{'' if count == 1 else 's'}", style="bold")
         first = r.losses[0]
         line = Text.assemble("total loss  ", (_num(first, d), ""), " → ", (_num(r.final_loss, d), "bold green"))
         if self.seconds is not None:
@@ -41,32 +110,26 @@ class TrainReport:
             yield Text()
         outs = Table(title="outputs after training", title_justify="left", box=None, padding=(0, 1))
         outs.add_column("sample", style="dim")
-        for name in sc.outputs[:8]:
+        for name in sc.outputs[:MAX_OUTPUTS]:
             outs.add_column(name, justify="right")
         for n, (values, sample) in enumerate(zip(r.final_outputs[:MAX_ROWS], sc.samples), 1):
-            outs.add_row(str(n), *(f"{_num(v, d)} (→ {_num(t, d)})" for v, t in zip(values[:8], sample.targets)))
+            outs.add_row(str(n), *(f"{_num(v, d)} (→ {_num(t, d)})" for v, t in zip(values[:MAX_OUTPUTS], sample.targets)))
         yield outs
+        if len(sc.samples) > MAX_ROWS:
+            yield _more(len(sc.samples) - MAX_ROWS, "samples")
+        if len(sc.outputs) > MAX_OUTPUTS:
+            yield _more(len(sc.outputs) - MAX_OUTPUTS, "outputs")
         yield Text()
         initial = sc.parameters()
         params = Table(title="parameters", title_justify="left", box=None, padding=(0, 1))
         params.add_column("name", style="cyan")
         params.add_column("initial", justify="right")
         params.add_column("trained", justify="right", style="green")
-        for i, (name, value) in enumerate(r.parameters.items()):
-            if i == MAX_ROWS:
-                params.add_row("…", f"+{len(r.parameters) - MAX_ROWS} more", "")
-                break
+        for name, value in list(r.parameters.items())[:MAX_ROWS]:
             params.add_row(name, _num(initial[name], d), _num(value, d))
         yield params
+        if len(r.parameters) > MAX_ROWS:
+            yield _more(len(r.parameters) - MAX_ROWS, "parameters")
         if r.snapshots:
             yield Text()
-            names = list(r.parameters)[:6]
-            snaps = Table(title="snapshots", title_justify="left", box=None, padding=(0, 1))
-            snaps.add_column("iteration", justify="right", style="dim")
-            snaps.add_column("total loss", justify="right")
-            for name in names:
-                snaps.add_column(name, justify="right")
-            for snap in r.snapshots[:MAX_ROWS * 5]:
-                snaps.add_row(f"{snap.iteration:,}", _num(snap.total_loss, d),
-                              *(_num(snap.parameters[n], d) for n in names))
-            yield snaps
+            yield from snapshot_tables(r, d, options.max_width)
