@@ -3,7 +3,7 @@
 The library API (the CLI is a thin layer over it)::
 
     from bpwalk import load_scenario, run, train
-    trace = run(load_scenario("scenarios/mazur.yaml"))
+    trace = run(load_scenario("mazur"))
     trace.value("grad.w5")
 """
 
@@ -40,3 +40,4 @@ def __getattr__(name: str) -> Any:
 
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(name)
+

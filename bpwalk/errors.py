@@ -45,15 +45,21 @@ class ScenarioError(BpwalkError):
 
 
 class ComputeError(BpwalkError):
-    """A computation produced a non-finite number (overflow, log of 0, ...)."""
+    """A computation produced a non-finite number (overflow, log of 0, ...).
+
+    Prints as `path: quantity is not a finite number ...`; `path` is the scenario's file
+    (`Scenario.path`), "" for a scenario built in code, which then prints without it.
+    """
 
     exit_code = 1
 
-    def __init__(self, quantity: str, iteration: int | None, sample: int | None, value: float) -> None:
+    def __init__(self, quantity: str, iteration: int | None, sample: int | None, value: float,
+                 path: str = "") -> None:
         self.quantity = quantity
         self.iteration = iteration
         self.sample = sample
         self.value = value
+        self.path = path
         place = []
         if iteration is not None:
             place.append(f"iteration {iteration}")
@@ -62,7 +68,7 @@ class ComputeError(BpwalkError):
         if sample is not None:
             place.append(f"sample {sample}")
         super().__init__(
-            f"{quantity} is not a finite number ({value}) in {', '.join(place)}: "
+            f"{path + ': ' if path else ''}{quantity} is not a finite number ({value}) in {', '.join(place)}: "
             "the computation overflowed; try a smaller learning rate or smaller weights"
         )
 

@@ -103,7 +103,7 @@ class _Recorder:
             operands: Sequence[Operand], value: float | None) -> int:
         final = phase in ("forward", "loss") and iteration is None
         if value is not None and not math.isfinite(value):
-            raise ComputeError(spec_key(quantity, final) or quantity, iteration, sample, value)
+            raise ComputeError(spec_key(quantity, final) or quantity, iteration, sample, value, self.sc.path)
         index = len(self.steps)
         self.steps.append(Step(index, phase, iteration, sample, quantity, spec_key(quantity, final), rule,
                                tuple(operands), value))

@@ -170,8 +170,9 @@ def _name_the_overflow(sc: Scenario, iteration: int | None, W, B) -> None:
         run(start, max_steps=2**62)
     except ComputeError as err:
         if iteration is None:
-            raise ComputeError(f"final.{err.quantity}", None, err.sample, err.value) from None
+            raise ComputeError(f"final.{err.quantity}", None, err.sample, err.value, err.path) from None
         if err.iteration is None:   # the retraced final pass is the next iteration's forward pass
-            raise ComputeError(err.quantity.removeprefix("final."), iteration + 1, err.sample, err.value) from None
-        raise ComputeError(err.quantity, iteration, err.sample, err.value) from None
-    raise ComputeError("total_loss", iteration, None, math.nan)
+            raise ComputeError(err.quantity.removeprefix("final."), iteration + 1, err.sample, err.value,
+                               err.path) from None
+        raise ComputeError(err.quantity, iteration, err.sample, err.value, err.path) from None
+    raise ComputeError("total_loss", iteration, None, math.nan, sc.path)
