@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from bpwalk.formula.notation import Notation
 from bpwalk.engine.steps import Step, Trace
 
-STYLES = ("scalar", "matrix", "delta")
 
 
 @dataclass(frozen=True)

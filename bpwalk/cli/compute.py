@@ -1,0 +1,110 @@
+"""The commands that compute without the walk-through: train and check."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from bpwalk.cli.base import app, fail, load, rounder_for
+from bpwalk.cli.options import Iterations, Precision, Rounding, ScenarioArg
+from bpwalk.errors import BpwalkError
+
+
+@app.command()
+def train(
+    scenario: ScenarioArg = None,
+    iterations: Iterations = None,
+    every: Optional[int] = typer.Option(None, "--every", min=1,
+                                        help="Also show a snapshot every K iterations: the parameters after "
+                                             "that iteration's update and the total loss computed with them."),
+    precision: Precision = None,
+    rounding: Rounding = None,
+    as_json: bool = typer.Option(False, "--json", help="Write the loss of every iteration, the snapshots and "
+                                                      "the final parameters as one JSON object instead."),
+    as_csv: bool = typer.Option(False, "--csv", help="Write CSV instead: one row after each iteration "
+                                                    "(after_iteration, loss, then every parameter at snapshots)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write the JSON or CSV to this file (default: standard output); "
+                                               "a .json or .csv name chooses the format."),
+) -> None:
+    """Train for many iterations without the walk-through: loss curve, outputs, parameters.
+
+    --json and --csv write every number at full precision for plotting elsewhere (docs/train.md);
+    without --every their snapshots are the start and the end.
+    """
+    import time
+
+    from rich.console import Console
+
+    from bpwalk.export import train_data
+    from bpwalk.engine.train import train as run_training
+
+    try:
+        fmt = train_data.format_for(as_json, as_csv, output)
+        sc = load(scenario)
+        console = Console() if fmt is None else Console(stderr=True)   # stdout holds the data
+        count = iterations or sc.iterations
+        kept = every or (None if fmt is None else count)
+        start = time.perf_counter()
+        if count >= 20_000 and console.is_terminal:
+            from rich.progress import Progress
+
+            with Progress(transient=True, console=console) as bar:
+                task = bar.add_task("training", total=count)
+                result = run_training(sc, count, kept, rounder=rounder_for(rounding), progress=lambda done: bar.update(task, completed=done))
+        else:
+            result = run_training(sc, count, kept, rounder=rounder_for(rounding))
+        seconds = time.perf_counter() - start
+        if fmt is not None:
+            text = train_data.to_json(result, every) if fmt == "json" else train_data.to_csv(result)
+            if output is None:
+                sys.stdout.write(text)
+            else:
+                from bpwalk.export.files import write_atomic
+
+                write_atomic(output, text)
+                typer.echo(f"wrote {output}", err=True)
+            return
+    except BpwalkError as err:
+        fail(err)
+    from bpwalk.render.train_view import TrainReport
+
+    console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds))
+
+
+@app.command()
+def check(
+    scenario: ScenarioArg = None,
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, for scripts and CI."),
+    rounding: Rounding = None,
+) -> None:
+    """Compare every number the document printed (expect:) with the computed one.
+
+    Each number is checked at the precision it was printed (0.1386 to 4 decimals). A number
+    that does not agree is explained where the cause can be found: a rounded number carried
+    forward, a sign flip, the ½ or the 2 of the squared error dropped, σ′ applied to the wrong
+    value, gradients from updated weights, swapped indices, a slipped decimal point, the value
+    of another step, or a wrong number carried from earlier. Exit status 0 when every number
+    agrees, 1 when any does not, 2 when the scenario cannot be read.
+    """
+    from bpwalk.check.audit import check as check_scenario
+
+    try:
+        sc = load(scenario)
+        verdicts = check_scenario(sc, rounding)
+    except BpwalkError as err:
+        fail(err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps([v.as_dict() for v in verdicts], indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from bpwalk.render.check_view import CheckReport
+
+        Console().print(CheckReport(verdicts, sc.title))
+    raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)

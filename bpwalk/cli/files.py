@@ -1,0 +1,128 @@
+"""The commands that read and write files: export, new, validate, schema, list."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from bpwalk.cli.base import app, fail, load, rounder_for
+from bpwalk.cli.options import Format, Iterations, LangOption, Precision, Rounding, ScenarioArg, StyleOption, chosen
+from bpwalk.errors import BpwalkError
+from bpwalk.export import FORMATS
+
+
+@app.command()
+def export(
+    scenario: ScenarioArg = None,
+    fmt: Optional[Format] = typer.Option(None, "--format", "-f",
+                                         help=", ".join(FORMATS) + " (default: from -o's extension, else json)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o",
+                                          help="Write to this file; - or none: standard output."),
+    iterations: Iterations = None,
+    precision: Precision = None,
+    style: StyleOption = None,
+    lang: LangOption = None,
+    rounding: Rounding = None,
+) -> None:
+    """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
+
+    A file is replaced atomically (an error or Ctrl-C never leaves a partial one) and keeps its
+    permissions; a symbolic link is written through and stays a link; a FIFO or a device such
+    as /dev/stdout is written straight.
+    """
+    from bpwalk.export import format_for, render
+    from bpwalk.export.files import write_atomic
+    from bpwalk.engine.trace import run as trace_run
+
+    try:
+        fmt_name = format_for(output, chosen(fmt))
+        trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
+        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), rounding)
+        if output is None or str(output) == "-":
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            typer.echo(f"wrote {output}", err=True)
+    except BpwalkError as err:
+        fail(err)
+
+
+@app.command()
+def new(
+    file: Optional[Path] = typer.Argument(None, help="Write the scenario here; - or none: standard output."),
+    layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
+    activation: str = typer.Option("sigmoid", "--activation", help="Hidden layers' activation."),
+    output: Optional[str] = typer.Option(None, "--output", help="Output layer's activation (default: fits the loss)."),
+    loss: str = typer.Option("half_sse", "--loss", help="half_sse, sse, mse, cross_entropy or binary_cross_entropy."),
+    samples: int = typer.Option(1, "--samples", help="How many samples."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the random weights, inputs and targets."),
+    bias: str = typer.Option("shared", "--bias", help="none, shared or per_unit."),
+    learning_rate: float = typer.Option(0.5, "--learning-rate", help="The learning rate."),
+    title: Optional[str] = typer.Option(None, "--title", help="The scenario's title."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+) -> None:
+    """Write a new scenario with random weights, commented so that it is easy to edit."""
+    from bpwalk.read.newfile import NewOptions, new_scenario_text
+
+    try:
+        counts = tuple(int(part) for part in layers.replace(" ", "").split(","))
+    except ValueError:
+        fail(BpwalkError(f"--layers: expected counts separated by commas, like 2,3,1; found '{layers}'"))
+    try:
+        text = new_scenario_text(NewOptions(counts, activation, output, loss, samples, seed, bias, learning_rate, title))
+        if file is None or str(file) == "-":
+            sys.stdout.write(text)
+            return
+        if file.is_file() and not force:        # a FIFO or a device holds nothing to lose
+            raise BpwalkError(f"{file}: exists already; choose another name or add --force")
+        from bpwalk.export.files import write_atomic
+
+        write_atomic(file, text)
+        typer.echo(f"wrote {file}: try `bpwalk run {file}`", err=True)
+    except BpwalkError as err:
+        fail(err)
+
+
+@app.command("list")
+def list_cmd() -> None:
+    """List the built-in scenarios (use the name, or any unique prefix, with run and export)."""
+    from bpwalk.read.builtin import builtin_paths
+    from bpwalk.read import load_scenario
+
+    for path in builtin_paths():
+        try:
+            title = load_scenario(path).title
+        except BpwalkError as err:
+            title = f"(invalid: {err})"
+        typer.echo(f"{path.stem:<22} {title}")
+
+
+@app.command()
+def validate(files: List[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
+    """Check scenario files and say what is wrong with them, or that they are fine."""
+    from bpwalk.read import load_scenario
+
+    bad = 0
+    for path in files:
+        try:
+            sc = load_scenario(path)
+        except BpwalkError as err:
+            bad += 1
+            typer.echo(f"{err}", err=True)
+            continue
+        typer.echo(f"{path}: ok ({sc.title})")
+    if bad:
+        raise typer.Exit(code=2)
+
+
+@app.command()
+def schema() -> None:
+    """Print a JSON Schema of the scenario format (for editor completion and checks)."""
+    import json
+
+    from bpwalk.read.schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,39 @@
+"""The options several commands take, defined once: each command names the ones that apply.
+
+The choices come from the one list of each kind (`scenario.STYLES`, `scenario.LANGS`,
+`export.FORMATS`), so that adding a style, a language or a format adds its CLI choice.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+
+from bpwalk.export import FORMATS
+from bpwalk.scenario import LANGS, STYLES
+
+Style = Enum("Style", [(name, name) for name in STYLES], type=str)
+Lang = Enum("Lang", [(name, name) for name in LANGS], type=str)
+Format = Enum("Format", [(name, name) for name in FORMATS], type=str)
+
+ScenarioArg = Annotated[Optional[str], typer.Argument(
+    help="A scenario file, or a built-in name or unique prefix (default: mazur).")]
+Iterations = Annotated[Optional[int], typer.Option(
+    "--iterations", "-n", min=1, max=1_000_000, help="Override the scenario's number of iterations.")]
+Precision = Annotated[Optional[int], typer.Option(
+    "--precision", min=1, max=17, help="Significant digits shown.")]
+StyleOption = Annotated[Optional[Style], typer.Option(
+    "--style", help="Display style: " + ", ".join(STYLES) + " (default: the scenario's).")]
+LangOption = Annotated[Optional[Lang], typer.Option(
+    "--lang", help="Language of the labels: " + ", ".join(LANGS) + " (default: the scenario's).")]
+Rounding = Annotated[Optional[int], typer.Option(
+    "--round", min=0, max=15, help="Round every intermediate to N decimals, as a hand calculation does.")]
+Start = Annotated[int, typer.Option(
+    "--start", min=1, help="Open at step N (1-based). A number past the last step is an error (exit 2).")]
+
+
+def chosen(option: Optional[Enum]) -> Optional[str]:
+    """The value of an enum option, or None when it was not given."""
+    return None if option is None else option.value
