@@ -14,7 +14,7 @@ MAX_ROWS = 40
 
 
 def _num(x: float, digits: int) -> str:
-    return format_number(x, digits).replace("-", "−")
+    return format_number(x, digits)
 
 
 class TrainReport:
