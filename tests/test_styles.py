@@ -199,7 +199,7 @@ def test_matrix_delta2_has_the_corrected_numbers() -> None:
     text = text_of("mazur-matrix", "matrix", "matrix:delta_out")
     assert "δ(2) = ∂J/∂a ⊗ ∂a/∂h = (a − t) ⊗ a ⊗ (1 − a)" in text
     assert "0.1385" in text
-    assert "−0.0381" in text
+    assert "-0.0381" in text
     assert "0.1868" in text and "0.1755" in text       # a(1 − a), not the document's 0.249, 0.127
 
 
@@ -267,21 +267,21 @@ def test_delta_hidden_unit_sums_two_paths_through_sigma_prime() -> None:
         assert "[ σ′(z_h) = " in text
     first = render(trace, hidden[0], "delta")
     assert "(−0.0448536) + (−0.0407125)" in first     # the two paths, as the path steps hold them
-    assert "Σ = −0.0855661" in first
+    assert "Σ = -0.0855661" in first
     assert "σ′(z_h) = 0.244458" in first
-    assert "∂C⁽¹⁾/∂z_h = −0.0209173" in first
+    assert "∂C⁽¹⁾/∂z_h = -0.0209173" in first
 
 
 def test_delta_gradient_is_input_times_dC_dz() -> None:
     text = text_of("delta-two-samples", "delta", "delta:grad")
     assert "∂C⁽¹⁾/∂w = ∂z_y1/∂w · ∂C⁽¹⁾/∂z_y1" in text
-    assert re.search(r"w₃\s+a_h = 0\.574443\s+×\s+−0\.0897072\s+=\s+−0\.0515316", text)
+    assert re.search(r"w₃\s+a_h = 0\.574443\s+×\s+-0\.0897072\s+=\s+-0\.0515316", text)
 
 
 def test_delta_sum_over_samples() -> None:
     text = text_of("delta-two-samples", "delta", "delta:sum")
     assert "∂L/∂w = Σₙ ∂C⁽ⁿ⁾/∂w" in text
-    assert re.search(r"w₃\s+−0\.0515316\s+0\.0632123\s+0\.0116806", text)
+    assert re.search(r"w₃\s+-0\.0515316\s+0\.0632123\s+0\.0116806", text)
 
 
 def test_wide_layers_are_elided() -> None:

@@ -26,7 +26,7 @@ def test_train_prints_the_loss_and_outputs_it_reaches() -> None:
     result = runner.invoke(app, ["train", "mazur", "--iterations", "10000"])
     assert result.exit_code == 0, result.output
     expected = train(load_scenario(resolve("mazur")), 10_000)
-    assert format_number(expected.final_loss, 6).replace("-", "−") in result.output
+    assert format_number(expected.final_loss, 6) in result.output
     assert format_number(expected.final_outputs[0][0], 6) in result.output
     assert "10,000 iterations" in result.output and "total loss per iteration" in result.output
 

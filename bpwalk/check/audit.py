@@ -38,7 +38,8 @@ class Verdict:
         """The verdict for JSON (`bpwalk check --json`)."""
         return {
             "key": self.key, "iteration": self.iteration, "sample": self.sample,
-            "document": self.document, "document_text": self.document_text, "computed": self.computed,
+            # + 0.0: -0.0 as 0.0, as everything bpwalk prints (bpwalk.formula.numbers)
+            "document": self.document + 0.0, "document_text": self.document_text, "computed": self.computed + 0.0,
             "agrees": self.agrees, "cause": self.cause, "erratum": self.erratum,
         }
 

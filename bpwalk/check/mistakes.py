@@ -35,7 +35,7 @@ from bpwalk.check.mistakes_math import (
     swapped_indices,
     updated_weights_in_backward,
 )
-from bpwalk.formula.numbers import format_number
+from bpwalk.formula.numbers import format_fixed, format_number
 from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
 
 Model = Callable[[Context, Printed], "str | None"]
@@ -100,7 +100,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
                 continue
             value = ctx.forced(target, rounded, p)
             if value is not None and p.expect.agrees(value):
-                return f"{step_label(step)} rounded to {rounded:.{d}f} ({d} decimals) and carried forward"
+                return f"{step_label(step)} rounded to {format_fixed(rounded, d)} ({d} decimals) and carried forward"
     return None
 
 

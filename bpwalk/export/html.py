@@ -84,9 +84,8 @@ def _substituted_template(parts: tuple[str, ...]) -> tuple[str, ...]:
 MATH = '<math xmlns="http://www.w3.org/1998/Math/MathML" display="{}"><mrow>{}</mrow></math>'
 
 
-def number_mathml(x: float, digits: int, bare: bool = False) -> str:
-    """A number inside a formula: negatives and powers of ten in parentheses, as in the LaTeX
-    (`bare`: without them, for a number standing alone)."""
+def number_mathml(x: float, digits: int) -> str:
+    """A number inside a formula: negatives and powers of ten in parentheses, as in the LaTeX."""
     text = format_number(abs(x), digits)
     mantissa, _, exponent = text.partition("e")
     body = f"<mn>{mantissa}</mn>"
@@ -95,7 +94,13 @@ def number_mathml(x: float, digits: int, bare: bool = False) -> str:
         body += f"<mo>&#x000D7;</mo><msup><mn>10</mn><mrow>{sign}<mn>{exponent.lstrip('+-')}</mn></mrow></msup>"
     if x < 0:
         body = "<mo>&#x02212;</mo>" + body
-    return f"<mrow><mo>(</mo>{body}<mo>)</mo></mrow>" if (x < 0 or exponent) and not bare else body
+    return f"<mrow><mo>(</mo>{body}<mo>)</mo></mrow>" if x < 0 or exponent else body
+
+
+def value_mathml(x: float, digits: int) -> str:
+    """A result standing alone: the value as printed (`numfmt.format_number`), so that what is
+    copied from the page is what float() reads, not U+2212 and ×10ⁿ."""
+    return f"<mn>{escape(format_number(x, digits))}</mn>"
 
 
 def _equation(step: Step, notation: Notation, digits: int) -> str:
@@ -111,7 +116,7 @@ def _equation(step: Step, notation: Notation, digits: int) -> str:
         for i in range(1, len(pieces), 2):
             pieces[i] = number_mathml(step.operands[int(pieces[i])].value, digits)
         rows.append(("", "".join(pieces), ""))
-    rows.append(("", MATH.format("block", number_mathml(step.value or 0.0, digits, bare=True)), "result"))
+    rows.append(("", MATH.format("block", value_mathml(step.value or 0.0, digits)), "result"))
     body = "".join(f'<tr class="{cls}"><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
                    for left, right, cls in rows)
     return f'<table class="eq">{body}</table>'
@@ -124,10 +129,11 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
     for i, op in enumerate(step.operands):
         name = factor_name(step, i)
         symbol = _inner(mathml(notation.latex(name, step.sample)))
-        math = MATH.format("inline", f"{symbol}<mo>&#x0003D;</mo>{number_mathml(op.value, digits)}")
+        math = MATH.format("inline", symbol)
         where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
                  if op.source is not None else escape(_t(lang, "given")))
-        items.append(f"<li>{math} ({where})</li>")
+        # the value as text beside the symbol: a value to copy, not part of a formula
+        items.append(f"<li>{math} = {escape(format_number(op.value, digits))} ({where})</li>")
     return f'<ul class="factors">{"".join(items)}</ul>'
 
 

@@ -110,6 +110,19 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
     }
 
 
+def unsigned_zeros(data: Any) -> Any:
+    """`data` with every -0.0 as 0.0: the same number, without a sign a reader would take for a
+    negative value (x + 0.0 is x for every other double, bit for bit)."""
+    if isinstance(data, float):
+        return data + 0.0
+    if isinstance(data, dict):
+        return {key: unsigned_zeros(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [unsigned_zeros(value) for value in data]
+    return data
+
+
 def to_json(trace: Trace, digits: int | None = None, formulas: bool = True) -> str:
-    """The transcript as JSON text (UTF-8, indented, ending in a newline)."""
-    return json.dumps(to_dict(trace, digits, formulas), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    """The transcript as JSON text (UTF-8, indented, ending in a newline); -0.0 is written 0.0."""
+    data = unsigned_zeros(to_dict(trace, digits, formulas))
+    return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"

@@ -107,7 +107,8 @@ def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: st
     for i, op in enumerate(step.operands):
         name = factor_name(step, i)
         where = _t(lang, "step", op.source + 1) if op.source is not None else _t(lang, "given")
-        lines.append(f"- ${notation.latex(name, step.sample)} = {formula.latex_number(op.value, digits)}$ ({where})")
+        # the value outside the math: a value to copy (`numfmt`), not part of a formula
+        lines.append(f"- ${notation.latex(name, step.sample)}$ = {_num(op.value, digits)} ({where})")
     return lines + [""]
 
 

@@ -306,7 +306,7 @@ def text(step: Step, notation: Notation, digits: int) -> tuple[str, str, str, st
     if not has_formula(step) or step.value is None:
         return None
     compiled = _compiled(_shape(step, notation), notation, "text")
-    value = format_number(step.value, digits).replace("-", "−")
+    value = format_number(step.value, digits)
     return compiled.lhs, compiled.general, compiled.fill(step, lambda x: text_number(x, digits)), value
 
 

@@ -1,4 +1,10 @@
-"""Numbers as people write them: significant digits, no float noise, a real minus sign.
+"""Numbers as people write them: significant digits, no float noise.
+
+The rule: a value standing alone (a result line, a table or vector cell, a diagram label, a
+quoted number) is printed by `format_number` or `format_fixed`, in ASCII that `float()`, a
+calculator and a spreadsheet read back (`-0.0381`, `3.51019e-5`, never `−` and never `-0`);
+only a number inside a formula (`text_number`, `latex_number`, MathML) may use the
+typographic minus U+2212 and `×10^n`.
 
 Light on purpose (no sympy): the terminal's first screen formats numbers before any formula
 is built.
@@ -10,7 +16,18 @@ import math
 
 
 def format_number(x: float, digits: int) -> str:
-    """`digits` significant digits, without float noise: 0.29, not 0.29000000000000004."""
+    """A value as printed: `digits` significant digits, without float noise, as float() reads it.
+
+    0.29, not 0.29000000000000004; -0.0381 with a hyphen-minus; 3.51019e-5, not 3.51019e-05;
+    0 for -0.0.
+
+    Args:
+        x: the value.
+        digits: significant digits, 1..17.
+
+    Returns:
+        Text that `float()` reads back as `x` rounded to `digits` significant digits.
+    """
     if x == 0:
         return "0"
     if not math.isfinite(x):
@@ -20,6 +37,16 @@ def format_number(x: float, digits: int) -> str:
         mantissa, _, exponent = text.partition("e")
         return f"{mantissa}e{int(exponent)}"
     return text
+
+
+def format_fixed(x: float, decimals: int) -> str:
+    """A value as printed with a fixed number of decimals (to line up with a printed number).
+
+    As `format_number`, float() reads it; a value that rounds to zero loses its sign:
+    -0.00001 at 3 decimals is 0.000, not -0.000.
+    """
+    text = f"{x:.{decimals}f}"
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def text_number(x: float, digits: int) -> str:

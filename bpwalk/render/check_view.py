@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk.check.audit import Verdict
+from bpwalk.formula.numbers import format_fixed
 from bpwalk.scenario import decimals_of
 
 EXTRA_DIGITS = 3      # the computed value is shown to the printed decimals and this many more
@@ -24,7 +25,7 @@ MAX_DECIMALS = 15
 def computed_text(verdict: Verdict) -> str:
     """The computed value at the printed decimals plus a few, to show how far off it is."""
     decimals = min(decimals_of(verdict.document_text) + EXTRA_DIGITS, MAX_DECIMALS)
-    return f"{verdict.computed:.{decimals}f}"
+    return format_fixed(verdict.computed, decimals)
 
 
 def summary(verdicts: Sequence[Verdict]) -> str:

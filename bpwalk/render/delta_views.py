@@ -1,8 +1,8 @@
 """The delta style's drawers (seed 004): ∂C/∂z once per unit, drawn as the network run backwards.
 
-    ∂C⁽¹⁾/∂z_y1 = −0.0897 ──w₃=0.5──┐
-                                    ├─▶ Σ = −0.0856 ─▶ [ σ′(z_h) = 0.2445 ] ─▶ ∂C⁽¹⁾/∂z_h = −0.0209
-    ∂C⁽¹⁾/∂z_y2 = 0.1018 ──w₄=−0.4──┘
+    ∂C⁽¹⁾/∂z_y1 = -0.0897 ──w₃=0.5──┐
+                                    ├─▶ Σ = -0.0856 ─▶ [ σ′(z_h) = 0.2445 ] ─▶ ∂C⁽¹⁾/∂z_h = -0.0209
+    ∂C⁽¹⁾/∂z_y2 = 0.1018 ──w₄=-0.4──┘
 
 The next layer's ∂C/∂z values are the inputs of the reversed network; they flow back along
 the weights, are summed, and pass through the unit's σ′(z), a constant known from the

@@ -72,7 +72,7 @@ def highlighted(step: Step | None) -> set[str]:
 
 
 def _num(x: float, digits: int) -> str:
-    return format_number(x, digits).replace("-", "−")
+    return format_number(x, digits)
 
 
 def _clip(items: list, limit: int = MAX_UNITS) -> list:

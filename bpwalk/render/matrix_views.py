@@ -2,7 +2,7 @@
 
     δ(2) = ∂J/∂a ⊗ ∂a/∂h = (a − t) ⊗ a ⊗ (1 − a)
     ∂J/∂a = a − t = ⎡0.7514⎤ − ⎡0.01⎤ = ⎡ 0.7414⎤
-                    ⎣0.7729⎦   ⎣0.99⎦   ⎣−0.2171⎦
+                    ⎣0.7729⎦   ⎣0.99⎦   ⎣-0.2171⎦
 
 Vectors are read from the frame's steps: a result vector is the steps' values, the vectors
 and matrices it is computed from are their operands.

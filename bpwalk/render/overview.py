@@ -60,7 +60,7 @@ def label(lang: str, key: str) -> str:
 
 
 def _num(x: float, digits: int) -> str:
-    return format_number(x, digits).replace("-", "−")
+    return format_number(x, digits)
 
 
 def parameter_table(trace: Trace, digits: int, lang: str, final: dict[str, float] | None = None) -> Table:

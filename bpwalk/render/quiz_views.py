@@ -20,7 +20,7 @@ from rich.text import Text
 
 from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe
-from bpwalk.walk.quiz import MIN_DIGITS, Grade, QuizState, Score
+from bpwalk.walk.quiz import MIN_DIGITS, MINUS_SIGNS, Grade, QuizState, Score
 from bpwalk.render import status
 from bpwalk.render.diagram import NetworkDiagram, known_values
 from bpwalk.render.terminal import PHASE_NAMES, heading
@@ -73,8 +73,8 @@ def say(lang: str, key: str, *args: object) -> str:
 
 
 def shown_answer(text: str) -> str:
-    """An answer as typed, with a real minus sign as the formulas print it."""
-    return text.strip().replace("-", "−")
+    """An answer as typed, its minus sign (U+2212, a dash) written as the values are: `-`."""
+    return text.strip().translate(MINUS_SIGNS)
 
 
 def grade_message(result: Grade, text: str, lang: str) -> str:

@@ -5,7 +5,9 @@
 steps and the width it may use, and returns the lines to print. Drawers read step values and
 operands only: every number on screen is one a step computed or was given (a product shown
 is the step that holds it, never a recomputation). Numbers go through
-`formula.format_number` at `settings.digits` significant digits, with a Unicode minus.
+`formula.format_number` at `settings.digits` significant digits: a number standing alone (a
+vector entry, a result) in ASCII that float() reads, one inside an expression (`term`) with a
+Unicode minus (`bpwalk.formula.numbers`).
 
 How vectors and matrices are named is described in `bpwalk.walk.layers`.
 """
@@ -82,8 +84,8 @@ class ViewContext:
         return self.index.of_step(self.steps[-1].quantity)
 
     def num(self, x: float) -> str:
-        """A number standing alone: a vector entry, a result."""
-        return format_number(x, self.digits).replace("-", "−")
+        """A number standing alone: a vector entry, a result (ASCII, as float() reads it)."""
+        return format_number(x, self.digits)
 
     def term(self, x: float) -> str:
         """A number inside an expression: negatives in parentheses."""

@@ -125,7 +125,7 @@ class StepView:
                 # dnet/dp of a chain rule: it equals the input of the weight (1 for a bias)
                 dnet = self.notation.text(name, step.sample)
                 label = f"{dnet} = {label}" if op.name != "1" else dnet
-            table.add_row(label, format_number(op.value, self.digits).replace("-", "−"),
+            table.add_row(label, format_number(op.value, self.digits),
                           origin(op, self.trace, self.lang))
         return table
 

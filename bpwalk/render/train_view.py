@@ -17,7 +17,7 @@ MAX_BLOCKS = 4          # side-by-side groups of parameter columns, one under th
 
 
 def _num(x: float, digits: int) -> str:
-    return format_number(x, digits).replace("-", "−")
+    return format_number(x, digits)
 
 
 def _more(count: int, what: str) -> Text:

@@ -18,19 +18,20 @@ from rich.text import Text
 
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
-from bpwalk.walk.quiz import Quiz
+from bpwalk.walk.quiz import MINUS_SIGNS, Quiz
 from bpwalk.tui.app import Lines, Painter, full_screen, warm_up
 from bpwalk.walk.styles import frames_for
 from bpwalk.tui.keys import ReadKey
 from bpwalk.walk.navigate import BACK_KEYS, EXIT_INTERRUPT, EXIT_QUIT, FIRST_KEYS, LAST_KEYS, NEXT_KEYS, QUIT_KEYS
 from bpwalk.render.quiz_views import (QuestionView, feedback, grade_message, help_table, question_lines, say,
-                                      score_table)
+                                      score_table, shown_answer)
 from bpwalk.render.status import SEPARATOR, position
 from bpwalk.render.terminal import heading
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
 
-ANSWER_CHARS = frozenset("0123456789.-+eE\u2212")   # what a number is typed with (U+2212: minus)
+# what a number is typed (or pasted) with: any minus sign that `quiz.read_number` reads
+ANSWER_CHARS = frozenset("0123456789.-+eE").union(map(chr, MINUS_SIGNS))
 MAX_ANSWER = 40                                   # characters kept in the answer being typed
 SCROLL_KEYS = {"pgdn": 1, "pgup": -1}
 # while an answer is typed only the arrows look back: letters would be typos in a number
@@ -185,7 +186,7 @@ class QuizPainter(Painter):
 
     def _value(self, index: int) -> str:
         value = self.trace.steps[index].value
-        return "" if value is None else format_number(value, self.settings.digits).replace("-", "−")
+        return "" if value is None else format_number(value, self.settings.digits)
 
     def status(self, screen: QuizScreen, width: int) -> Text:  # type: ignore[override]
         """Where the quiz is, then what is typed, a message, or the keys that apply now."""
@@ -336,13 +337,13 @@ def _ask(quiz: Quiz, console: Console, lang: str, read_line: Callable[[], str | 
             return False
         text = line.strip()
         if echo:                                 # a pipe does not echo: show what was answered
-            out(text)
+            out(shown_answer(text))
         result = quiz.answer(text)
         if not result.counts:
             out(grade_message(result, text, lang))
             continue
         state = quiz.state
-        value = format_number(quiz.current.value or 0.0, digits).replace("-", "−")
+        value = format_number(quiz.current.value or 0.0, digits)
         said = feedback(state, value, lang)
         if said is not None:
             out(said.plain)

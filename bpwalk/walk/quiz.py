@@ -22,8 +22,9 @@ from bpwalk.engine.steps import Step, Trace
 ASKABLE: tuple[str, ...] = ("forward", "loss", "backward", "update")    # intro and summary never are
 MIN_DIGITS = 3            # significant digits an answer needs, unless it is the exact value
 EXACT = 1e-9              # relative difference below which a short answer is the value itself
-# U+2212 (the minus the formulas print), en dash, small and full-width hyphen-minus
-MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"})
+# what a pasted minus may be: U+2212 (the minus the formulas print), the hyphens and dashes
+# that word processors and web pages put in its place, small and full-width hyphen-minus
+MINUS_SIGNS = str.maketrans({c: "-" for c in "\u2212\u2010\u2011\u2012\u2013\ufe63\uff0d"})
 NUMBER = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
 Verdict = Literal["right", "wrong", "too_short", "unreadable"]
