@@ -10,6 +10,7 @@ from typing import List, NoReturn, Optional
 import typer
 
 from bpwalk.errors import BpwalkError
+from bpwalk.export import FORMATS, REGISTRY
 
 app = typer.Typer(
     add_completion=False,
@@ -32,12 +33,8 @@ class Lang(str, Enum):
     zh = "zh"
 
 
-class Format(str, Enum):
-    md = "md"
-    html = "html"
-    txt = "txt"
-    svg = "svg"
-    json = "json"
+# the choices come from the export registry, so that a new format needs no edit here
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 def fail(err: BpwalkError) -> NoReturn:
@@ -174,11 +171,16 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 
 
-@app.command()
+EXPORT_HELP = (f"Write the transcript of a walk-through as {', '.join(f.title for f in REGISTRY[:-1])} "
+               f"or {REGISTRY[-1].title}.\n\n"
+               "The file is written atomically: an error or Ctrl-C never leaves a partial file behind.")
+
+
+@app.command(help=EXPORT_HELP)
 def export(
     scenario: Optional[str] = typer.Argument(None, help="A scenario file, or a built-in name (default: mazur)."),
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
-                                         help="md, html, txt, svg or json (default: from -o's extension, else json)."),
+                                         help=f"{', '.join(FORMATS)} (default: from -o's extension, else json)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file (default: standard output)."),
     iterations: Optional[int] = typer.Option(None, "--iterations", min=1, max=1_000_000,
                                              help="Override the scenario's number of iterations."),
@@ -188,11 +190,11 @@ def export(
     lang: Optional[Lang] = typer.Option(None, "--lang", help="Language of the labels (default: the scenario's)."),
     rounding: Optional[int] = typer.Option(None, "--round", min=0, max=15,
                                            help="Round every intermediate to N decimals, as a hand calculation does."),
+    fragment: bool = typer.Option(False, "--fragment",
+                                  help=f"{', '.join(f.name for f in REGISTRY if f.fragment)}: only the part "
+                                       "to \\input into your own document (see README)."),
 ) -> None:
-    """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
-
-    The file is written atomically: an error or Ctrl-C never leaves a partial file behind.
-    """
+    """See EXPORT_HELP (its list of formats comes from the export registry)."""
     from bpwalk.export import format_for, render
     from bpwalk.export.files import write_atomic
     from bpwalk.engine.trace import run as trace_run
@@ -201,7 +203,7 @@ def export(
         chosen = format_for(output, fmt.value if fmt else None)
         trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
         text = render(trace, chosen, precision, lang.value if lang else None, style.value if style else None,
-                      rounding)
+                      rounding, fragment)
         if output is None:
             sys.stdout.write(text)
         else:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bpwalk.engine.steps import SampleRecord, Step, Trace
+from bpwalk.export import Options
 
 FORMAT_VERSION = 1
 
@@ -113,3 +114,8 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
 def to_json(trace: Trace, digits: int | None = None, formulas: bool = True) -> str:
     """The transcript as JSON text (UTF-8, indented, ending in a newline)."""
     return json.dumps(to_dict(trace, digits, formulas), ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def export(trace: Trace, options: Options) -> str:
+    """The registry's entry point (`bpwalk.export.REGISTRY`): numbers at full precision whatever the digits."""
+    return to_json(trace, options.digits)
