@@ -97,7 +97,7 @@ def test_the_docs_have_examples_and_every_marker_is_known() -> None:
     for block in BLOCKS:
         for marker in block.markers:
             assert marker.startswith(KNOWN_MARKERS), f"{block.id}: unknown marker {marker!r}"
-        assert block.lang in ("", "text", "python", "yaml", "json", *SHELLS), f"{block.id}: ```{block.lang}"
+        assert block.lang in ("", "text", "python", "yaml", "json", "latex", *SHELLS), f"{block.id}: ```{block.lang}"
 
 
 def test_the_blocks_not_run_are_the_listed_ones() -> None:
@@ -308,3 +308,23 @@ def test_json(block: Block, tmp_path: Path) -> None:
         printed = printed[0]
     found = difference(shown, printed)
     assert found is None, f"{block.id}: the JSON shown is not what `{command}` prints: {found}"
+
+
+# --- LaTeX ----------------------------------------------------------------------------------------
+
+LATEX = [block for block in RUN if block.lang == "latex"]
+
+
+@pytest.mark.parametrize("block", LATEX, ids=lambda b: b.id)
+def test_latex_blocks_compile(block: Block, tmp_path: Path) -> None:
+    """A document of a teacher's own, as the docs show it, compiles with the files they make."""
+    from test_latex import compile_tex
+
+    doc_text = (ROOT / block.doc).read_text(encoding="utf-8")
+    for name in re.findall(r"\\input\{([^}]+)\}", block.text):
+        # the doc's own `bpwalk ... -o NAME.tex` line makes the file the block reads
+        command = re.search(rf"^(bpwalk [^\n#]*-o {re.escape(name)}\.tex)", doc_text, re.M)
+        assert command, f"{block.id}: no `bpwalk ... -o {name}.tex` line in {block.doc}"
+        done = run_shell(command.group(1), tmp_path, 80)
+        assert done.returncode == 0, done.stdout
+    compile_tex(tmp_path, block.text, "pdflatex", "doc")

@@ -82,7 +82,8 @@ def test_text_is_the_terminal_without_colour(mazur) -> None:
     assert "[60/60]" in text and "∂E_total/∂w₅" in text
 
 
-@pytest.mark.parametrize("suffix,fmt", [(".md", "md"), (".html", "html"), (".txt", "txt"), (".svg", "svg"), (".json", "json")])
+@pytest.mark.parametrize("suffix,fmt", [(".md", "md"), (".html", "html"), (".txt", "txt"), (".svg", "svg"), (".json", "json"),
+                                        (".tex", "latex")])
 def test_format_from_the_extension(tmp_path: Path, suffix: str, fmt: str) -> None:
     target = tmp_path / f"mazur{suffix}"
     result = runner.invoke(app, ["export", "mazur", "-o", str(target)])

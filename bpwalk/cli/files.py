@@ -11,10 +11,17 @@ import typer
 from bpwalk.cli.base import app, fail, load, rounder_for
 from bpwalk.cli.options import Format, Iterations, LangOption, Precision, Rounding, ScenarioArg, StyleOption, chosen
 from bpwalk.errors import BpwalkError
-from bpwalk.export import FORMATS
+from bpwalk.export import FORMATS, REGISTRY
 
 
-@app.command()
+EXPORT_HELP = (f"Write the transcript of a walk-through as {', '.join(f.title for f in REGISTRY[:-1])} "
+               f"or {REGISTRY[-1].title}.\n\n"
+               "A file is replaced atomically (an error or Ctrl-C never leaves a partial one) and keeps its "
+               "permissions; a symbolic link is written through and stays a link; a FIFO or a device such "
+               "as /dev/stdout is written straight.")
+
+
+@app.command(help=EXPORT_HELP)
 def export(
     scenario: ScenarioArg = None,
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
@@ -26,13 +33,11 @@ def export(
     style: StyleOption = None,
     lang: LangOption = None,
     rounding: Rounding = None,
+    fragment: bool = typer.Option(False, "--fragment",
+                                  help=f"{', '.join(f.name for f in REGISTRY if f.fragment)}: only the part "
+                                       "to \\input into your own document (see README)."),
 ) -> None:
-    """Write the transcript of a walk-through as Markdown, HTML, text, SVG or JSON.
-
-    A file is replaced atomically (an error or Ctrl-C never leaves a partial one) and keeps its
-    permissions; a symbolic link is written through and stays a link; a FIFO or a device such
-    as /dev/stdout is written straight.
-    """
+    """See EXPORT_HELP (its list of formats comes from the export registry)."""
     from bpwalk.export import format_for, render
     from bpwalk.export.files import write_atomic
     from bpwalk.engine.trace import run as trace_run
@@ -40,7 +45,7 @@ def export(
     try:
         fmt_name = format_for(output, chosen(fmt))
         trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
-        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), rounding)
+        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), rounding, fragment)
         if output is None or str(output) == "-":
             sys.stdout.write(text)
         else:

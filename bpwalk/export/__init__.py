@@ -1,15 +1,59 @@
-"""Transcripts of a trace: Markdown, HTML, text, SVG and JSON; `write_atomic` puts them on disk safely."""
+"""Transcripts of a trace in every format, from one registry; `write_atomic` puts them on disk safely.
+
+`REGISTRY` is the only list of formats: the CLI's --format choices, the format a file
+extension selects, the suffix `save` writes and the writer that `render` calls all come from
+it. A format is one module with a function `export(trace, options) -> str` and one line here.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
+from typing import Callable
 
 from bpwalk.errors import ExportError
 from bpwalk.engine.steps import Trace
 
-FORMATS: tuple[str, ...] = ("md", "html", "txt", "svg", "json")
-EXTENSIONS: dict[str, str] = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html",
-                              ".txt": "txt", ".text": "txt", ".svg": "svg", ".json": "json"}
+
+@dataclass(frozen=True)
+class Options:
+    """How a transcript is written (None: the scenario's own setting)."""
+
+    digits: int | None = None       # significant digits shown; JSON keeps full precision
+    lang: str | None = None         # en or zh
+    style: str | None = None        # scalar, matrix or delta (text, SVG, LaTeX)
+    rounding: int | None = None     # the trace rounded every intermediate to this many decimals
+    fragment: bool = False          # only the part another document can \input (latex, beamer)
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str                       # the --format value
+    title: str                      # how help texts call it
+    suffix: str                     # what `save` names its files
+    selected_by: tuple[str, ...]    # the extensions that choose this format for -o FILE
+    writer: str                     # "module:function" under bpwalk.export, imported when used
+    fragment: bool = False          # offers Options.fragment
+
+    def load(self) -> Callable[[Trace, Options], str]:
+        module, _, function = self.writer.partition(":")
+        return getattr(import_module(f"bpwalk.export.{module}"), function)
+
+
+REGISTRY: tuple[Format, ...] = (
+    Format("md", "Markdown", ".md", (".md", ".markdown"), "markdown:export"),
+    Format("html", "HTML", ".html", (".html", ".htm"), "html:export"),
+    Format("txt", "text", ".txt", (".txt", ".text"), "console:export_text"),
+    Format("svg", "SVG", ".svg", (".svg",), "console:export_svg"),
+    Format("json", "JSON", ".json", (".json",), "json_:export"),
+    Format("latex", "LaTeX", ".tex", (".tex", ".latex"), "latex:export", fragment=True),
+    Format("beamer", "Beamer slides", ".tex", (), "beamer:export", fragment=True),
+)
+BY_NAME: dict[str, Format] = {f.name: f for f in REGISTRY}
+FORMATS: tuple[str, ...] = tuple(BY_NAME)
+EXTENSIONS: dict[str, str] = {ext: f.name for f in REGISTRY for ext in f.selected_by}
+SUFFIX: dict[str, str] = {f.name: f.suffix for f in REGISTRY}
 
 
 def format_for(path: Path | None, given: str | None) -> str:
@@ -19,7 +63,7 @@ def format_for(path: Path | None, given: str | None) -> str:
         ExportError: an unknown format or extension.
     """
     if given:
-        if given not in FORMATS:
+        if given not in BY_NAME:
             raise ExportError(f"unknown format '{given}'; use one of {', '.join(FORMATS)}")
         return given
     if path is None or not path.suffix:
@@ -32,41 +76,24 @@ def format_for(path: Path | None, given: str | None) -> str:
 
 
 def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
-           style: str | None = None, rounding: int | None = None) -> str:
+           style: str | None = None, rounding: int | None = None, fragment: bool = False) -> str:
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
-        fmt: md, html, txt, svg or json.
-        digits: significant digits shown (default: the scenario's display.precision); JSON
-            values keep full precision whatever this is.
-        lang: en or zh (default: the scenario's).
-        style: scalar, matrix or delta, for txt and svg (default: the scenario's).
-        rounding: the trace was computed with every intermediate rounded to this many
-            decimals; the transcript says so.
+        fmt: a name in FORMATS.
+        digits, lang, style, rounding, fragment: see `Options`.
+
+    Raises:
+        ExportError: an unknown format, or a fragment of a format that has none.
     """
-    sc = trace.scenario
-    if fmt == "json":
-        from bpwalk.export.json_ import to_json
-
-        return to_json(trace, digits)
-    if fmt == "md":
-        from bpwalk.export.markdown import to_markdown
-
-        return to_markdown(trace, digits, lang, rounding)
-    if fmt == "html":
-        from bpwalk.export.html import to_html
-
-        return to_html(trace, digits, lang, rounding)
-    from bpwalk.export.console import to_svg, to_text
-    from bpwalk.render.views import Settings
-
-    settings = Settings(digits=digits or sc.display.precision, lang=lang or sc.display.lang,
-                        style=style or sc.display.style, rounding=rounding)
-    return to_text(trace, settings) if fmt == "txt" else to_svg(trace, settings)
-
-
-SUFFIX = {"md": ".md", "html": ".html", "txt": ".txt", "svg": ".svg", "json": ".json"}
+    entry = BY_NAME.get(fmt)
+    if entry is None:
+        raise ExportError(f"unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
+    if fragment and not entry.fragment:
+        offered = ", ".join(f.name for f in REGISTRY if f.fragment)
+        raise ExportError(f"--fragment is for {offered}, not {fmt}")
+    return entry.load()(trace, Options(digits, lang, style, rounding, fragment))
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:

@@ -9,6 +9,7 @@ from io import StringIO
 
 from rich.console import Console
 
+from bpwalk.export import Options
 from bpwalk.walk.styles import frames_for
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
@@ -36,3 +37,19 @@ def to_text(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
 def to_svg(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
     """Every frame as one SVG picture of the terminal."""
     return record(trace, settings, width).export_svg(title=f"bpwalk · {trace.scenario.title}")
+
+
+def _settings(trace: Trace, options: Options) -> Settings:
+    display = trace.scenario.display
+    return Settings(digits=options.digits or display.precision, lang=options.lang or display.lang,
+                    style=options.style or display.style, rounding=options.rounding)
+
+
+def export_text(trace: Trace, options: Options) -> str:
+    """The registry's entry point for txt."""
+    return to_text(trace, _settings(trace, options))
+
+
+def export_svg(trace: Trace, options: Options) -> str:
+    """The registry's entry point for svg."""
+    return to_svg(trace, _settings(trace, options))

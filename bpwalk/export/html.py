@@ -12,6 +12,7 @@ from functools import lru_cache
 from html import escape
 
 import bpwalk.formula.equations as formula
+from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
@@ -216,3 +217,8 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
         f'<nav aria-label="contents"><strong>{escape(sc.title)}</strong><ul>{"".join(toc)}</ul></nav>\n'
         f"<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
+
+
+def export(trace: Trace, options: Options) -> str:
+    """The registry's entry point (`bpwalk.export.REGISTRY`)."""
+    return to_html(trace, options.digits, options.lang, options.rounding)

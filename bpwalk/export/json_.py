@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from bpwalk.engine.steps import SampleRecord, Step, Trace
+from bpwalk.export import Options
 
 FORMAT_VERSION = 1
 
@@ -126,3 +127,8 @@ def to_json(trace: Trace, digits: int | None = None, formulas: bool = True) -> s
     """The transcript as JSON text (UTF-8, indented, ending in a newline); -0.0 is written 0.0."""
     data = unsigned_zeros(to_dict(trace, digits, formulas))
     return json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+
+
+def export(trace: Trace, options: Options) -> str:
+    """The registry's entry point (`bpwalk.export.REGISTRY`): numbers at full precision whatever the digits."""
+    return to_json(trace, options.digits)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Iterator
 
 import bpwalk.formula.equations as formula
+from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
@@ -176,3 +177,8 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
                     *(_num(t, digits) for t in s.targets)]
                    for rec, s in zip(trace.final.samples, sc.samples)])
     return "\n".join(out).rstrip() + "\n"
+
+
+def export(trace: Trace, options: Options) -> str:
+    """The registry's entry point (`bpwalk.export.REGISTRY`)."""
+    return to_markdown(trace, options.digits, options.lang, options.rounding)
