@@ -28,15 +28,16 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-import bpwalk.yamlread
-from bpwalk.engine import decimal_rounder
+import bpwalk.read.yamlread
+from bpwalk.engine.passes import decimal_rounder
 from bpwalk.errors import BpwalkError, ComputeError, ScenarioError
 from bpwalk.export import render
-from bpwalk.scenario import MAX_STEPS, Scenario, load_scenario
-from bpwalk.trace import TooManySteps, estimate_steps
-from bpwalk.trace import run as trace_run
-from bpwalk.yaml12 import Yaml12Loader
-from bpwalk.yamlread import read_yaml_text, to_plain
+from bpwalk.read import load_scenario
+from bpwalk.scenario import MAX_STEPS, Scenario
+from bpwalk.engine.trace import TooManySteps, estimate_steps
+from bpwalk.engine.trace import run as trace_run
+from bpwalk.read.yaml12 import Yaml12Loader
+from bpwalk.read.yamlread import read_yaml_text, to_plain
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "scenarios").glob("*.yaml"))}
@@ -171,7 +172,7 @@ def check_file(path: Path, data: bytes, options: Export) -> None:
     """Write a mutated file; both parsers must agree, on a refusal that names the file or an export."""
     path.write_bytes(data)
     fast = outcome(path)
-    with mock.patch.object(bpwalk.yamlread, "FAST_LOADER", Yaml12Loader):
+    with mock.patch.object(bpwalk.read.yamlread, "FAST_LOADER", Yaml12Loader):
         slow = outcome(path)
     event("refused" if isinstance(fast, BpwalkError) else "accepted")   # see --hypothesis-show-statistics
     if isinstance(fast, BpwalkError):
