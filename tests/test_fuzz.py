@@ -57,9 +57,6 @@ SECONDS_TO_VALIDATE = 3.0   # CPU seconds
 # Errors about the file as a whole, which have no line to name.
 WHOLE_FILE = ("the file is empty", "the file holds no YAML document", "the file is UTF-16 text",
               "the file is UTF-32 text")
-# Turn on once ComputeError messages start with the scenario's path (issue 8, in progress).
-COMPUTE_ERRORS_NAME_THE_FILE = False
-
 NUMBERS = (
     "1e308", "-1e308", "1.7976931348623157e308", "1e309", "-1e309", "1e999", "5e-324", "-5e-324",
     "1e-300", "2.2250738585072014e-308", "1e-400", "0", "-0", "0.0", "-0.0", "+0", "1", "-1", "2",
@@ -124,11 +121,10 @@ def assert_refusal_names_file(err: BpwalkError, path: Path) -> None:
 
 
 def assert_compute_error_names_file(err: ComputeError, path: Path) -> None:
-    """An overflow in the computation (exit 1); it will name the file (COMPUTE_ERRORS_NAME_THE_FILE)."""
+    """An overflow in the computation (exit 1), named after the file like every other error."""
     assert isinstance(err, ComputeError) and err.exit_code == 1
     assert_one_line(err)
-    if COMPUTE_ERRORS_NAME_THE_FILE:
-        assert str(err).startswith(f"{path}: "), str(err)
+    assert str(err).startswith(f"{path}: "), str(err)
 
 
 class Export(NamedTuple):
