@@ -9,11 +9,13 @@ Chain rules list each factor with its value and the step that computed it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from bpwalk.formula.notation import Notation
+from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
 from bpwalk.engine.steps import Operand, Step, Trace, factor_name
@@ -90,19 +92,21 @@ class StepView:
         self.operands = operands
         self.notation = Notation.of(trace.scenario)
 
-    def equation(self) -> list[Text]:
+    def equation(self, width: int = UNLIMITED) -> list[Text]:
+        """The equation three ways, one `=` a line; a line wider than `width` wraps at an operator."""
         import bpwalk.formula.equations as formula
 
         parts = formula.text(self.step, self.notation, self.digits)
         if parts is None:
             return []
         lhs, general, substituted, value = parts
-        lines = [Text.assemble((lhs, "bold cyan"), " = ", general)]
-        pad = " " * len(lhs)
+        sides: list[list[Atom]] = [[general]]
         if substituted not in (general, value):
-            lines.append(Text(f"{pad} = {substituted}"))
-        lines.append(Text.assemble(f"{pad} = ", (value, "bold green")))
+            sides.append([substituted])
+        sides.append([text(value, "bold green")])
+        lines = Equation([lhs], sides, stacked=True).lines(width)
         if self.step.rule == "keep":
+            pad = " " * cell_len(lhs)
             lines.append(Text(f"{pad}   ({word(self.lang, 'not_trained')})", style="dim"))
         return lines
 
@@ -134,7 +138,7 @@ class StepView:
         sentence = describe(self.step, self.notation, self.lang)
         if sentence:
             yield Text(sentence, style="italic dim")
-        yield from self.equation()
+        yield from self.equation(options.max_width)
         if self.operands:
             table = self.operand_table()
             if table is not None:
