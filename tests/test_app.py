@@ -179,6 +179,18 @@ def test_e_writes_the_whole_walk_through_named_after_the_scenario(mazur, tmp_pat
     assert any("wrote" in screen and "mazur-2.md" in screen for screen in screens(console))
 
 
+def test_e_writes_the_rounding_the_screen_shows(tmp_path, monkeypatch) -> None:
+    # bpwalk run mazur-matrix --round 4, then e m: the Markdown holds the rounded numbers and says so
+    trace = run(load_scenario(resolve("mazur-matrix")), rounding=4)
+    frames = frames_for(trace, "matrix")
+    monkeypatch.chdir(tmp_path)
+    console = terminal()
+    walk(trace, frames, Settings(style="matrix"), console, read_key=keys("e", "m", "q"))
+    written = (tmp_path / "mazur-matrix.md").read_text(encoding="utf-8")
+    assert "every intermediate rounded to 4 decimals" in written
+    assert "every intermediate rounded to 4 decimals" in screens(console)[0]
+
+
 def test_e_v_writes_only_the_steps_seen_so_far(mazur, tmp_path, monkeypatch) -> None:
     trace, frames = mazur
     monkeypatch.chdir(tmp_path)

@@ -29,7 +29,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import bpwalk.read.yamlread
-from bpwalk.engine.passes import decimal_rounder
 from bpwalk.errors import BpwalkError, ComputeError, ScenarioError
 from bpwalk.export import render
 from bpwalk.read import load_scenario
@@ -151,14 +150,13 @@ def exports(scenario: Scenario, path: Path, options: Export) -> None:
             trace_run(scenario)
         assert time.process_time() - started < SECONDS_TO_VALIDATE
         assert_refusal_names_file(caught.value, path)
-    rounder = None if options.rounding is None else decimal_rounder(options.rounding)
     try:
-        trace = trace_run(scenario, min(scenario.iterations, EXPORT_ITERATIONS), rounder=rounder)
+        trace = trace_run(scenario, min(scenario.iterations, EXPORT_ITERATIONS), rounding=options.rounding)
     except ComputeError as err:
         assert_compute_error_names_file(err, path)
         return
     for fmt in options.formats:
-        text = render(trace, fmt, options.digits, options.lang, options.style, options.rounding)
+        text = render(trace, fmt, options.digits, options.lang, options.style)
         assert text.strip()
         if fmt == "json":
             json.loads(text, parse_constant=lambda name: pytest.fail(f"the JSON holds {name}"))

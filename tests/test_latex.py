@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bpwalk.cli import base, options
+from bpwalk.cli import options
 from bpwalk.cli import app
 from bpwalk.engine.trace import run
 from bpwalk.export import EXTENSIONS, FORMATS, REGISTRY, SUFFIX, render
@@ -92,9 +92,9 @@ def test_article_equations_and_back_references(mazur) -> None:
 
 
 def test_rounding_note_when_rounded() -> None:
-    trace = run(load_scenario(resolve("mazur")), rounder=base.rounder_for(4))
-    assert "every intermediate rounded to 4 decimals" in render(trace, "latex", rounding=4)
-    assert "rounded to" not in render(trace, "latex")
+    trace = run(load_scenario(resolve("mazur")), rounding=4)
+    assert "every intermediate rounded to 4 decimals" in render(trace, "latex")
+    assert "rounded to" not in render(run(load_scenario(resolve("mazur"))), "latex")
 
 
 def test_chinese_needs_xelatex_and_english_does_not(mazur, softmax) -> None:

@@ -82,3 +82,13 @@ def test_the_screen_says_rounding_is_on() -> None:
 def test_export_says_rounding_is_on() -> None:
     result = runner.invoke(app, ["export", "mazur-matrix", "--round", "4", "--format", "md"])
     assert result.exit_code == 0 and "rounded to 4 decimals" in result.stdout
+
+
+def test_the_trace_carries_the_settings_it_was_made_with(matrix) -> None:
+    from bpwalk.engine.steps import RunSettings
+
+    assert run(matrix).settings == RunSettings()
+    trace = run(matrix, 2, rounding=4)
+    assert trace.settings == RunSettings(iterations=2, rounding=4)
+    assert len(trace.iterations) == 2
+    assert trace.value("net.h1") == run(matrix, 2, rounder=decimal_rounder(4)).value("net.h1")

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from bpwalk.cli.base import app, fail, load, rounder_for
+from bpwalk.cli.base import app, fail, load
 from bpwalk.cli.options import Format, Iterations, LangOption, Precision, Rounding, ScenarioArg, StyleOption, chosen
 from bpwalk.errors import BpwalkError
 from bpwalk.export import FORMATS, REGISTRY
@@ -44,8 +44,8 @@ def export(
 
     try:
         fmt_name = format_for(output, chosen(fmt))
-        trace = trace_run(load(scenario), iterations, rounder=rounder_for(rounding))
-        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), rounding, fragment)
+        trace = trace_run(load(scenario), iterations, rounding=rounding)
+        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), fragment)
         if output is None or str(output) == "-":
             sys.stdout.write(text)
         else:

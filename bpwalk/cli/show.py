@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from bpwalk.cli.base import app, fail, load, rounder_for
+from bpwalk.cli.base import app, fail, load
 from bpwalk.cli.options import (Iterations, LangOption, Precision, Rounding, ScenarioArg, Start, StyleOption,
                                 chosen)
 from bpwalk.errors import BpwalkError
@@ -37,7 +37,7 @@ def run(
 
     try:
         sc = load(scenario)
-        trace = trace_run(sc, iterations, rounder=rounder_for(rounding))
+        trace = trace_run(sc, iterations, rounding=rounding)
     except BpwalkError as err:
         fail(err)
     from rich.console import Console
@@ -51,7 +51,7 @@ def run(
     if start > len(frames):
         fail(BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps"))
     settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
-                        style=shown, rounding=rounding)
+                        style=shown)
     console = Console()
     if all_steps or not (sys.stdin.isatty() and sys.stdout.isatty()):
         print_all(trace, frames, settings, console, start - 1)    # (rich exits 1 quietly on `| head`)
@@ -87,7 +87,7 @@ def quiz(
     try:
         asked = parse_phases(phases)
         sc = load(scenario)
-        trace = trace_run(sc, iterations, rounder=rounder_for(rounding))
+        trace = trace_run(sc, iterations, rounding=rounding)
         if start > len(trace.steps):
             raise BpwalkError(f"--start {start}: this walk-through has {len(trace.steps)} steps")
     except BpwalkError as err:
@@ -98,7 +98,7 @@ def quiz(
     from bpwalk.tui.quiz_app import quiz_lines, quiz_walk
 
     settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
-                        style="scalar", rounding=rounding)
+                        style="scalar")
     console = Console()
     if sys.stdin.isatty() and sys.stdout.isatty():
         raise typer.Exit(code=quiz_walk(trace, settings, console, asked, start - 1))

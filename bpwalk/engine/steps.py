@@ -149,12 +149,21 @@ class FinalRecord:
 
 
 @dataclass(frozen=True)
+class RunSettings:
+    """How a trace was computed besides the scenario, so that every view of it can say so."""
+
+    iterations: int | None = None     # the override of the scenario's iterations (None: its own)
+    rounding: int | None = None       # every intermediate rounded to this many decimals (None: exact)
+
+
+@dataclass(frozen=True)
 class Trace:
     scenario: Scenario
     parameters: Mapping[str, float]               # before the first update
     iterations: tuple[IterationRecord, ...]
     final: FinalRecord
     steps: tuple[Step, ...]
+    settings: RunSettings = RunSettings()
 
     def value(self, key: str, iteration: int = 1, sample: int | None = None) -> float:
         """The number a scenario-format key names (as `expect` entries name them).

@@ -13,6 +13,7 @@ last iteration a final forward pass shows the new loss, and a summary step close
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Sequence
 
 import bpwalk.engine.passes as engine
@@ -23,6 +24,7 @@ from bpwalk.engine.steps import (
     FinalRecord,
     IterationRecord,
     Operand,
+    RunSettings,
     SampleRecord,
     Step,
     Trace,
@@ -57,14 +59,17 @@ def estimate_steps(scenario: Scenario, iterations: int | None = None) -> int:
 
 
 def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_STEPS,
-        rounder: engine.Rounder | None = None) -> Trace:
+        rounding: int | None = None, rounder: engine.Rounder | None = None) -> Trace:
     """Trace a scenario: forward, loss, backward and update of every iteration, then a final pass.
 
     Args:
         scenario: a validated scenario.
         iterations: overrides `scenario.iterations`.
         max_steps: refuse (TooManySteps) a walk-through longer than this.
-        rounder: round every intermediate as a hand calculation does (`engine.decimal_rounder`).
+        rounding: round every intermediate to this many decimals, as a hand calculation does; the
+            Trace carries it (`Trace.settings`), so every view says so.
+        rounder: any other hook on the intermediates (`bpwalk.check` replays mistakes with it);
+            not a display setting.
 
     Returns:
         The Trace: every Step in the order the walk-through shows them, plus the numbers
@@ -82,7 +87,10 @@ def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_
             f"{scenario.path or scenario.title}: this walk-through would have {count:,} steps, "
             f"more than the limit of {max_steps:,}; use `bpwalk train` for long runs"
         )
-    return _Recorder(scenario, rounder).run()
+    if rounding is not None and rounder is None:
+        rounder = engine.decimal_rounder(rounding)
+    trace = _Recorder(scenario, rounder).run()
+    return replace(trace, settings=RunSettings(iterations, rounding))
 
 
 class _Recorder:

@@ -23,7 +23,6 @@ class Options:
     digits: int | None = None       # significant digits shown; JSON keeps full precision
     lang: str | None = None         # en or zh
     style: str | None = None        # scalar, matrix or delta (text, SVG, LaTeX)
-    rounding: int | None = None     # the trace rounded every intermediate to this many decimals
     fragment: bool = False          # only the part another document can \input (latex, beamer)
 
 
@@ -76,13 +75,14 @@ def format_for(path: Path | None, given: str | None) -> str:
 
 
 def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
-           style: str | None = None, rounding: int | None = None, fragment: bool = False) -> str:
+           style: str | None = None, fragment: bool = False) -> str:
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
         fmt: a name in FORMATS.
-        digits, lang, style, rounding, fragment: see `Options`.
+        digits, lang, style, fragment: see `Options`. How the trace was computed (its
+            rounding, its iterations) it carries itself: `Trace.settings`.
 
     Raises:
         ExportError: an unknown format, or a fragment of a format that has none.
@@ -93,7 +93,7 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     if fragment and not entry.fragment:
         offered = ", ".join(f.name for f in REGISTRY if f.fragment)
         raise ExportError(f"--fragment is for {offered}, not {fmt}")
-    return entry.load()(trace, Options(digits, lang, style, rounding, fragment))
+    return entry.load()(trace, Options(digits, lang, style, fragment))
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:

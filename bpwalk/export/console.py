@@ -42,7 +42,7 @@ def to_svg(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
 def _settings(trace: Trace, options: Options) -> Settings:
     display = trace.scenario.display
     return Settings(digits=options.digits or display.precision, lang=options.lang or display.lang,
-                    style=options.style or display.style, rounding=options.rounding)
+                    style=options.style or display.style)
 
 
 def export_text(trace: Trace, options: Options) -> str:

@@ -155,7 +155,7 @@ def _tables(trace: Trace, digits: int, lang: str) -> str:
     return params + samples + f"<p>{settings}</p>"
 
 
-def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, rounding: int | None = None) -> str:
+def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
     """The whole walk-through as a self-contained HTML page.
 
     Args:
@@ -173,8 +173,8 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
         body.append(f'<p class="source">{escape(sc.source)}</p>')
     for para in sc.description.strip().split("\n\n") if sc.description else []:
         body.append(f"<p>{escape(para)}</p>")
-    if rounding is not None:
-        body.append(f'<p class="source"><strong>{escape(rounding_note(rounding, lang))}</strong></p>')
+    if trace.settings.rounding is not None:
+        body.append(f'<p class="source"><strong>{escape(rounding_note(trace.settings.rounding, lang))}</strong></p>')
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
     body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4))}</figure>")
     body.append(_tables(trace, digits, lang))
@@ -221,4 +221,4 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, ro
 
 def export(trace: Trace, options: Options) -> str:
     """The registry's entry point (`bpwalk.export.REGISTRY`)."""
-    return to_html(trace, options.digits, options.lang, options.rounding)
+    return to_html(trace, options.digits, options.lang)

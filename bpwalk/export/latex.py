@@ -147,8 +147,8 @@ def body(trace: Trace, options: Options) -> str:
         out.append(f"\\begin{{center}}\\itshape {escape(sc.source)}\\end{{center}}")
     if sc.description:
         out.append(markdown(sc.description))
-    if options.rounding is not None:
-        out.append(f"\\begin{{quote}}\\bfseries {escape(rounding_note(options.rounding, lang))}\\end{{quote}}")
+    if trace.settings.rounding is not None:
+        out.append(f"\\begin{{quote}}\\bfseries {escape(rounding_note(trace.settings.rounding, lang))}\\end{{quote}}")
     out += _overview(trace, notation, digits, lang)
     build = BUILDERS.get(options.style or sc.display.style, scalar_blocks)
     for block in build(trace, lang):

@@ -137,8 +137,7 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
         phase = title
 
 
-def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None,
-                rounding: int | None = None) -> str:
+def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
     """The whole walk-through as Markdown.
 
     Args:
@@ -155,8 +154,8 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         out += [f"*{sc.source}*", ""]
     if sc.description:
         out += [sc.description.strip(), ""]
-    if rounding is not None:
-        out += [f"> {rounding_note(rounding, lang)}", ""]
+    if trace.settings.rounding is not None:
+        out += [f"> {rounding_note(trace.settings.rounding, lang)}", ""]
     out += list(_overview(trace, digits, lang))
     for opens, phase, step in sections(trace, lang):
         if opens:
@@ -181,4 +180,4 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
 
 def export(trace: Trace, options: Options) -> str:
     """The registry's entry point (`bpwalk.export.REGISTRY`)."""
-    return to_markdown(trace, options.digits, options.lang, options.rounding)
+    return to_markdown(trace, options.digits, options.lang)

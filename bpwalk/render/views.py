@@ -22,7 +22,6 @@ class Settings:
     lang: str = "en"
     style: str = "scalar"
     diagram: bool = True     # draw the network under each step
-    rounding: int | None = None   # every intermediate was rounded to this many decimals
 
 
 class FrameView:
@@ -36,8 +35,8 @@ class FrameView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         trace, frame, s = self.trace, self.frame, self.settings
         first = trace.steps[frame.first]
-        if s.rounding is not None:
-            yield Text(rounding_note(s.rounding, s.lang), style="bold yellow")
+        if trace.settings.rounding is not None:
+            yield Text(rounding_note(trace.settings.rounding, s.lang), style="bold yellow")
         if frame.kind == "step" and first.phase == "intro":
             yield IntroView(trace, s.digits, s.lang)
             return
