@@ -5,9 +5,13 @@
 
 Rows:
   a. `bpwalk run mazur` in a pseudo-terminal (80x24): from spawn to the first status line,
-     best of 5; target < 0.25 s. Row a0 is `python -c pass` the same way, for scale, and the
-     rows a1.. break one launch down in-process (a fresh interpreter), with whether sympy was
-     imported before the first screen.
+     best of 15; target < 0.25 s. Row a0 is `python -c pass` the same way, for scale. Row a'
+     is the peer, `python -c "import rich, typer"` spawned the same way to its exit, and the
+     ratio first screen / peer; target <= 1.5 (what bpwalk adds on top of its two libraries).
+     Row a" is the floor of that ratio: the peer importing also rich.console, rich.table and
+     yaml, which no first screen can do without. The commands are interleaved, so that a busy
+     machine slows them alike. The rows a1.. break a launch down in-process (fresh
+     interpreters, best of 5 each), with whether sympy was imported before the first screen.
   b. One keypress's redraw on a 1,000-step trace (mazur, 21 iterations), 80x24: rendering a
      frame not seen before (random frames, the cache cleared each time; median, p95 and max),
      redrawing a frame already cached, and in a pseudo-terminal from the Enter of a typed
@@ -20,13 +24,16 @@ a row misses its target.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from io import StringIO
 from pathlib import Path
@@ -38,15 +45,33 @@ except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(ROOT))
 
 FIRST_SCREEN_TARGET = 0.25
+STARTUP_RATIO_TARGET = 1.5   # the first screen within 1.5x the peer's start-up
+PEER = ["-c", "import rich, typer"]   # what any rich + typer CLI pays before its own code runs
+# What no first screen can do without: a console, tables and a YAML reader, on top of the peer.
+LIBRARIES = ["-c", "import rich, typer, rich.console, rich.table, yaml"]
+LAUNCHES: dict[str, tuple[list[str], re.Pattern[str] | None]] = {
+    "launch": (["-m", "bpwalk", "run", "mazur"], re.compile(r"\[1/60\]")),
+    "peer": (PEER, None),
+    "libraries": (LIBRARIES, None),
+    "bare": (["-c", "pass"], None),
+}
 KEYPRESS_TARGET = 0.05
 BIG_ITERATIONS = 21          # mazur with 21 iterations has exactly 1,000 steps
 COUNTER = re.compile(r"\[(\d+)/(\d+)\]")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
+# Children read compiled bytecode, as an installed bpwalk does (pip compiles it): with
+# PYTHONDONTWRITEBYTECODE set, bpwalk alone would be compiled from source at every launch while
+# rich and typer are not. The cache is a temporary folder, so the checkout stays clean.
+PYCACHE = tempfile.mkdtemp(prefix="bpwalk-bench-pyc-")
+atexit.register(shutil.rmtree, PYCACHE, ignore_errors=True)
+
+
 def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "COLUMNS", "LINES")}
-    env.update(TERM="xterm-256color", PYTHONPATH=str(ROOT))
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE")}
+    env.update(TERM="xterm-256color", PYTHONPATH=str(ROOT), PYTHONPYCACHEPREFIX=PYCACHE)
     return env
 
 
@@ -68,34 +93,64 @@ def wait_for(child, pattern: re.Pattern[str], timeout: float = 20) -> tuple[floa
             pass
 
 
-def first_screen(runs: int) -> tuple[float, float]:
-    """(best launch-to-first-status-line of `bpwalk run mazur`, best `python -c pass` to exit)."""
+def spawn_time(args: list[str], until: re.Pattern[str] | None = None) -> tuple[float, float | None]:
+    """Spawn `python ARGS` in an 80x24 pseudo-terminal: (wall, CPU) seconds until `until` is shown (None: exit).
+
+    The load disturbs the CPU time less than the wall time: the process's own to its exit (from
+    getrusage once it is reaped), or its main thread's until `until` is shown (from /proc; None
+    where there is no /proc).
+    """
+    import resource
+
     import pexpect
 
-    launches = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        child = pexpect.spawn(sys.executable, ["-m", "bpwalk", "run", "mazur"], env=child_env(), cwd=str(ROOT),
-                              dimensions=(24, 80), encoding="utf-8")
-        shown, _ = wait_for(child, re.compile(r"\[1/60\]"))
-        launches.append(shown - started)
-        child.send("q")
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    child = pexpect.spawn(sys.executable, args, env=child_env(), cwd=str(ROOT), dimensions=(24, 80),
+                          encoding="utf-8")
+    if until is None:
         child.expect(pexpect.EOF, timeout=20)
+        seconds = time.perf_counter() - started
         child.close()
-    bare = []
+        now = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return seconds, now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
+    shown, _ = wait_for(child, until)
+    seconds = shown - started
+    try:
+        cpu: float | None = int(Path(f"/proc/{child.pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        cpu = None
+    child.send("q")
+    child.expect(pexpect.EOF, timeout=20)
+    child.close()
+    return seconds, cpu
+
+
+def first_screen(runs: int) -> dict[str, list[tuple[float, float | None]]]:
+    """Spawn each command of LAUNCHES `runs` times: (wall, CPU) seconds of each, in rounds.
+
+    Each round runs every command once, so that a busy machine slows them alike. One untimed
+    round first fills the bytecode cache and the file system's.
+    """
+    for args, until in LAUNCHES.values():
+        spawn_time(args, until)
+    times: dict[str, list[tuple[float, float | None]]] = {name: [] for name in LAUNCHES}
     for _ in range(runs):
-        started = time.perf_counter()
-        child = pexpect.spawn(sys.executable, ["-c", "pass"], env=child_env(), encoding="utf-8")
-        child.expect(pexpect.EOF)
-        bare.append(time.perf_counter() - started)
-        child.close()
-    return min(launches), min(bare)
+        for name, (args, until) in LAUNCHES.items():
+            times[name].append(spawn_time(args, until))
+    return times
+
+
+def median_ratio(runs: list[tuple[float, float | None]], peers: list[tuple[float, float | None]]) -> float:
+    """The median of the rounds' wall-time ratios: a burst of load can favour one command's best run."""
+    return statistics.median(run[0] / peer[0] for run, peer in zip(runs, peers))
 
 
 BREAKDOWN = r"""
 import json, sys, time
 from io import StringIO
 t = [time.perf_counter()]
+import rich, typer; t.append(time.perf_counter())
 import bpwalk.cli; t.append(time.perf_counter())
 sc = bpwalk.cli.load("mazur"); t.append(time.perf_counter())
 from bpwalk.engine.trace import run; trace = run(sc); t.append(time.perf_counter())
@@ -106,19 +161,20 @@ from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 t.append(time.perf_counter())
 frames = frames_for(trace, sc.display.style); t.append(time.perf_counter())
-console = Console(file=StringIO(), width=80, height=24, force_terminal=True)
+console = Console(file=StringIO(), width=80, height=24, force_terminal=True, emoji=False)   # as bpwalk run makes it
 Painter(trace, frames, Settings(), console).paint(NavState(0)); t.append(time.perf_counter())
-names = ["import bpwalk.cli", "load mazur.yaml", "trace", "import render",
+names = ["import rich, typer (the peer)", "import bpwalk.cli (on top)", "load mazur.yaml", "trace", "import render",
          "frames", "first paint"]
 print(json.dumps({"parts": dict(zip(names, [b - a for a, b in zip(t, t[1:])])), "sympy": "sympy" in sys.modules}))
 """
 
 
-def breakdown() -> dict:
-    """Where one launch's time goes, measured in a fresh interpreter."""
-    out = subprocess.run([sys.executable, "-c", BREAKDOWN], env=child_env(), cwd=str(ROOT), capture_output=True,
-                         text=True, check=True)
-    return json.loads(out.stdout)
+def breakdown(runs: int = 5) -> dict:
+    """Where a launch's time goes, each part the best of `runs` fresh interpreters."""
+    results = [json.loads(subprocess.run([sys.executable, "-c", BREAKDOWN], env=child_env(), cwd=str(ROOT),
+                                         capture_output=True, text=True, check=True).stdout) for _ in range(runs)]
+    parts = {name: min(r["parts"][name] for r in results) for name in results[0]["parts"]}
+    return {"parts": parts, "sympy": any(r["sympy"] for r in results)}
 
 
 def render_times(samples: int) -> tuple[list[float], float, int]:
@@ -137,7 +193,8 @@ def render_times(samples: int) -> tuple[list[float], float, int]:
     sc = load_scenario(resolve("mazur"))
     trace = run(sc, BIG_ITERATIONS)
     frames = frames_for(trace, sc.display.style)
-    console = Console(file=StringIO(), width=80, height=24, force_terminal=True, color_system="truecolor")
+    console = Console(file=StringIO(), width=80, height=24, force_terminal=True, color_system="truecolor",
+                      emoji=False)
     painter = Painter(trace, frames, Settings(digits=sc.display.precision), console)
     rng = random.Random(7)
     times = []
@@ -185,7 +242,8 @@ def pty_keypresses(jumps: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="launches timed for row a (best of N)")
+    parser.add_argument("--runs", type=int, default=15,
+                        help="rounds of launches for the rows a, a0, a' and a\" (best of N each)")
     parser.add_argument("--samples", type=int, default=200, help="random frames rendered for row b")
     parser.add_argument("--jumps", type=int, default=30, help="keypresses timed in the pseudo-terminal")
     args = parser.parse_args()
@@ -196,35 +254,50 @@ def main() -> int:
     except ImportError:
         have_pty = False
 
-    rows: list[tuple[str, float | None, float | None]] = []
+    rows: list[tuple[str, float, float | None, str]] = []
     if have_pty:
-        launch, bare = first_screen(args.runs)
+        times = first_screen(args.runs)
+        best = {name: min(wall for wall, _ in seen) for name, seen in times.items()}
+        launch, peer = best["launch"], best["peer"]
+        cpu = {name: min((c for _, c in seen if c is not None), default=None) for name, seen in times.items()}
         rows.append((f"a. bpwalk run mazur: launch to first screen (pty, best of {args.runs})", launch,
-                     FIRST_SCREEN_TARGET))
-        rows.append(("a0. python -c pass: launch to exit, for scale", bare, None))
+                     FIRST_SCREEN_TARGET, "s"))
+        rows.append(("a0. python -c pass: launch to exit, for scale", best["bare"], None, "s"))
+        rows.append(("a'. python -c 'import rich, typer': launch to exit (the peer)", peer, None, "s"))
+        rows.append((f"a'. first screen / peer (best of {args.runs} / best of {args.runs})", launch / peer,
+                     STARTUP_RATIO_TARGET, "x"))
+        rows.append(("a'. first screen / peer, median of the rounds' ratios",
+                     median_ratio(times["launch"], times["peer"]), None, "x"))
+        if cpu["launch"] is not None:
+            rows.append(("a'. first screen / peer in CPU time (best of each)", cpu["launch"] / cpu["peer"], None, "x"))
+        rows.append(("a\". peer + rich.console, rich.table, yaml / peer, median of the rounds' ratios",
+                     median_ratio(times["libraries"], times["peer"]), None, "x"))
+        rows.append(("a\". the same in CPU time (best of each)", cpu["libraries"] / cpu["peer"], None, "x"))
     parts = breakdown()
     for i, (name, seconds) in enumerate(parts["parts"].items(), 1):
-        rows.append((f"a{i}. first screen, in-process: {name}", seconds, None))
+        rows.append((f"a{i}. first screen, in-process: {name}", seconds, None, "s"))
     times, cached, count = render_times(args.samples)
     times.sort()
     p95 = times[int(0.95 * (len(times) - 1))]
-    rows.append((f"b. keypress, new frame ({count:,} frames, 80x24): median", statistics.median(times), None))
-    rows.append(("b. keypress, new frame: p95", p95, None))
-    rows.append(("b. keypress, new frame: max", times[-1], KEYPRESS_TARGET))
-    rows.append(("b. keypress, cached frame", cached, KEYPRESS_TARGET))
+    rows.append((f"b. keypress, new frame ({count:,} frames, 80x24): median", statistics.median(times), None, "s"))
+    rows.append(("b. keypress, new frame: p95", p95, None, "s"))
+    rows.append(("b. keypress, new frame: max", times[-1], KEYPRESS_TARGET, "s"))
+    rows.append(("b. keypress, cached frame", cached, KEYPRESS_TARGET, "s"))
     if have_pty:
         keys = sorted(pty_keypresses(args.jumps))
         rows.append((f"b. keypress in a pty, jump to a random step: median of {args.jumps}", statistics.median(keys),
-                     None))
-        rows.append(("b. keypress in a pty: max", keys[-1], KEYPRESS_TARGET))
+                     None, "s"))
+        rows.append(("b. keypress in a pty: max", keys[-1], KEYPRESS_TARGET, "s"))
 
     missed = False
     width = max(len(r[0]) for r in rows)
-    print(f"{'benchmark':<{width}}  {'seconds':>8}  {'target':>7}  verdict")
-    for name, seconds, target in rows:
-        verdict = "" if target is None else ("ok" if seconds <= target else "MISS")
+    print(f"{'benchmark':<{width}}  {'value':>9}  {'target':>8}  verdict")
+    for name, value, target, unit in rows:
+        verdict = "" if target is None else ("ok" if value <= target else "MISS")
         missed |= verdict == "MISS"
-        print(f"{name:<{width}}  {seconds:>8.4f}  {'' if target is None else f'{target:.2f}':>7}  {verdict}")
+        shown = f"{value:.4f} s" if unit == "s" else f"{value:.2f} x"
+        aim = "" if target is None else (f"{target:.2f} s" if unit == "s" else f"{target:.2f} x")
+        print(f"{name:<{width}}  {shown:>9}  {aim:>8}  {verdict}")
     print(f"sympy imported before the first screen: {'yes' if parts['sympy'] else 'no'}")
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs")
     return 1 if missed else 0

@@ -1,4 +1,7 @@
-"""Start-up stays light: the first screen of `bpwalk run` needs no sympy, and typer brings no pydantic."""
+"""Start-up stays light: the first screen of `bpwalk run` needs no sympy, and typer brings no pydantic.
+
+benchmarks/bench_run.py times the start-up; these tests keep out what made it slow once.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Never imported before the first screen: slow to import, and not needed to draw it.
+SLOW = (
+    "sympy", "pydantic", "rich.markdown", "latex2mathml",
+    "bpwalk.formula.equations",      # sympy's templates: imported in the background afterwards
+    "rich._emoji_codes",             # looked up only when a console replaces :emoji: codes
+    "rich.syntax", "rich.pretty", "rich.traceback", "typer.rich_utils",
+    "json", "importlib.metadata",    # for --json and --version only
+    "bpwalk.walk.layers",            # the matrix and delta styles' names
+)
 
 FIRST_SCREEN = """
 import json, sys
@@ -28,6 +41,24 @@ Painter(trace, frames_for(trace, sc.display.style), Settings(), console).paint(N
 print(json.dumps({name: name in sys.modules for name in ("sympy", "pydantic", "rich.markdown", "latex2mathml")}))
 """
 
+# The real `bpwalk run mazur` on a terminal, stopped right after it has drawn the first screen:
+# which modules were loaded by then (json is not imported here, since it is one of SLOW).
+PROBE = """
+import os, sys
+import bpwalk.tui.app as app
+paint = app.Painter.paint
+def probe(self, state):
+    paint(self, state)
+    self.console.file.flush()
+    sys.__stderr__.write("\\nLOADED " + " ".join(sorted(sys.modules)) + " END\\n")
+    sys.__stderr__.flush()
+    os._exit(0)
+app.Painter.paint = probe
+sys.argv = ["bpwalk", "run", "mazur"]
+from bpwalk.cli import main
+main()
+"""
+
 
 def test_the_first_screen_imports_nothing_slow() -> None:
     out = subprocess.run([sys.executable, "-c", FIRST_SCREEN], capture_output=True, text=True, timeout=60,
@@ -35,6 +66,33 @@ def test_the_first_screen_imports_nothing_slow() -> None:
     assert out.returncode == 0, out.stderr
     loaded = json.loads(out.stdout.strip().splitlines()[-1])
     assert loaded == {"sympy": False, "pydantic": False, "rich.markdown": False, "latex2mathml": False}
+
+
+def test_bpwalk_run_on_a_terminal_imports_nothing_slow_before_its_first_screen() -> None:
+    pexpect = pytest.importorskip("pexpect")
+    from pty_session import environment
+
+    child = pexpect.spawn(sys.executable, ["-c", PROBE], env=environment(), cwd=str(ROOT), dimensions=(24, 80),
+                          encoding="utf-8", timeout=60)
+    try:
+        child.expect(r"LOADED (.*?) END")
+        loaded = set(child.match.group(1).split())
+    finally:
+        child.close(force=True)
+    assert "bpwalk.tui.app" in loaded and "rich.console" in loaded     # the probe saw a real first screen
+    assert sorted(loaded.intersection(SLOW)) == []
+
+
+def test_typer_reads_real_annotations() -> None:
+    # string annotations (from __future__ import annotations) make typer evaluate every
+    # parameter's type from text at each launch, for every command
+    from bpwalk.cli import app
+
+    callbacks = [info.callback for info in app.registered_commands] + [app.registered_callback.callback]
+    assert len(callbacks) >= 9
+    for callback in callbacks:
+        strings = {name: a for name, a in callback.__annotations__.items() if isinstance(a, str)}
+        assert strings == {}, f"{callback.__module__}.{callback.__name__}"
 
 
 @pytest.mark.parametrize("extra", [[], ["--every", "10"], ["--json"], ["--csv"]])

@@ -1,6 +1,7 @@
 """The typer app and what every command shares: one-line errors, loading a scenario, --round."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these signatures at every launch,
+# and real annotations spare it evaluating each one from a string (tests/test_startup.py).
 
 from typing import NoReturn, Optional
 

@@ -1,6 +1,7 @@
 """The commands that read and write files: export, new, validate, schema, list."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these signatures at every launch,
+# and real annotations spare it evaluating each one from a string (tests/test_startup.py).
 
 import sys
 from pathlib import Path

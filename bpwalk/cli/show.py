@@ -1,6 +1,7 @@
 """`bpwalk run` and `bpwalk quiz`: the walk-through on a terminal, or printed in order."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads these signatures at every launch,
+# and real annotations spare it evaluating each one from a string (tests/test_startup.py).
 
 import sys
 
@@ -52,7 +53,9 @@ def run(
         fail(BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps"))
     settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
                         style=shown)
-    console = Console()
+    # emoji=False: the views never write :emoji: codes, and looking for them costs the first
+    # screen the import of rich's emoji table (export/console.py does the same)
+    console = Console(emoji=False)
     if all_steps or not (sys.stdin.isatty() and sys.stdout.isatty()):
         print_all(trace, frames, settings, console, start - 1)    # (rich exits 1 quietly on `| head`)
         return
@@ -99,7 +102,7 @@ def quiz(
 
     settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
                         style="scalar")
-    console = Console()
+    console = Console(emoji=False)             # as for run
     if sys.stdin.isatty() and sys.stdout.isatty():
         raise typer.Exit(code=quiz_walk(trace, settings, console, asked, start - 1))
     raise typer.Exit(code=quiz_lines(trace, settings, console, asked, start - 1, echo=not sys.stdin.isatty()))

@@ -20,7 +20,7 @@ WIDTH = 100
 def record(trace: Trace, settings: Settings, width: int = WIDTH, color: bool = True) -> Console:
     """A console that has printed every frame (numbered [i/N]) and kept what it printed."""
     console = Console(record=True, file=StringIO(), width=width, color_system="truecolor" if color else None,
-                      force_terminal=color, legacy_windows=False)
+                      force_terminal=color, legacy_windows=False, emoji=False)   # as `bpwalk run` prints
     frames = frames_for(trace, settings.style)
     for frame in frames:
         console.print(f"[{frame.index + 1}/{len(frames)}]", style="dim", markup=False, highlight=False)

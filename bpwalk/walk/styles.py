@@ -40,12 +40,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame, normalize, scalar_frames, step_terms
-from bpwalk.walk.layers import ACTIVATION_NAMES, LayerIndex, MatrixNames
 from bpwalk.engine.steps import Step, Trace
+
+if TYPE_CHECKING:  # pragma: no cover
+    # imported where used: the scalar style (the first screen's) needs none of it
+    from bpwalk.walk.layers import LayerIndex, MatrixNames
 
 GROUPED_STYLES = ("matrix", "delta")
 MAX_LABEL_NAMES = 3          # a label lists at most this many parameter names, then "…"
@@ -98,6 +101,8 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     """
     if style not in GROUPED_STYLES:
         raise ValueError(f"expected a grouped style ({', '.join(GROUPED_STYLES)}), got {style!r}")
+    from bpwalk.walk.layers import LayerIndex, MatrixNames
+
     notation = Notation.of(trace.scenario)
     ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
     grouper = MATRIX if style == "matrix" else DELTA
@@ -167,6 +172,8 @@ def _by_layer(ctx: Context, steps: Sequence[Step]) -> dict[int, list[Step]]:
 # -- matrix ---------------------------------------------------------------------------------
 
 def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
+    from bpwalk.walk.layers import ACTIVATION_NAMES
+
     names, groups = ctx.names, []
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
         layer = ctx.layers[l]
