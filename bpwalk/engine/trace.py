@@ -68,7 +68,7 @@ def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_
         max_steps: refuse (TooManySteps) a walk-through longer than this.
         rounding: round every intermediate to this many decimals, as a hand calculation does; the
             Trace carries it (`Trace.settings`), so every view says so.
-        rounder: any other hook on the intermediates (`bpwalk.check` replays mistakes with it);
+        rounder: any other hook on the intermediates (`bpwalk.check.audit` replays mistakes with it);
             not a display setting.
 
     Returns:

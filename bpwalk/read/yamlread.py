@@ -24,7 +24,7 @@ __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "Node", "decode_utf8", "r
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
-# libyaml 0.2.6 (in PyYAML's wheels since 6.0.3) limits nesting itself, to 1000 levels. Its scanner
+# libyaml 0.2.6 (in the wheels of PyYAML 6.0.4) limits nesting itself, to 1000 levels. Its scanner
 # reads up to 1024 characters ahead of the events bpwalk has seen, so on a line such as `[[[[...`
 # it can refuse before bpwalk's smaller limit does: the user should still read bpwalk's rule.
 LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
