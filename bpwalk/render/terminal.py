@@ -14,9 +14,10 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk.formula.notation import Notation
+from bpwalk.render.blocks import Equation
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
-from bpwalk.engine.steps import Operand, Step, Trace, factor_name
+from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
 
 PHASE_NAMES = {
     "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -79,6 +80,15 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
     return word(lang, "parameter")
 
 
+def _fitted(lhs: str, rhs: str, width: int | None, style: str) -> list[Text]:
+    """`lhs = rhs` on one line; wider than the screen, wrapped between the terms of rhs and
+    aligned after the `=` (a sum over paths of long path terms would wrap to column 0)."""
+    line = Text.assemble((lhs, style), " = ", rhs)
+    if width is None or line.cell_len <= width:
+        return [line]
+    return Equation([lhs], [[rhs]], lhs_style=style).lines(width)
+
+
 class StepView:
     """One step of the scalar style: the equation three ways, then where each operand came from."""
 
@@ -90,17 +100,17 @@ class StepView:
         self.operands = operands
         self.notation = Notation.of(trace.scenario)
 
-    def equation(self) -> list[Text]:
+    def equation(self, width: int | None = None) -> list[Text]:
         import bpwalk.formula.equations as formula
 
         parts = formula.text(self.step, self.notation, self.digits)
         if parts is None:
             return []
         lhs, general, substituted, value = parts
-        lines = [Text.assemble((lhs, "bold cyan"), " = ", general)]
+        lines = _fitted(lhs, general, width, "bold cyan")
         pad = " " * len(lhs)
         if substituted not in (general, value):
-            lines.append(Text(f"{pad} = {substituted}"))
+            lines += _fitted(pad, substituted, width, "")
         lines.append(Text.assemble(f"{pad} = ", (value, "bold green")))
         if self.step.rule == "keep":
             lines.append(Text(f"{pad}   ({word(self.lang, 'not_trained')})", style="dim"))
@@ -116,14 +126,16 @@ class StepView:
         table.add_column(style="dim")
         seen = set()
         for i, op in enumerate(step.operands):
-            if op.name in seen:
+            sample = operand_sample(step, i)
+            # an operand listed once however often the formula uses it; two samples' are two
+            if (op.name, sample) in seen:
                 continue
-            seen.add(op.name)
-            label = self.notation.text(op.name, step.sample)
+            seen.add((op.name, sample))
+            label = self.notation.text(op.name, sample)
             name = factor_name(step, i)
             if name != op.name:
                 # dnet/dp of a chain rule: it equals the input of the weight (1 for a bias)
-                dnet = self.notation.text(name, step.sample)
+                dnet = self.notation.text(name, sample)
                 label = f"{dnet} = {label}" if op.name != "1" else dnet
             table.add_row(label, format_number(op.value, self.digits),
                           origin(op, self.trace, self.lang))
@@ -134,7 +146,7 @@ class StepView:
         sentence = describe(self.step, self.notation, self.lang)
         if sentence:
             yield Text(sentence, style="italic dim")
-        yield from self.equation()
+        yield from self.equation(options.max_width)
         if self.operands:
             table = self.operand_table()
             if table is not None:
