@@ -5,6 +5,7 @@ The CLI catches `BpwalkError` only: anything else is a bug and keeps its traceba
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -25,9 +26,28 @@ class Where:
 
 
 class BpwalkError(Exception):
-    """Base class of every error caused by the user's input."""
+    """Base class of every error caused by the user's input; it prints on one line."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return one_line(super().__str__())
+
+
+def one_line(text: str) -> str:
+    """Control and format characters, line breaks and lone surrogates escaped (`\\n`, `\\x1b`, `\\u2028`).
+
+    A key, a value or a file name quoted in a message may hold them (YAML's "\\e[2J" is an
+    escape sequence; a file name that is not UTF-8 decodes to surrogates): printed raw, they
+    would split the message, drive the terminal or fail to encode.
+    """
+    if text.isprintable():
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in _UNSAFE else ch
+                   for ch in text)
+
+
+_UNSAFE = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 
 
 class ScenarioError(BpwalkError):

@@ -26,6 +26,22 @@ def test_decimal_rounder(value: float, decimals: int, expected: float) -> None:
     assert decimal_rounder(decimals)("net", 0, 0, value) == expected
 
 
+@pytest.mark.parametrize(("value", "decimals"), [
+    (1e20, 15), (-1.7976931348623157e308, 15), (1e308, 0), (123456789012345678.0, 12),
+])
+def test_decimal_rounder_keeps_large_numbers(value: float, decimals: int) -> None:
+    """Found by tests/test_fuzz.py: quantize ran out of Decimal's 28 digits (InvalidOperation)."""
+    assert decimal_rounder(decimals)("net", 0, 0, value) == value
+
+
+def test_export_rounds_a_scenario_with_large_weights(tmp_path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text(resolve("mazur").read_text(encoding="utf-8").replace("0.15", "1e20", 1), encoding="utf-8")
+    result = runner.invoke(app, ["export", str(path), "--round", "15", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "rounded to 15 decimals" in runner.invoke(app, ["export", str(path), "--round", "15", "-f", "md"]).stdout
+
+
 @pytest.fixture(scope="module")
 def matrix():
     return load_scenario(resolve("mazur-matrix"))

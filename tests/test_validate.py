@@ -12,14 +12,18 @@ import json
 import math
 import os
 import re
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 import bpwalk.read.yamlread
+from bpwalk.cli import app
 from bpwalk.errors import ScenarioError
 from bpwalk.read import load_scenario
 from bpwalk.read.schema import json_schema
@@ -253,14 +257,65 @@ def test_an_anchor_defined_again_inside_its_collection_is_not_recursive() -> Non
     assert to_plain(read_yaml_text("a: &x [&x 1, *x]\nb: *x\n")) == {"a": [1, 1], "b": 1}
 
 
+TOO_DEEP = re.compile(r"s\.yaml:(\d+):(\d+): lists and mappings are nested more than 100 deep; the limit is 100")
+# libyaml's own limit (1000 levels, in libyaml 0.2.6) refuses the unclosed ones before bpwalk's
+# does, since its scanner reads up to 1024 characters ahead. Whichever refuses first, the user
+# must read bpwalk's rule, at a bracket that is indeed nested more than 100 deep.
+TOO_DEEP_TEXTS = {
+    "101": "[" * 101 + "]" * 101,
+    "100000-unclosed": "[" * 100_000,
+    "after-an-item": "[0, " + "[" * 1200 + "]" * 1201,
+    "one-per-line": "[\n" * 2000,
+    "mappings": "{a: " * 150 + "}" * 150,
+}
+
+
+def assert_too_deep_at_a_deep_bracket(message: str, text: str) -> None:
+    """The message is bpwalk's, and its line:col is an opening bracket more than 100 deep."""
+    match = TOO_DEEP.fullmatch(message)
+    assert match, message
+    line, col = int(match.group(1)), int(match.group(2))
+    lines = text.split("\n")
+    before = "\n".join(lines[:line - 1] + [lines[line - 1][:col]])
+    assert before[-1] in "[{", message
+    assert before.count("[") + before.count("{") - before.count("]") - before.count("}") > 100, message
+
+
 def test_nesting_is_limited_to_100_without_recursion_error(parser: str) -> None:
     assert read_yaml_text("[" * 100 + "]" * 100)   # the root list and 99 inside it
-    with pytest.raises(ScenarioError, match="nested more than 100 deep; the limit is 100"):
-        read_yaml_text("[" * 101 + "]" * 101)
-    with pytest.raises(ScenarioError, match="nested more than 100 deep"):
-        read_yaml_text("[" * 100_000)
+    for text in TOO_DEEP_TEXTS.values():
+        with pytest.raises(ScenarioError) as caught:
+            read_yaml_text(text, "s.yaml")
+        assert_too_deep_at_a_deep_bracket(str(caught.value), text)
+    with pytest.raises(ScenarioError, match=r"^s\.yaml:1:101: "):   # bpwalk's check, at the 101st
+        read_yaml_text("[" * 101 + "]" * 101, "s.yaml")
     with pytest.raises(ScenarioError, match=r"the alias \*d nests lists and mappings more than 100 deep"):
         read_yaml_text("a: &d " + "[" * 60 + "]" * 60 + "\nb: " + "[" * 45 + "*d" + "]" * 45)
+
+
+@pytest.mark.parametrize("name", TOO_DEEP_TEXTS)
+def test_too_deep_through_the_cli_is_one_line_naming_the_limit(
+    name: str, parser: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("s.yaml").write_text(TOO_DEEP_TEXTS[name], encoding="utf-8")
+    result = CliRunner().invoke(app, ["validate", "s.yaml"])
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert_too_deep_at_a_deep_bracket(result.output.strip(), TOO_DEEP_TEXTS[name])
+    # And as a separate process, the way a user runs it (with the same parser as the test).
+    loader = "from bpwalk.read.yaml12 import Yaml12Loader; bpwalk.read.yamlread.FAST_LOADER = Yaml12Loader; "
+    code = f"import bpwalk.read.yamlread; {loader if parser == 'pure-python' else ''}" \
+           "from bpwalk.cli import main; main()"
+    process = subprocess.run([sys.executable, "-c", code, "validate", "s.yaml"], capture_output=True,
+                             text=True, timeout=60, stdin=subprocess.DEVNULL)
+    assert process.returncode == 2, process.stderr
+    assert "Traceback" not in process.stderr + process.stdout
+    assert process.stdout == ""
+    assert len(process.stderr.strip().splitlines()) == 1, process.stderr
+    assert_too_deep_at_a_deep_bracket(process.stderr.strip(), TOO_DEEP_TEXTS[name])
 
 
 def test_windows_line_endings_keep_positions() -> None:

@@ -253,13 +253,16 @@ def decimal_rounder(decimals: int) -> Rounder:
     The number is rounded as its shortest decimal form reads (0.40865 -> 0.4087), not as its
     binary value (which may be 0.408649999...).
     """
-    from decimal import ROUND_HALF_UP, Decimal
+    from decimal import ROUND_HALF_UP, Context, Decimal
 
     quantum = Decimal(1).scaleb(-decimals)
+    # The default 28 digits cannot hold 1e20 to 15 decimals (quantize raises InvalidOperation);
+    # 309 integer digits (the largest double) plus the decimals always fit.
+    context = Context(prec=309 + max(decimals, 0))
 
     def rnd(kind: str, layer: int, unit: int, value: float) -> float:
         if value != value or value in (math.inf, -math.inf):
             return value
-        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+        return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=context))
 
     return rnd

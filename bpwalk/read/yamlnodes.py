@@ -45,6 +45,7 @@ from bpwalk.read.yaml12 import (
 
 MAX_NODES = 1_000_000   # values after alias expansion, keys included
 MAX_DEPTH = 100         # lists and mappings nested in one another
+TOO_DEEP = f"lists and mappings are nested more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}"
 
 
 class Node(NamedTuple):
@@ -219,8 +220,7 @@ class _Builder:
         if event.tag not in (None, "!", SEQ_TAG if kind == "list" else MAP_TAG):
             self._error(event, f"the tag {_short_tag(event.tag)} is not supported here")
         if len(self.stack) >= MAX_DEPTH:
-            self._error(event, f"lists and mappings are nested more than {MAX_DEPTH} deep; the limit is {MAX_DEPTH}",
-                        with_path=False)
+            self._error(event, TOO_DEEP, with_path=False)
         self._count(1, event)
         label: str | int | None = None
         if self.stack:

@@ -17,12 +17,17 @@ import yaml
 
 from bpwalk.errors import ScenarioError, Where
 from bpwalk.read.yaml12 import FAST_LOADER
-from bpwalk.read.yamlnodes import MAX_DEPTH, MAX_NODES, Node, build_document, to_plain
+from bpwalk.read.yamlnodes import MAX_DEPTH, MAX_NODES, TOO_DEEP, Node, build_document, to_plain
 
 __all__ = ["MAX_DEPTH", "MAX_FILE_BYTES", "MAX_NODES", "Node", "decode_utf8", "read_yaml_file",
            "read_yaml_text", "to_plain"]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
+
+# libyaml 0.2.6 (in PyYAML's wheels since 6.0.3) limits nesting itself, to 1000 levels. Its scanner
+# reads up to 1024 characters ahead of the events bpwalk has seen, so on a line such as `[[[[...`
+# it can refuse before bpwalk's smaller limit does: the user should still read bpwalk's rule.
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 
 
 def read_yaml_file(path: Path) -> Node:
@@ -142,6 +147,8 @@ def _syntax_error(err: yaml.MarkedYAMLError, name: str, text: str) -> ScenarioEr
     """One line from PyYAML's multi-line report: where, what, and what it was in the middle of."""
     mark = err.problem_mark or err.context_mark
     where = Where(name, mark.line + 1, mark.column + 1) if mark else Where(name)
+    if err.problem == LIBYAML_TOO_DEEP:
+        return ScenarioError(where, "", TOO_DEEP)
     message = f"invalid YAML: {err.problem or err.context or 'syntax error'}"
     context = err.context_mark
     if err.problem and err.context and context and (context.line, context.column) != (mark.line, mark.column):

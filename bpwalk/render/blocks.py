@@ -173,17 +173,22 @@ class Equation:
     lhs: Sequence[Atom]
     sides: Sequence[Sequence[Atom]]
     lhs_style: str = "bold cyan"
+    stacked: bool = False       # each side on a row of its own (the scalar style), not only when it must
 
     def lines(self, width: int) -> list[Text]:
-        """The equation as lines of at most `width` cells where it can be (a block wider stays whole)."""
+        """The equation as lines of at most `width` cells where it can be (a block wider stays whole).
+
+        Every "=" after the first stands under the first one; a side that wraps continues
+        under its first term.
+        """
         lhs = hcat([text(a, self.lhs_style) if isinstance(a, str) else a for a in self.lhs])
-        pad = lhs.width + 1 if lhs.width + 1 <= width // 2 else 2
+        pad = lhs.width if lhs.width + 1 <= width // 2 else 1
         rows: list[list[Atom]] = [[lhs]]
         used = lhs.width
         wrapped = False
         for k, side in enumerate(self.sides):
             total = 3 + sum(as_block(a).width for a in side)
-            if k > 0 and (wrapped or used + total > width):
+            if k > 0 and (self.stacked or wrapped or used + total > width):
                 # a side that had to wrap is followed by a fresh row, so each "=" starts a line
                 rows.append([" " * pad])
                 used = pad
@@ -194,8 +199,8 @@ class Equation:
                 block = as_block(atom)
                 if used + block.width > width:
                     if used > pad + 3:
-                        rows.append([" " * (pad + 2)])
-                        used = pad + 2
+                        rows.append([" " * (pad + 3)])
+                        used = pad + 3
                         atom = atom.lstrip() if isinstance(atom, str) else atom
                     block = as_block(atom, width - used)     # a matrix elides columns to fit
                 rows[-1].append(block)

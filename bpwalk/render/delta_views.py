@@ -213,6 +213,12 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Text | str]], result_
     return table
 
 
+def _table_width(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> int:
+    """The cells `_table` takes: its columns, and a padding of 1 on either side between them."""
+    widths = [max(cell_len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
 def grad(ctx: ViewContext, width: int) -> list[RenderableType]:
     """∂C/∂w = ∂z/∂w · ∂C/∂z for a unit's incoming weights and bias."""
     n = ctx.notation
@@ -223,13 +229,18 @@ def grad(ctx: ViewContext, width: int) -> list[RenderableType]:
     dz = dC_dz(n, u, first.sample)
     delta = ctx.delta_value(first)
     lines: list[RenderableType] = eq_lines(width, equation([f"∂{loss}/∂w"], [f"∂{z}/∂w · {dz}"]))
-    rows = []
-    for s in ctx.steps:
-        x = s.operands[-1]
-        source = "1" if x.name == "1" else f"{n.text(x.name, s.sample)} = {ctx.num(x.value)}"
-        rows.append([n.name_text(s.subject), source, "×", ctx.num(delta), "=", ctx.num(s.value)])
     pre = n.sym("pre_activation") or "z"
     headers = ["", f"∂{pre}/∂w", "", f"∂{loss}/∂{pre}", "", f"∂{loss}/∂w"]
+    for named in (True, False):      # a narrow terminal: the inputs' values without their names
+        rows = []
+        for s in ctx.steps:
+            x = s.operands[-1]
+            source = ctx.num(x.value) if x.name != "1" else "1"
+            if named and x.name != "1":
+                source = f"{n.text(x.name, s.sample)} = {source}"
+            rows.append([n.name_text(s.subject), source, "×", ctx.num(delta), "=", ctx.num(s.value)])
+        if _table_width(headers, rows) <= width:
+            break
     lines.append(_table(headers, rows, 5))
     lines.append(Text(f"∂{z}/∂w: {ctx.word('forward_value')}", style="dim"))
     lines.append(Text(f"{dz}: {ctx.word('backward_value')}", style="dim"))

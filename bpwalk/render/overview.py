@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +26,10 @@ LABELS = {
            "before": "训练前总误差", "after": "训练后总误差", "trained": "训练",
            "yes": "是", "no": "否（保持）", "name": "名称", "value": "值", "final": "训练后"},
 }
+
+
+SIDE_GAP = 4            # cells between the parameters and the samples beside them
+UNLIMITED = 10_000
 
 
 _INLINE = re.compile(r"\*\*(.+?)\*\*|`(.+?)`|(?<![\w*])[*_](.+?)[*_](?![\w*])")
@@ -63,12 +68,17 @@ def _num(x: float, digits: int) -> str:
     return format_number(x, digits)
 
 
-def parameter_table(trace: Trace, digits: int, lang: str, final: dict[str, float] | None = None) -> Table:
-    """Every weight and bias, with its value (and its value after training when given)."""
+def parameter_table(trace: Trace, digits: int, lang: str, final: dict[str, float] | None = None,
+                    pairs: int | None = None) -> Table:
+    """Every weight and bias, with its value (and its value after training when given).
+
+    `pairs` is how many name-value columns stand side by side (default: 3 for more than 12
+    parameters, else 1).
+    """
     sc = trace.scenario
     table = Table(title=label(lang, "parameters"), title_justify="left", box=None, padding=(0, 1))
     columns = 0
-    for _ in range(3 if len(trace.parameters) > 12 else 1):
+    for _ in range(pairs or (3 if len(trace.parameters) > 12 else 1)):
         table.add_column(label(lang, "name"), style="cyan")
         table.add_column(label(lang, "value"), justify="right")
         if final is not None:
@@ -130,6 +140,22 @@ def settings_table(trace: Trace, digits: int, lang: str) -> Table:
     return table
 
 
+def widest(console: Console, options: ConsoleOptions, renderable: RenderableType) -> int:
+    """The cells a renderable takes when nothing makes it wrap."""
+    return Measurement.get(console, options.update(width=UNLIMITED), renderable).maximum
+
+
+def fitted_parameters(trace: Trace, digits: int, lang: str, console: Console, options: ConsoleOptions,
+                      final: dict[str, float] | None = None, most: int | None = None) -> Table:
+    """The parameter table with up to `most` name-value columns side by side, as many as the width takes."""
+    most = most or (3 if len(trace.parameters) > 12 else 1)
+    for pairs in range(most, 0, -1):
+        table = parameter_table(trace, digits, lang, final, pairs)
+        if widest(console, options, table) <= options.max_width:
+            break
+    return table
+
+
 class IntroView:
     """The opening frame: title, source, description, diagram, parameters, samples, settings."""
 
@@ -146,13 +172,23 @@ class IntroView:
         yield Text()
         yield NetworkDiagram(self.trace, 0, self.digits, lang=self.lang)
         yield Text()
-        side = Table.grid(padding=(0, 4))
         note = untrained_note(self.trace, self.lang)
-        params = parameter_table(self.trace, self.digits, self.lang)
-        side.add_row(Group(params, note) if note else params,
-                     Group(sample_table(self.trace, self.digits, self.lang), Text(),
-                           settings_table(self.trace, self.digits, self.lang)))
-        yield side
+        params = fitted_parameters(self.trace, self.digits, self.lang, console, options)
+        left = Group(params, note) if note else params
+        right = Group(sample_table(self.trace, self.digits, self.lang), Text(),
+                      settings_table(self.trace, self.digits, self.lang))
+        if widest(console, options, left) + SIDE_GAP + widest(console, options, right) <= options.max_width:
+            side = Table.grid(padding=(0, SIDE_GAP))
+            side.add_row(left, right)
+            yield side
+        else:
+            # a narrow terminal: the samples and settings below the parameters, which may then
+            # spread across the width to keep the frame short
+            most = min(3, max(1, len(self.trace.parameters) // 3))
+            params = fitted_parameters(self.trace, self.digits, self.lang, console, options, most=most)
+            yield Group(params, note) if note else params
+            yield Text()
+            yield right
 
 
 class SummaryView:
@@ -184,7 +220,7 @@ class SummaryView:
                                             for n, t in zip(names, sample.targets)))
         yield outs
         yield Text()
-        yield parameter_table(trace, digits, lang, final=dict(trace.iterations[-1].new))
+        yield fitted_parameters(trace, digits, lang, console, options, final=dict(trace.iterations[-1].new))
         note = untrained_note(trace, lang)
         if note is not None:
             yield note

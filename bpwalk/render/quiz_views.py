@@ -21,7 +21,6 @@ from rich.text import Text
 from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe
 from bpwalk.walk.quiz import MIN_DIGITS, MINUS_SIGNS, Grade, QuizState, Score
-from bpwalk.render import status
 from bpwalk.render.diagram import NetworkDiagram, known_values
 from bpwalk.render.terminal import PHASE_NAMES, heading
 from bpwalk.engine.steps import Step, Trace
@@ -196,9 +195,4 @@ def score_table(state: QuizState, lang: str = "en") -> Table:
     if len(state.scores) > 1:
         row(say(lang, "total"), state.total(), "bold")
     return table
-
-
-def help_table() -> Table:
-    """The quiz's help overlay: every key and what it does."""
-    return status.help_table(HELP_KEYS)
 

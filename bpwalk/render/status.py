@@ -8,6 +8,9 @@ then the position), so a 60-column terminal still shows the step, the phase and 
 
 from __future__ import annotations
 
+import re
+
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
@@ -120,12 +123,18 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
     return line
 
 
-def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS) -> Table:
-    """The help overlay: every key and what it does (run's keys by default)."""
-    table = Table(title="Keys", title_style="bold", show_header=False, box=None, padding=(0, 2))
+def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | None = None) -> Table:
+    """The help overlay: every key and what it does (run's keys by default).
+
+    Narrower than `width`, the keys close up and the padding shrinks before the meanings wrap.
+    """
+    keys_w = max(cell_len(k) for k, _ in keys_list)
+    meaning_w = max(cell_len(m) for _, m in keys_list)
+    narrow = width is not None and keys_w + meaning_w + 8 > width
+    table = Table(title="Keys", title_style="bold", show_header=False, box=None, padding=(0, 1 if narrow else 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for keys, meaning in keys_list:
-        table.add_row(keys, meaning)
+        table.add_row(re.sub(r" {2,}", " ", keys) if narrow else keys, meaning)
     table.caption = "any key closes this"
     return table

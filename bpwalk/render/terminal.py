@@ -9,12 +9,13 @@ Chain rules list each factor with its value and the step that computed it.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
 from bpwalk.formula.notation import Notation
-from bpwalk.render.blocks import Equation
+from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
 from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
@@ -80,15 +81,6 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
     return word(lang, "parameter")
 
 
-def _fitted(lhs: str, rhs: str, width: int | None, style: str) -> list[Text]:
-    """`lhs = rhs` on one line; wider than the screen, wrapped between the terms of rhs and
-    aligned after the `=` (a sum over paths of long path terms would wrap to column 0)."""
-    line = Text.assemble((lhs, style), " = ", rhs)
-    if width is None or line.cell_len <= width:
-        return [line]
-    return Equation([lhs], [[rhs]], lhs_style=style).lines(width)
-
-
 class StepView:
     """One step of the scalar style: the equation three ways, then where each operand came from."""
 
@@ -100,19 +92,21 @@ class StepView:
         self.operands = operands
         self.notation = Notation.of(trace.scenario)
 
-    def equation(self, width: int | None = None) -> list[Text]:
+    def equation(self, width: int = UNLIMITED) -> list[Text]:
+        """The equation three ways, one `=` a line; a line wider than `width` wraps at an operator."""
         import bpwalk.formula.equations as formula
 
         parts = formula.text(self.step, self.notation, self.digits)
         if parts is None:
             return []
         lhs, general, substituted, value = parts
-        lines = _fitted(lhs, general, width, "bold cyan")
-        pad = " " * len(lhs)
+        sides: list[list[Atom]] = [[general]]
         if substituted not in (general, value):
-            lines += _fitted(pad, substituted, width, "")
-        lines.append(Text.assemble(f"{pad} = ", (value, "bold green")))
+            sides.append([substituted])
+        sides.append([text(value, "bold green")])
+        lines = Equation([lhs], sides, stacked=True).lines(width)
         if self.step.rule == "keep":
+            pad = " " * cell_len(lhs)
             lines.append(Text(f"{pad}   ({word(self.lang, 'not_trained')})", style="dim"))
         return lines
 

@@ -32,7 +32,7 @@ from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame
 from bpwalk.tui.keys import ReadKey, TerminalKeys
 from bpwalk.walk.navigate import EXIT_INTERRUPT, NavState, Navigator
-from bpwalk.render.status import help_table, status_line
+from bpwalk.render.status import HELP_KEYS, help_table, status_line
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
 
@@ -92,10 +92,21 @@ class Painter:
     def body(self, state: NavState, width: int, rows: int) -> Lines:
         """Exactly `rows` lines above the status line."""
         if state.mode == "help":
-            options = self.console.options.update(width=width, height=None)
-            lines = self.console.render_lines(help_table(), options, pad=True)
-            return self._fit(lines, width, rows, page=0)
+            return self._fit(self.help_lines(HELP_KEYS, width, rows), width, rows, page=0)
         return self._fit(self.frame_lines(state.index, width), width, rows, self.page)
+
+    def help_lines(self, keys: tuple[tuple[str, str], ...], width: int, rows: int) -> Lines:
+        """The help overlay; on a screen too short for it, rows before the last give way, so that
+        the last one (how to quit) always shows: any key closes the overlay, PgDn included."""
+        while True:
+            lines = self._render(help_table(keys, width), width)
+            if len(lines) <= rows or len(keys) <= 1:
+                return lines
+            keys = keys[:-2] + keys[-1:]
+
+    def _render(self, renderable: object, width: int) -> Lines:
+        options = self.console.options.update(width=width, height=None)
+        return self.console.render_lines(renderable, options, pad=True)
 
     def _fit(self, lines: Lines, width: int, rows: int, page: int) -> Lines:
         """Crop to `rows`, keeping the last row for "… more below" when the lines do not fit.

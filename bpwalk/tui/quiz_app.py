@@ -23,7 +23,7 @@ from bpwalk.tui.app import Lines, Painter, full_screen, warm_up
 from bpwalk.walk.styles import frames_for
 from bpwalk.tui.keys import ReadKey
 from bpwalk.walk.navigate import BACK_KEYS, EXIT_INTERRUPT, EXIT_QUIT, FIRST_KEYS, LAST_KEYS, NEXT_KEYS, QUIT_KEYS
-from bpwalk.render.quiz_views import (QuestionView, feedback, grade_message, help_table, question_lines, say,
+from bpwalk.render.quiz_views import (HELP_KEYS, QuestionView, feedback, grade_message, question_lines, say,
                                       score_table, shown_answer)
 from bpwalk.render.status import SEPARATOR, position
 from bpwalk.render.terminal import heading
@@ -168,8 +168,9 @@ class QuizPainter(Painter):
         state = self.session.quiz.state
         lang = self.settings.lang
         if screen.mode in ("help", "score"):
-            shown = help_table() if screen.mode == "help" else Group(Text(say(lang, "end"), style="bold"),
-                                                                  Text(), score_table(state, lang))
+            if screen.mode == "help":
+                return self._fit(self.help_lines(HELP_KEYS, width, rows), width, rows, page=0)
+            shown = Group(Text(say(lang, "end"), style="bold"), Text(), score_table(state, lang))
             return self._fit(self._render(shown, width), width, rows, page=0)
         if screen.shown == state.step and state.waiting:
             view = QuestionView(self.trace, state, screen.buffer, self.settings.digits, lang, self.settings.diagram)
@@ -179,10 +180,6 @@ class QuizPainter(Painter):
         if said is not None:
             lines = self._render(said, width) + lines
         return self._fit(lines, width, rows, self.page)
-
-    def _render(self, renderable: object, width: int) -> Lines:
-        options = self.console.options.update(width=width, height=None)
-        return self.console.render_lines(renderable, options, pad=True)
 
     def _value(self, index: int) -> str:
         value = self.trace.steps[index].value
