@@ -7,7 +7,8 @@ operand sources) and check, over every step of every built-in scenario and of ra
 - every quantity a label names exists, and in ∂A/∂B, A depends on B;
 - an operand is written as the step that computed it writes itself;
 - a product or sum of earlier steps is the chain rule it claims: ∂A/∂B·∂B/∂C is ∂A/∂C only
-  where every path from C to A passes through B, and a sum over paths covers every path;
+  where every path from C to A passes through B (δ_U standing for ∂E/∂net_U), and a sum over
+  paths covers every path;
 - in runs of several samples, a sample's quantities carry its index (E⁽¹⁾, ∂E⁽²⁾/∂w₁), and a
   sum over samples lists each sample's term with its own back-link (terminal, Markdown, HTML,
   LaTeX);
@@ -149,9 +150,11 @@ class Graph:
         return Quantity("loss", sample) if self.multi and sample is not None else Quantity("total_loss")
 
     def meaning(self, label: Label) -> Label:
-        """δ_U stands for ∂E/∂net_U (the spec's definition); any other label for itself."""
+        """δ_U stands for ∂E/∂net_U (the spec's definition), in a product too; any other label for itself."""
         if isinstance(label, Quantity) and label.name.startswith("delta."):
             return Derivative(self.loss(label.sample), Quantity("net." + label.name[6:], label.sample))
+        if isinstance(label, Product):
+            return Product(tuple(self.meaning(f) for f in label.factors))
         return label
 
 
@@ -168,7 +171,7 @@ def labels_of(g: Graph, step: Step) -> list[tuple[Label, int | None]]:
 def derivatives(label: Label) -> list[Derivative]:
     if isinstance(label, Derivative):
         return [label]
-    return list(label.factors) if isinstance(label, Product) else []
+    return [f for f in label.factors if isinstance(f, Derivative)] if isinstance(label, Product) else []
 
 
 def check_exists_and_depends(g: Graph, step: Step) -> None:
@@ -233,7 +236,7 @@ def check_the_rule(g: Graph, step: Step) -> None:
         weight_between(g, step, weight.name, f"out.{unit}", via)
         k = s if g.multi else None
         factors = [ops[0], Derivative(Quantity(f"net.{via}", k), Quantity(f"out.{unit}", k))]
-        assert label in (chain(g, step, factors), Product(tuple(g.meaning(f) for f in factors))), label
+        assert g.meaning(label) in (chain(g, step, factors), g.meaning(Product(tuple(factors)))), label
     elif step.rule in ("paths", "bias:shared", "delta:softmax"):
         # a sum over every way in: the multivariable chain rule
         assert isinstance(g.meaning(label), Derivative)
@@ -242,6 +245,7 @@ def check_the_rule(g: Graph, step: Step) -> None:
         middles = set()
         for t in map(g.meaning, terms):
             first = t.factors[0] if isinstance(t, Product) else t
+            assert isinstance(first, Derivative), t
             assert first.of == E == target.of, f"step {step.index + 1}: {t} is not a term of {target}"
             if isinstance(t, Product):
                 assert t.factors[-1].wrt == target.wrt
@@ -384,15 +388,14 @@ def test_a_sum_over_samples_lists_each_sample_with_its_own_link(name: str) -> No
 
 # -- the reproductions of issue 9 ------------------------------------------------------------------
 
-def test_softmax_path_term_is_the_total_loss_through_net() -> None:
+def test_softmax_path_term_is_delta_times_dnet_dout() -> None:
     trace = run(load_scenario(resolve("softmax-3class")))
     step = trace.steps[35]      # `bpwalk run softmax-3class --start 36`
     n = Notation.of(trace.scenario)
     lhs, general, _, _ = formula.text(step, n, 6)
-    assert f"{lhs} = {general}" == "∂E_total/∂net_cat·∂net_cat/∂out_h1 = δ_cat·w₇"
+    assert f"{lhs} = {general}" == "δ_cat·∂net_cat/∂out_h1 = δ_cat·w₇"
     assert n.latex(step.quantity) == (
-        "\\frac{\\partial E_{\\mathrm{total}}}{\\partial \\mathrm{net}_{\\mathrm{cat}}} "
-        "\\frac{\\partial \\mathrm{net}_{\\mathrm{cat}}}{\\partial \\mathrm{out}_{\\mathrm{h1}}}")
+        "\\delta_{\\mathrm{cat}} \\frac{\\partial \\mathrm{net}_{\\mathrm{cat}}}{\\partial \\mathrm{out}_{\\mathrm{h1}}}")
 
 
 def test_no_label_names_the_error_of_a_hidden_unit() -> None:
@@ -401,7 +404,7 @@ def test_no_label_names_the_error_of_a_hidden_unit() -> None:
     hidden = [u for layer in trace.scenario.layers[:-1] for u in layer.units]
     written = [n.text(s.quantity, s.sample) for s in trace.steps]
     assert not [w for w in written for u in hidden if f"E_{u}" in w]
-    assert "∂E⁽¹⁾/∂net_h5·∂net_h5/∂out_h1" in written
+    assert "δ_h5·∂net_h5/∂out_h1" in written
 
 
 def test_mean_of_two_samples_gradients_names_each_sample() -> None:

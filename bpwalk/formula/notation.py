@@ -6,8 +6,8 @@ purpose (no sympy): the terminal's headings use it before any formula is built.
 A name is first described as typed data (`Notation.label`: a Quantity, a Derivative of one
 quantity with respect to another, or a Product of derivatives), and only then printed, so
 that what a label claims can be checked against the trace (tests/test_notation.py): the path
-term δ_K·w_KU is ∂E/∂net_K·∂net_K/∂out_U, not a derivative of some E_K; a sample's loss
-carries the sample's index in a run of several samples (E⁽¹⁾, ∂E⁽²⁾/∂w₁).
+term δ_K·w_KU is δ_K·∂net_K/∂out_U (δ_K being ∂E/∂net_K), not a derivative of some E_K; a
+sample's loss carries the sample's index in a run of several samples (E⁽¹⁾, ∂E⁽²⁾/∂w₁).
 
 LaTeX sets names of more than one letter upright (\\mathrm{net}_{\\mathrm{h1}}, E_{\\mathrm{total}}):
 italic would read as a product of letters. Unit names in subscripts are labels, so upright
@@ -71,9 +71,9 @@ class Derivative:
 
 @dataclass(frozen=True)
 class Product:
-    """A product of derivatives, written as such: ∂E/∂net_K·∂net_K/∂out_U."""
+    """A product, written as such: δ_K·∂net_K/∂out_U."""
 
-    factors: tuple[Derivative, ...]
+    factors: tuple[Union[Quantity, Derivative], ...]
 
 
 Label = Union[Quantity, Derivative, Product]
@@ -172,9 +172,10 @@ class Notation:
             out = Quantity(f"out.{unit}", sample)
             if not at:
                 return Derivative(E, out)
-            # the path through unit `via` of the next layer: δ_via · w = ∂E/∂net_via · ∂net_via/∂out_unit
+            # the path through unit `via` of the next layer: δ_via·w, and w = ∂net_via/∂out_unit
+            # (δ rather than ∂E/∂net_via keeps the label short enough for a 60-column screen)
             net = Quantity(f"net.{via}", sample)
-            return Product((Derivative(E, net), Derivative(net, out)))
+            return Product((Quantity(f"delta.{via}", sample), Derivative(net, out)))
         if kind == "dout_dnet":
             return Derivative(Quantity(f"out.{rest}", sample), Quantity(f"net.{rest}", sample))
         if kind == "grad":
