@@ -134,6 +134,7 @@ def scenarios(
     min_samples: int = 1,
     max_samples: int = 3,
     max_layers: int = 3,
+    min_layers: int = 1,
     max_units: int = 4,
     max_inputs: int = 3,
     output_activation: str | None = None,
@@ -147,7 +148,7 @@ def scenarios(
     kept (some of them overflow: log of 0).
     """
     n_inputs = draw(st.integers(1, max_inputs))
-    n_layers = draw(st.integers(1, max_layers))
+    n_layers = draw(st.integers(min_layers, max_layers))
     sizes = [draw(st.integers(1, max_units)) for _ in range(n_layers)]
     hidden_acts = [draw(st.sampled_from(HIDDEN_ACTIVATIONS)) for _ in range(n_layers - 1)]
     # sigmoid and softmax outputs (the only ones the cross-entropies accept) are drawn more often

@@ -49,17 +49,18 @@ def test_every_builtin_exports_in_every_format(path: Path, fmt: str) -> None:
 def test_markdown_reads_like_the_documents(mazur) -> None:
     md = render(mazur, "md")
     assert "## Iteration 1" in md and "### Forward pass" in md and "### Backward pass" in md
-    assert "net_{h1} &= w_{1} i_{1} + w_{2} i_{2} + b_{1} \\\\" in md
+    assert "\\mathrm{net}_{\\mathrm{h1}} &= w_{1} i_{1} + w_{2} i_{2} + b_{1} \\\\" in md
     assert "&= 0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35 \\cdot 1 \\\\" in md
     # the chain rule for w5, every factor and where it came from
-    assert ("\\frac{\\partial E_{total}}{\\partial w_{5}} &= \\frac{\\partial E_{total}}{\\partial out_{o1}} "
-            "\\frac{\\partial out_{o1}}{\\partial net_{o1}} \\frac{\\partial net_{o1}}{\\partial w_{5}}") in md
-    assert "- $\\frac{\\partial net_{o1}}{\\partial w_{5}}$ = 0.593269992 (step 3)" in md
+    E, out, net = "E_{\\mathrm{total}}", "\\mathrm{out}_{\\mathrm{o1}}", "\\mathrm{net}_{\\mathrm{o1}}"
+    assert (f"\\frac{{\\partial {E}}}{{\\partial w_{{5}}}} &= \\frac{{\\partial {E}}}{{\\partial {out}}} "
+            f"\\frac{{\\partial {out}}}{{\\partial {net}}} \\frac{{\\partial {net}}}{{\\partial w_{{5}}}}") in md
+    assert f"- $\\frac{{\\partial {net}}}{{\\partial w_{{5}}}}$ = 0.593269992 (step 3)" in md
     # display math only, and no macros GitHub/KaTeX lack
     assert md.count("$$") % 2 == 0
     for macro in re.findall(r"\\([A-Za-z]+)", md):
         assert macro in {"begin", "end", "frac", "partial", "cdot", "left", "right", "ln", "tanh", "max",
-                         "eta", "delta", "alpha", "times", "text", "cases", "log", "sigma"}, macro
+                         "eta", "delta", "alpha", "times", "text", "cases", "log", "sigma", "mathrm"}, macro
 
 
 def test_html_is_self_contained_with_mathml(mazur) -> None:

@@ -68,7 +68,7 @@ def test_steps(mazur: dict) -> None:
     first = steps[1]
     assert first["id"] == "it1.s1.forward.net.h1"
     assert first["key"] == "net.h1" and first["iteration"] == 1 and first["sample"] == 1
-    assert first["latex"] == "net_{h1} = w_{1} i_{1} + w_{2} i_{2} + b_{1}"
+    assert first["latex"] == "\\mathrm{net}_{\\mathrm{h1}} = w_{1} i_{1} + w_{2} i_{2} + b_{1}"
     assert first["substituted"] == "0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35 \\cdot 1"
     assert first["value"] == 0.3775
     keys = {s["key"] for s in steps if s["key"]}

@@ -80,13 +80,13 @@ def test_article_has_a_heading_per_iteration_and_phase(mazur) -> None:
 
 def test_article_equations_and_back_references(mazur) -> None:
     tex = render(mazur, "latex")
-    assert "net_{h1} &= w_{1} i_{1} + w_{2} i_{2} + b_{1} \\\\\n&= 0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35 \\cdot 1" in tex
+    assert "\\mathrm{net}_{\\mathrm{h1}} &= w_{1} i_{1} + w_{2} i_{2} + b_{1} \\\\\n&= 0.15 \\cdot 0.05 + 0.2 \\cdot 0.1 + 0.35 \\cdot 1" in tex
     targets = set(re.findall(r"\\hypertarget\{([^}]*)\}", tex))
     links = re.findall(r"\\hyperlink\{([^}]*)\}\{step (\d+)\}", tex)
     assert links and all(name in targets and name.endswith(f"-s{n}") for name, n in links)
     # w5's chain rule: its last factor, out_h1, was computed by step 3
     chain = tex[tex.index("The chain rule for w5"):]
-    assert "\\frac{\\partial net_{o1}}{\\partial w_{5}} = 0.593269992$ (\\hyperlink{bpwalk-mazur-s3}{step 3})" in chain
+    assert "\\frac{\\partial \\mathrm{net}_{\\mathrm{o1}}}{\\partial w_{5}} = 0.593269992$ (\\hyperlink{bpwalk-mazur-s3}{step 3})" in chain
     steps = [s for s in mazur.steps if s.phase not in ("intro", "summary")]
     assert len(targets) == len(steps)
 

@@ -64,7 +64,8 @@ def test_chain_rule_lists_each_factor_and_its_step(mazur) -> None:
 
 def test_hidden_weight_shows_the_sum_over_paths(mazur) -> None:
     text = frame_text(mazur, "dE_dout.h1")
-    assert "∂E_total/∂out_h1 = ∂E_o1/∂out_h1 + ∂E_o2/∂out_h1" in text
+    # each path term is δ_K·w_Kh1 = δ_K·∂net_K/∂out_h1 (E_total depends on out_h1 through both)
+    assert "∂E_total/∂out_h1 = δ_o1·∂net_o1/∂out_h1 + δ_o2·∂net_o2/∂out_h1" in text
     assert "= 0.0553994247 + (−0.0190491183)" in text
     assert "0.0363503064" in text
 

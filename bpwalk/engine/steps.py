@@ -64,6 +64,9 @@ class Operand(NamedTuple):
     name: str
     value: float
     source: int | None = None   # index in Trace.steps of the step that computed it; None: given
+    # the sample a per-sample operand belongs to, where the step is not that sample's own (the
+    # total loss and the summed gradient gather every sample's); None: the step's sample
+    sample: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,9 +111,15 @@ def factor_name(step: "Step", i: int) -> str:
     return op.name
 
 
+def operand_sample(step: "Step", i: int) -> int | None:
+    """The sample operand i belongs to: its own, else the step's (None: the iteration as a whole)."""
+    op = step.operands[i]
+    return op.sample if op.sample is not None else step.sample
+
+
 def shows_factors(step: "Step") -> bool:
     """Whether a transcript lists where the step's operands came from: products and sums of earlier steps."""
-    return step.rule in ("chain", "delta", "paths", "update") or step.rule.startswith("reduce")
+    return step.rule in ("chain", "delta", "paths", "update") or step.rule.startswith(("reduce", "total"))
 
 
 def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:

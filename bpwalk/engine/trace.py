@@ -172,7 +172,8 @@ class _Recorder:
             rule = f"reduce:{sc.reduction}"
             src_by_name = {}
             for name, value in grad.items():
-                operands = [Operand(f"grad.{name}", g[name], s[name]) for g, s in zip(own_named, grad_srcs)]
+                operands = [Operand(f"grad.{name}", g[name], s[name], n)
+                            for n, (g, s) in enumerate(zip(own_named, grad_srcs), 1)]
                 src_by_name[name] = self.add("backward", it, None, f"grad.{name}", rule, operands, value)
         else:
             src_by_name = grad_srcs[0]
@@ -287,7 +288,7 @@ class _Recorder:
     def _total_loss(self, it: int | None, losses: list[tuple[float, int]], total: float) -> int | None:
         if not self.multi:
             return losses[0][1]
-        operands = [Operand("loss", value, s) for value, s in losses]
+        operands = [Operand("loss", value, s, n) for n, (value, s) in enumerate(losses, 1)]
         return self.add("loss", it, None, "total_loss", f"total:{self.sc.reduction}", operands, total)
 
     def _backward(self, it: int, n: int, sp: engine.SamplePass, src: dict[str, int], grads, W, sample_level: bool) -> dict[str, int]:

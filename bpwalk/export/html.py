@@ -18,7 +18,7 @@ from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
 from bpwalk.words.prose import describe, rounding_note
-from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
+from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -55,12 +55,17 @@ math { font-size: 1.05em; }
 """
 
 
+# latex2mathml (3.81) writes a one-letter \mathrm{h} as <mi>h</mi>, which MathML sets in
+# italic; \mathrm{{h}} gets mathvariant="normal", as longer names do
+_ONE_LETTER_UPRIGHT = re.compile(r"\\mathrm\{([A-Za-z])\}")
+
+
 @lru_cache(maxsize=4096)
 def mathml(latex: str, display: str = "inline") -> str:
     """Presentation MathML for a LaTeX fragment (cached: formulas repeat across iterations)."""
     from latex2mathml.converter import convert
 
-    return convert(latex, display=display)
+    return convert(_ONE_LETTER_UPRIGHT.sub(r"\\mathrm{{\1}}", latex), display=display)
 
 
 def _inner(math: str) -> str:
@@ -129,7 +134,7 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
     items = []
     for i, op in enumerate(step.operands):
         name = factor_name(step, i)
-        symbol = _inner(mathml(notation.latex(name, step.sample)))
+        symbol = _inner(mathml(notation.latex(name, operand_sample(step, i))))
         math = MATH.format("inline", symbol)
         where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
                  if op.source is not None else escape(_t(lang, "given")))

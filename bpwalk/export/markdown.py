@@ -14,7 +14,7 @@ import bpwalk.formula.equations as formula
 from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe, rounding_note
-from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
+from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 
 TITLES = {
     "en": {"network": "The network", "parameters": "Parameters", "samples": "Samples", "training": "Training",
@@ -109,7 +109,7 @@ def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: st
         name = factor_name(step, i)
         where = _t(lang, "step", op.source + 1) if op.source is not None else _t(lang, "given")
         # the value outside the math: a value to copy (`numfmt`), not part of a formula
-        lines.append(f"- ${notation.latex(name, step.sample)}$ = {_num(op.value, digits)} ({where})")
+        lines.append(f"- ${notation.latex(name, operand_sample(step, i))}$ = {_num(op.value, digits)} ({where})")
     return lines + [""]
 
 

@@ -15,7 +15,7 @@ import re
 from typing import Callable
 
 import bpwalk.formula.equations as formula
-from bpwalk.engine.steps import Step, Trace, factor_name, shows_factors
+from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.export.markdown import _t
 from bpwalk.formula.notation import Notation
 
@@ -322,7 +322,7 @@ def factors(step: Step, notation: Notation, digits: int, lang: str, link: Callab
         return ""
     items = []
     for i, op in enumerate(step.operands):
-        symbol = notation.latex(factor_name(step, i), step.sample)
+        symbol = notation.latex(factor_name(step, i), operand_sample(step, i))
         where = (f"\\hyperlink{{{link(op.source)}}}{{{escape(_t(lang, 'step', op.source + 1))}}}"
                  if op.source is not None else escape(_t(lang, "given")))
         items.append(f"  \\item $\\displaystyle {symbol} = {formula.latex_number(op.value, digits)}$ ({where})")

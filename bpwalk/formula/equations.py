@@ -20,10 +20,11 @@ from sympy.printing.latex import LatexPrinter
 
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_latex_value, format_number, latex_number, text_number  # noqa: F401
-from bpwalk.engine.steps import Operand, Step, factor_name
+from bpwalk.engine.steps import Operand, Step, factor_name, operand_sample
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
 NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
+OPERAND = "&"      # prefix of the symbols that stand for operands in a general formula
 HALF = Symbol("@half")
 
 
@@ -178,7 +179,13 @@ def has_formula(step: Step) -> bool:
 
 
 def _template_atoms(step: Step) -> list[sympy.Expr]:
-    return [Symbol(factor_name(step, i)) for i in range(len(step.operands))]
+    # one symbol per operand, by position: two samples' grad.w1 are two terms, not one symbol twice
+    return [Symbol(f"{OPERAND}{i}") for i in range(len(step.operands))]
+
+
+def operand_label(step: Step, i: int) -> tuple[str, int | None]:
+    """The name operand i is written as in the step's formula, and the sample it belongs to."""
+    return factor_name(step, i), operand_sample(step, i)
 
 
 def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
@@ -205,6 +212,8 @@ class StepLatex(LatexPrinter):
             return "\\frac{1}{2}"
         if name.startswith(NUM):
             return f"{SLOT}{name[1:]}{SLOT}"
+        if name.startswith(OPERAND):
+            return self.notation.latex(*operand_label(self.step, int(name[1:])))
         return self.notation.latex(name, self.step.sample)
 
 
@@ -251,6 +260,8 @@ class StepText:
                 return "½", _PREC["Atom"]
             if e.name.startswith(NUM):
                 return f"{SLOT}{e.name[1:]}{SLOT}", _PREC["Atom"]
+            if e.name.startswith(OPERAND):
+                return self.notation.text(*operand_label(self.step, int(e.name[1:]))), _PREC["Atom"]
             return self.notation.text(e.name, self.step.sample), _PREC["Atom"]
         if isinstance(e, sympy.Integer):
             return str(int(e)), _PREC["Atom"]
@@ -334,13 +345,14 @@ class Compiled:
 def _shape(step: Step, notation: Notation) -> tuple:
     """What a step's formula depends on: not its numbers, nor its iteration."""
     sample = step.sample if notation.multi_sample else None
-    return step.rule, step.quantity, tuple(op.name for op in step.operands), sample
+    return step.rule, step.quantity, tuple((op.name, op.sample) for op in step.operands), sample
 
 
 @lru_cache(maxsize=8192)
 def _compiled(shape: tuple, notation: Notation, kind: str) -> Compiled:
     rule, quantity, names, sample = shape
-    step = Step(0, "forward", 1, sample, quantity, None, rule, tuple(Operand(n, 0.0) for n in names), 0.0)
+    operands = tuple(Operand(n, 0.0, None, s) for n, s in names)
+    step = Step(0, "forward", 1, sample, quantity, None, rule, operands, 0.0)
     lhs, general, substituted = build(step)
     if kind == "latex":
         plain = StepLatex(step, notation, ln_notation=True)

@@ -2,12 +2,23 @@
 
 Follows `display.symbols` (z/a/C for the delta style, net/out/E for Mazur's). Light on
 purpose (no sympy): the terminal's headings use it before any formula is built.
+
+A name is first described as typed data (`Notation.label`: a Quantity, a Derivative of one
+quantity with respect to another, or a Product of derivatives), and only then printed, so
+that what a label claims can be checked against the trace (tests/test_notation.py): the path
+term δ_K·w_KU is δ_K·∂net_K/∂out_U (δ_K being ∂E/∂net_K), not a derivative of some E_K; a
+sample's loss carries the sample's index in a run of several samples (E⁽¹⁾, ∂E⁽²⁾/∂w₁).
+
+LaTeX sets names of more than one letter upright (\\mathrm{net}_{\\mathrm{h1}}, E_{\\mathrm{total}}):
+italic would read as a product of letters. Unit names in subscripts are labels, so upright
+too; a single-letter symbol (w_{5}, z, E) stays italic, as a variable.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Union
 
 from bpwalk.scenario import Scenario
 
@@ -29,17 +40,79 @@ GREEK = {
     "Σ": "Sigma", "ℓ": "ell",
 }
 SUBSCRIPT_DIGITS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉‚")
+SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INDEXED = re.compile(r"^([A-Za-z]+?)_?([0-9][0-9_]*)$")
+_TOKENS = re.compile(r"[A-Za-z]{2,}|.", re.S)
+UNIT_KINDS = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
 
 
-def _latex_base(text: str) -> str:
-    """A user symbol in LaTeX: Greek letters as commands, `E_total` as E_{total}."""
-    out = "".join(f"\\{GREEK[c]} " if c in GREEK else c for c in text).strip()
-    base, sep, sub = out.partition("_")
-    return f"{base}_{{{sub}}}" if sep and sub else out
+# -- what a label says -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Quantity:
+    """One quantity as a label names it.
+
+    `name` is a quantity or operand name of bpwalk.engine.steps (net.h1, out.x1, target.o1,
+    error.o1, delta.o1, loss, total_loss, new.w5, w5, lr, slope, K, 1); `sample` is the
+    1-based sample it belongs to, None for parameters, constants and the iteration's total.
+    """
+
+    name: str
+    sample: int | None = None
 
 
-def _unicode_base(text: str) -> str:
+@dataclass(frozen=True)
+class Derivative:
+    """∂of/∂wrt."""
+
+    of: Quantity
+    wrt: Quantity
+
+
+@dataclass(frozen=True)
+class Product:
+    """A product, written as such: δ_K·∂net_K/∂out_U."""
+
+    factors: tuple[Union[Quantity, Derivative], ...]
+
+
+Label = Union[Quantity, Derivative, Product]
+
+
+# -- LaTeX pieces ------------------------------------------------------------------------------
+
+def _latex_letters(text: str) -> str:
+    """A symbol's letters in LaTeX: Greek as commands, a run of two or more letters upright."""
+    pieces: list[str] = []
+    for token in _TOKENS.findall(text):
+        if len(token) > 1:
+            piece = f"\\mathrm{{{token}}}"
+        elif token in GREEK:
+            piece = f"\\{GREEK[token]}"
+        else:
+            piece = token
+        if pieces and pieces[-1][-1].isalpha() and pieces[-1].startswith("\\") and piece[0].isalpha():
+            pieces[-1] += " "     # \delta x, not \deltax
+        pieces.append(piece)
+    return "".join(pieces)
+
+
+def _latex_label(text: str) -> str:
+    """A subscript that names something (a unit, `total`): upright; an index of digits as it is."""
+    if re.fullmatch(r"[0-9,]+", text):
+        return text
+    if re.fullmatch(r"[A-Za-z0-9_]+", text):
+        return "\\mathrm{" + text.replace("_", "\\_") + "}"
+    return _latex_letters(text)
+
+
+def _latex_symbol(text: str) -> str:
+    """A user symbol in LaTeX: `E_total` -> E_{\\mathrm{total}}, `net` -> \\mathrm{net}, `δ` -> \\delta."""
+    base, sep, sub = text.partition("_")
+    return f"{_latex_letters(base)}_{{{_latex_label(sub)}}}" if sep and sub else _latex_letters(text)
+
+
+def _unicode_symbol(text: str) -> str:
     base, sep, sub = text.partition("_")
     return f"{base}_{sub}" if sep and sub else text
 
@@ -68,61 +141,97 @@ class Notation:
     def sym(self, key: str) -> str:
         return dict(self.symbols)[key]
 
+    # -- the typed description -------------------------------------------------------------
+
+    def loss(self, sample: int | None) -> Quantity:
+        """The loss being differentiated: one sample's when there are several, else the total."""
+        if sample is None or not self.multi_sample:
+            return Quantity("total_loss")
+        return Quantity("loss", sample)
+
+    def label(self, name: str, sample: int | None = None) -> Label:
+        """What the label of a quantity or operand name (see bpwalk.engine.steps) says, in the
+        context of a sample (the sample the quantity belongs to; None: the iteration as a whole).
+
+        Besides the trace's names: `dnet_dp.U.P`, ∂net_U/∂P (the last factor of a chain rule).
+        With a single sample, no quantity has a sample (there is nothing to tell apart).
+        """
+        sample = sample if self.multi_sample else None
+        kind, dot, rest = name.partition(".")
+        if not dot:
+            if name == "loss":
+                return self.loss(sample)
+            return Quantity(name)            # total_loss, a parameter, lr, slope, K, 1
+        if kind in UNIT_KINDS:
+            return Quantity(name, sample)
+        if kind == "new":
+            return Quantity(name)
+        E = self.loss(sample)
+        if kind == "dE_dout":
+            unit, at, via = rest.partition("@")
+            out = Quantity(f"out.{unit}", sample)
+            if not at:
+                return Derivative(E, out)
+            # the path through unit `via` of the next layer: δ_via·w, and w = ∂net_via/∂out_unit
+            # (δ rather than ∂E/∂net_via keeps the label short enough for a 60-column screen)
+            net = Quantity(f"net.{via}", sample)
+            return Product((Quantity(f"delta.{via}", sample), Derivative(net, out)))
+        if kind == "dout_dnet":
+            return Derivative(Quantity(f"out.{rest}", sample), Quantity(f"net.{rest}", sample))
+        if kind == "grad":
+            return Derivative(E, Quantity(rest))
+        if kind == "dnet_dp":
+            unit, _, param = rest.partition(".")
+            return Derivative(Quantity(f"net.{unit}", sample), Quantity(param))
+        return Quantity(name, sample)
+
     # -- LaTeX -----------------------------------------------------------------------------
 
     def name_latex(self, name: str) -> str:
         """A parameter, input or unit name as a LaTeX symbol: w5 -> w_{5}, b1_2 -> b_{1,2}."""
         base, index = split_index(name)
-        return f"{base}_{{{index}}}" if index else base
+        if index:
+            return f"{_latex_letters(base)}_{{{index}}}"
+        head, sep, sub = name.partition("_")
+        return f"{_latex_letters(head)}_{{{_latex_label(sub)}}}" if sep and sub and head else _latex_letters(name)
 
     def unit_latex(self, kind: str, unit: str) -> str:
         if kind == "out" and unit in self.inputs:
             sym = self.sym("input")
-            return f"{_latex_base(sym)}_{{{unit}}}" if sym else self.name_latex(unit)
-        sym = self.sym({"net": "pre_activation", "out": "activation", "target": "target", "error": "error",
-                        "delta": "delta"}[kind])
+        else:
+            sym = self.sym(UNIT_KINDS[kind])
         # an empty symbol writes the unit by its own name (h1 -> h_{1}), as the linear examples do
-        return f"{_latex_base(sym)}_{{{unit}}}" if sym else self.name_latex(unit)
+        return f"{_latex_symbol(sym)}_{{{_latex_label(unit)}}}" if sym else self.name_latex(unit)
 
-    def loss_latex(self, sample: int | None) -> str:
-        """The loss being differentiated: the total, or one sample's C^(n) when there are several."""
-        if sample is None or not self.multi_sample:
-            return _latex_base(self.sym("total_loss"))
-        return f"{_latex_base(self.sym('loss'))}^{{({sample})}}"
-
-    def latex(self, name: str, sample: int | None = None) -> str:
-        """LaTeX for a quantity or operand name (see bpwalk.engine.steps), in the context of a sample."""
+    def quantity_latex(self, q: Quantity) -> str:
+        name = q.name
         if name == "lr":
-            return _latex_base(self.sym("learning_rate"))
+            return _latex_symbol(self.sym("learning_rate"))
         if name == "slope":
             return "\\alpha"
         if name in ("K", "1"):
             return name
-        if name == "loss":
-            return self.loss_latex(sample if self.multi_sample else None)
-        if name == "total_loss":
-            return _latex_base(self.sym("total_loss"))
+        if name == "loss" and q.sample is not None and self.multi_sample:
+            return f"{_latex_symbol(self.sym('loss'))}^{{({q.sample})}}"
+        if name in ("loss", "total_loss"):
+            return _latex_symbol(self.sym("total_loss"))
         kind, dot, rest = name.partition(".")
-        if not dot:
-            return self.name_latex(name)
-        E = self.loss_latex(sample)
-        if kind in ("net", "out", "target", "error", "delta"):
+        if dot and kind in UNIT_KINDS:
             return self.unit_latex(kind, rest)
-        if kind == "dE_dout":
-            unit, at, via = rest.partition("@")
-            if at:
-                return f"\\frac{{\\partial {_latex_base(self.sym('error'))}_{{{via}}}}}{{\\partial {self.unit_latex('out', unit)}}}"
-            return f"\\frac{{\\partial {E}}}{{\\partial {self.unit_latex('out', unit)}}}"
-        if kind == "dout_dnet":
-            return f"\\frac{{\\partial {self.unit_latex('out', rest)}}}{{\\partial {self.unit_latex('net', rest)}}}"
-        if kind == "grad":
-            return f"\\frac{{\\partial {E}}}{{\\partial {self.name_latex(rest)}}}"
-        if kind == "new":
+        if dot and kind == "new":
             return f"{self.name_latex(rest)}^{{+}}"
-        if kind == "dnet_dp":   # dnet_U/dP, written as "dnet_dp.U.P"
-            unit, _, param = rest.partition(".")
-            return f"\\frac{{\\partial {self.unit_latex('net', unit)}}}{{\\partial {self.name_latex(param)}}}"
         return self.name_latex(name)
+
+    def label_latex(self, label: Label) -> str:
+        if isinstance(label, Quantity):
+            return self.quantity_latex(label)
+        if isinstance(label, Derivative):
+            return f"\\frac{{\\partial {self.quantity_latex(label.of)}}}{{\\partial {self.quantity_latex(label.wrt)}}}"
+        return " ".join(self.label_latex(d) for d in label.factors)
+
+    def latex(self, name: str, sample: int | None = None) -> str:
+        """LaTeX for a quantity or operand name (see bpwalk.engine.steps), in the context of a sample."""
+        return self.label_latex(self.label(name, sample))
 
     # -- plain Unicode (headings, search, diagrams) -----------------------------------------
 
@@ -130,42 +239,33 @@ class Notation:
         base, index = split_index(name)
         return f"{base}{index.translate(SUBSCRIPT_DIGITS)}" if index else base
 
-    def text(self, name: str, sample: int | None = None) -> str:
-        """A short Unicode label: out_h1, ∂E_total/∂w5, w5⁺, δ_o1."""
+    def quantity_text(self, q: Quantity) -> str:
+        name = q.name
         if name == "lr":
             return self.sym("learning_rate")
-        if name == "loss":
-            return self._loss_text(sample if self.multi_sample else None)
-        if name == "total_loss":
-            return _unicode_base(self.sym("total_loss"))
+        if name == "slope":
+            return "α"
+        if name in ("K", "1"):
+            return name
+        if name == "loss" and q.sample is not None and self.multi_sample:
+            return f"{self.sym('loss')}⁽{str(q.sample).translate(SUPERSCRIPT_DIGITS)}⁾"
+        if name in ("loss", "total_loss"):
+            return _unicode_symbol(self.sym("total_loss"))
         kind, dot, rest = name.partition(".")
-        if not dot:
-            return self.name_text(name) if name not in ("K", "1", "slope") else {"slope": "α"}.get(name, name)
-        E = self._loss_text(sample)
-        names = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
-        if kind in names:
-            if kind == "out" and rest in self.inputs:
-                sym = self.sym("input")
-                return f"{sym}_{rest}" if sym else self.name_text(rest)
-            sym = self.sym(names[kind])
-            return f"{_unicode_base(sym)}_{rest}" if sym else self.name_text(rest)
-        if kind == "dE_dout":
-            unit, at, via = rest.partition("@")
-            if at:
-                return f"∂{self.sym('error')}_{via}/∂{self.text('out.' + unit)}"
-            return f"∂{E}/∂{self.text('out.' + unit)}"
-        if kind == "dout_dnet":
-            return f"∂{self.text('out.' + rest)}/∂{self.text('net.' + rest)}"
-        if kind == "grad":
-            return f"∂{E}/∂{self.name_text(rest)}"
-        if kind == "new":
+        if dot and kind in UNIT_KINDS:
+            sym = self.sym("input") if kind == "out" and rest in self.inputs else self.sym(UNIT_KINDS[kind])
+            return f"{_unicode_symbol(sym)}_{rest}" if sym else self.name_text(rest)
+        if dot and kind == "new":
             return f"{self.name_text(rest)}⁺"
-        if kind == "dnet_dp":
-            unit, _, param = rest.partition(".")
-            return f"∂{self.text('net.' + unit)}/∂{self.name_text(param)}"
-        return name
+        return self.name_text(name) if not dot else name
 
-    def _loss_text(self, sample: int | None) -> str:
-        if sample is None or not self.multi_sample:
-            return _unicode_base(self.sym("total_loss"))
-        return f"{self.sym('loss')}⁽{sample}⁾".translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+    def label_text(self, label: Label) -> str:
+        if isinstance(label, Quantity):
+            return self.quantity_text(label)
+        if isinstance(label, Derivative):
+            return f"∂{self.quantity_text(label.of)}/∂{self.quantity_text(label.wrt)}"
+        return "·".join(self.label_text(d) for d in label.factors)
+
+    def text(self, name: str, sample: int | None = None) -> str:
+        """A short Unicode label: out_h1, ∂E_total/∂w5, w5⁺, δ_o1."""
+        return self.label_text(self.label(name, sample))

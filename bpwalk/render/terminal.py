@@ -18,7 +18,7 @@ from bpwalk.formula.notation import Notation
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
-from bpwalk.engine.steps import Operand, Step, Trace, factor_name
+from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
 
 PHASE_NAMES = {
     "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
@@ -120,14 +120,16 @@ class StepView:
         table.add_column(style="dim")
         seen = set()
         for i, op in enumerate(step.operands):
-            if op.name in seen:
+            sample = operand_sample(step, i)
+            # an operand listed once however often the formula uses it; two samples' are two
+            if (op.name, sample) in seen:
                 continue
-            seen.add(op.name)
-            label = self.notation.text(op.name, step.sample)
+            seen.add((op.name, sample))
+            label = self.notation.text(op.name, sample)
             name = factor_name(step, i)
             if name != op.name:
                 # dnet/dp of a chain rule: it equals the input of the weight (1 for a bias)
-                dnet = self.notation.text(name, step.sample)
+                dnet = self.notation.text(name, sample)
                 label = f"{dnet} = {label}" if op.name != "1" else dnet
             table.add_row(label, format_number(op.value, self.digits),
                           origin(op, self.trace, self.lang))
