@@ -10,6 +10,8 @@ from typing import List, NoReturn, Optional
 import typer
 
 from bpwalk.errors import BpwalkError
+from bpwalk.ops import LOSSES, either
+from bpwalk.read.newfile import HIDDEN, OUTPUTS
 
 app = typer.Typer(
     add_completion=False,
@@ -250,9 +252,10 @@ def train(
 def new(
     file: Optional[Path] = typer.Argument(None, help="Write the scenario here (default: standard output)."),
     layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
-    activation: str = typer.Option("sigmoid", "--activation", help="Hidden layers' activation."),
-    output: Optional[str] = typer.Option(None, "--output", help="Output layer's activation (default: fits the loss)."),
-    loss: str = typer.Option("half_sse", "--loss", help="half_sse, sse, mse, cross_entropy or binary_cross_entropy."),
+    activation: str = typer.Option("sigmoid", "--activation", help=f"Hidden layers' activation: {either(HIDDEN)}."),
+    output: Optional[str] = typer.Option(
+        None, "--output", help=f"Output layer's activation (default: fits the loss): {either(OUTPUTS)}."),
+    loss: str = typer.Option("half_sse", "--loss", help=f"{either(tuple(LOSSES))}."),
     samples: int = typer.Option(1, "--samples", help="How many samples."),
     seed: int = typer.Option(1, "--seed", help="Seed of the random weights, inputs and targets."),
     bias: str = typer.Option("shared", "--bias", help="none, shared or per_unit."),

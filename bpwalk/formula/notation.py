@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bpwalk.ops import PARAMETERS
 from bpwalk.scenario import Scenario
 
 DEFAULT_SYMBOLS: dict[str, str] = {
@@ -94,8 +95,8 @@ class Notation:
         """LaTeX for a quantity or operand name (see bpwalk.engine.steps), in the context of a sample."""
         if name == "lr":
             return _latex_base(self.sym("learning_rate"))
-        if name == "slope":
-            return "\\alpha"
+        if name in PARAMETERS:
+            return _latex_base(PARAMETERS[name].symbol)
         if name in ("K", "1"):
             return name
         if name == "loss":
@@ -140,7 +141,9 @@ class Notation:
             return _unicode_base(self.sym("total_loss"))
         kind, dot, rest = name.partition(".")
         if not dot:
-            return self.name_text(name) if name not in ("K", "1", "slope") else {"slope": "α"}.get(name, name)
+            if name in PARAMETERS:
+                return PARAMETERS[name].symbol
+            return self.name_text(name) if name not in ("K", "1") else name
         E = self._loss_text(sample)
         names = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
         if kind in names:
