@@ -349,6 +349,12 @@ def _sym_activation(name: str, zs: list, slope: float) -> list:
         return [sympy.Piecewise((z, z > 0), (sympy.Rational(slope) * z, True)) for z in zs]
     if name == "softplus":
         return [sympy.log(1 + sympy.exp(z)) for z in zs]
+    if name == "elu":
+        return [sympy.Piecewise((z, z > 0), (sympy.exp(z) - 1, True)) for z in zs]
+    if name == "silu":
+        return [z / (1 + sympy.exp(-z)) for z in zs]
+    if name == "gelu":
+        return [z * (1 + sympy.erf(z / sympy.sqrt(2))) / 2 for z in zs]
     if name == "softmax":
         exps = [sympy.exp(z) for z in zs]
         return [e / sum(exps) for e in exps]
@@ -418,7 +424,18 @@ SYMPY_CASES = [
     ("sigmoid", "softmax", "cross_entropy", "mean"),
     ("tanh", "softmax", "binary_cross_entropy", "sum"),
     ("identity", "softmax", "mse", "mean"),
+    ("elu", "elu", "half_sse", "sum"),
+    ("silu", "silu", "half_sse", "mean"),
+    ("gelu", "gelu", "half_sse", "sum"),
+    ("gelu", "sigmoid", "binary_cross_entropy", "mean"),
+    ("silu", "softmax", "cross_entropy", "sum"),
+    ("elu", "identity", "mse", "mean"),
 ]
+
+
+def test_the_sympy_cases_cover_every_activation_and_loss() -> None:
+    assert {case[0] for case in SYMPY_CASES} | {case[1] for case in SYMPY_CASES} == set(ACTIVATIONS)
+    assert {case[2] for case in SYMPY_CASES} == set(LOSSES)
 
 
 @pytest.mark.parametrize("hidden, output, loss, reduction", SYMPY_CASES)

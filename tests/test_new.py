@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bpwalk.cli import app
-from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.ops import LOSSES
 from bpwalk.read.newfile import HIDDEN, NewOptions, new_scenario_text
 from bpwalk.engine.trace import run
 from bpwalk.read.validate import scenario_from_text

@@ -101,6 +101,43 @@ def softplus(x: float) -> float:
     return max(x, 0.0) + math.log1p(math.exp(-abs(x)))
 
 
+def elu(x: float) -> float:
+    # x if x > 0, else e^x - 1 (alpha = 1); expm1 keeps the digits of e^x - 1 near 0
+    return x if x > 0.0 else math.expm1(x)
+
+
+def silu(x: float) -> float:
+    # x sigmoid(x)
+    return x * sigmoid(x)
+
+
+def d_silu(net: float, out: float, p: float) -> float:
+    # silu' = sigmoid(x) (1 + x (1 - sigmoid(x)))
+    s = sigmoid(net)
+    return s * (1.0 + net * (1.0 - s))
+
+
+_SQRT2 = math.sqrt(2.0)
+_INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
+
+
+def normal_cdf(x: float) -> float:
+    # Phi(x) = 1/2 (1 + erf(x/sqrt 2)), the standard normal distribution function, computed as
+    # 1/2 erfc(-x/sqrt 2): the same function, but 1 + erf(...) loses digits as x falls below 0
+    # (every digit by x = -8.3), where erfc keeps them
+    return 0.5 * math.erfc(-x / _SQRT2)
+
+
+def gelu(x: float) -> float:
+    # x Phi(x)
+    return x * normal_cdf(x)
+
+
+def d_gelu(net: float, out: float, p: float) -> float:
+    # gelu' = Phi(x) + x phi(x), phi(x) = e^(-x^2/2) / sqrt(2 pi)
+    return normal_cdf(net) + net * (math.exp(-0.5 * (net * net)) * _INV_SQRT_2PI)
+
+
 def softmax(nets: Sequence[float]) -> list[float]:
     """e^net_k / sum_j e^net_j, shifted by the largest net so that no exp overflows."""
     top = max(nets)
@@ -187,6 +224,53 @@ SOFTPLUS = Activation(
     form=lambda z, p: ["ln(1 + exp(", z, "))"], d_form=lambda a, z, p: (["σ(", z, ")"], False),
 )
 
+
+def _phi_template(s: Any, z: Any) -> Any:
+    # Phi(z) = 1/2 (1 + erf(z/sqrt 2))
+    return s.times(s.half, s.plus(1, s.erf(s.over(z, s.sqrt(2)))))
+
+
+ELU = Activation(
+    "elu", "ELU", _same("ELU"),
+    f=elu,
+    # elu' = 1 if net > 0, else e^net (= out + 1). Written with net, like relu's: e^net keeps its
+    # digits where out + 1 does not (for net << 0, out = e^net - 1 rounds to -1 and out + 1 to 0)
+    df=lambda net, out, p: 1.0 if net > 0.0 else math.exp(net),
+    df_text="1 if net > 0, else e^net",
+    template=lambda s, z: s.positive(z, z, s.minus(s.exp(z), 1)),
+    d_template=lambda s, z: s.positive(z, 1, s.exp(z)),
+    form=lambda z, p: ["ELU(", z, ")"],
+    d_form=lambda a, z, p: (["1[", z, " > 0] + exp(", z, ") ⊗ 1[", z, " ≤ 0]"], True),
+)
+
+SILU = Activation(
+    "silu", "SiLU", _same("SiLU"), aliases=("swish",),
+    f=silu, df=d_silu, df_text="σ(net)·(1 + net·(1 − σ(net)))",
+    # x sigmoid(x) = x / (1 + e^-x); its derivative as one fraction: (1 + e^-x + x e^-x) / (1 + e^-x)^2
+    template=lambda s, z: s.over(z, s.plus(1, s.exp(s.neg(z)))),
+    d_template=lambda s, z: s.over(s.plus(1, s.exp(s.neg(z)), s.times(z, s.exp(s.neg(z)))),
+                                   s.power(s.plus(1, s.exp(s.neg(z))), 2)),
+    form=lambda z, p: [z, " ⊗ σ(", z, ")"],
+    d_form=lambda a, z, p: (["σ(", z, ") ⊗ (1 + ", z, " ⊗ (1 − σ(", z, ")))"], False),
+)
+
+GELU = Activation(
+    "gelu", "GELU", _same("GELU"),
+    f=gelu, df=d_gelu, df_text="Φ(net) + net·φ(net)",
+    template=lambda s, z: s.times(s.half, z, s.plus(1, s.erf(s.over(z, s.sqrt(2))))),   # z Phi(z)
+    d_template=lambda s, z: s.plus(_phi_template(s, z), s.over(s.times(z, s.exp(s.neg(s.over(s.power(z, 2), 2)))),
+                                                               s.sqrt(s.times(2, s.pi)))),
+    form=lambda z, p: [z, " ⊗ Φ(", z, ")"],
+    d_form=lambda a, z, p: (["Φ(", z, ") + ", z, " ⊗ φ(", z, ")"], True),
+    sentences={
+        "en": {"act": "The output of {unit}: its weighted sum times Φ of it, the standard normal distribution "
+                      "function (GELU).",
+               "dact": "The derivative of the GELU at {unit}: Φ plus the weighted sum times the normal density φ."},
+        "zh": {"act": "{unit} 的输出：加权和乘以它的 Φ（标准正态分布函数），即 GELU。",
+               "dact": "GELU 在 {unit} 处的导数：Φ 加上加权和乘以正态密度 φ。"},
+    },
+)
+
 SOFTMAX = Activation(
     "softmax", "softmax", _same("softmax"), output_only=True, probability=True,
     layer=softmax, jacobian=softmax_jacobian, written_with="",
@@ -203,6 +287,6 @@ SOFTMAX = Activation(
 )
 
 ACTIVATIONS: dict[str, Activation] = {
-    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTPLUS, SOFTMAX)
+    a.name: a for a in (IDENTITY, SIGMOID, TANH, RELU, LEAKY_RELU, SOFTPLUS, ELU, SILU, GELU, SOFTMAX)
 }
 ACTIVATION_ALIASES: dict[str, str] = {alias: a.name for a in ACTIVATIONS.values() for alias in a.aliases}
