@@ -238,3 +238,16 @@ def test_aliases_resolve_in_scenarios_and_new() -> None:
         result = runner.invoke(app, ["new", "--activation", alias])
         assert result.exit_code == 0, result.output
         assert scenario_from_text(result.stdout).layers[0].activation == name
+
+
+def test_the_format_documents_every_activation_and_loss() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "scenario-format.md").read_text(encoding="utf-8")
+    for name, entry in ACTIVATIONS.items():
+        assert f"| `{name}`" in docs, name
+        assert all(f"alias `{alias}`" in docs for alias in entry.aliases), name
+    for name in LOSSES:
+        assert f"| `{name}`" in docs, name
+    # the example "Every activation" has a layer of each
+    example = docs.split("title: Every activation", 1)[1].split("```", 1)[0]
+    used = set(re.findall(r"activation: (\w+)", example))
+    assert {ACTIVATION_ALIASES.get(name, name) for name in used} == set(ACTIVATIONS)
