@@ -11,13 +11,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
-Activation = Literal["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax"]
-LossName = Literal["half_sse", "sse", "mse", "cross_entropy", "binary_cross_entropy"]
 BiasMode = Literal["none", "shared", "per_unit"]
 
-ACTIVATIONS: tuple[str, ...] = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus", "softmax")
-ACTIVATION_ALIASES: dict[str, str] = {"linear": "identity", "logistic": "sigmoid"}
-LOSSES: tuple[str, ...] = ("half_sse", "sse", "mse", "cross_entropy", "binary_cross_entropy")
+# The activations and losses are the registries of bpwalk.ops (Layer.activation and
+# Scenario.loss hold their names).
 BIAS_MODES: tuple[str, ...] = ("none", "shared", "per_unit")
 REDUCTIONS: tuple[str, ...] = ("sum", "mean")
 UPDATES: tuple[str, ...] = ("batch", "per_sample")
@@ -50,7 +47,7 @@ class Layer:
     biases: tuple[float, ...] = ()
     bias_names: tuple[str, ...] = ()
     train_bias: bool = True
-    leaky_slope: float = 0.01
+    leaky_slope: float = 0.01   # leaky_relu's parameter (bpwalk.ops.activations.SLOPE); its default elsewhere
 
     def bias_index(self, u: int) -> int | None:
         """Index into `biases` of the bias that unit u adds, or None."""

@@ -6,10 +6,11 @@ follow the scenario format's defaults: inputs x1.., hidden units h1.. numbered o
 hidden layers, outputs o1.., weights w1..wk row by row and layer by layer, biases b<layer>
 (shared) or b<layer>_<unit> (per_unit), layers and units counted from 1.
 
-`scenarios()` never returns a network that sits on a relu/leaky_relu kink: an example whose
-net is within `KINK` of 0 at a unit of such a layer is rejected with `assume`; by default it
-also rejects cross-entropy examples whose logarithms are ill conditioned (see
-`probabilities_conditioned`).
+Every activation and loss is drawn from the registries of `bpwalk.ops`, so that a new entry
+is covered without a change here. `scenarios()` never returns a network that sits on a kink
+(an activation whose f′ jumps at 0, relu and leaky_relu): an example whose net is within
+`KINK` of 0 at a unit of such a layer is rejected with `assume`; by default it also rejects
+cross-entropy examples whose logarithms are ill conditioned (see `probabilities_conditioned`).
 """
 
 from __future__ import annotations
@@ -20,19 +21,22 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import bpwalk.engine.passes as engine
+from bpwalk.ops import ACTIVATIONS, LOSSES
 from bpwalk.scenario import Layer, Sample, Scenario
 
-HIDDEN_ACTIVATIONS: tuple[str, ...] = ("identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus")
-OUTPUT_ACTIVATIONS: tuple[str, ...] = HIDDEN_ACTIVATIONS + ("softmax",)
-PLAIN_LOSSES: tuple[str, ...] = ("half_sse", "sse", "mse")
-PROBABILITY_LOSSES: tuple[str, ...] = ("cross_entropy", "binary_cross_entropy")
-PROBABILITY_OUTPUTS: tuple[str, ...] = ("sigmoid", "softmax")
-KINKED: tuple[str, ...] = ("relu", "leaky_relu")
+HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)
+OUTPUT_ACTIVATIONS: tuple[str, ...] = tuple(ACTIVATIONS)
+PLAIN_LOSSES: tuple[str, ...] = tuple(name for name, loss in LOSSES.items() if not loss.needs_probability)
+PROBABILITY_LOSSES: tuple[str, ...] = tuple(name for name, loss in LOSSES.items() if loss.needs_probability)
+PROBABILITY_OUTPUTS: tuple[str, ...] = tuple(name for name, a in ACTIVATIONS.items() if a.probability)
+KINKED: tuple[str, ...] = tuple(name for name, a in ACTIVATIONS.items() if a.kinked)
 BIAS_MODES: tuple[str, ...] = ("none", "shared", "per_unit")
 
 KINK = 1e-3          # reject |net| below this at relu / leaky_relu units
-PROBABILITY_MARGIN = 1e-4   # binary cross-entropy: reject outputs within this of 0 or 1
+PROBABILITY_MARGIN = 1e-4   # reject outputs within this of a pole of the loss at 1 (ln(1 - o))
+ZERO_MARGIN = 1e-8          # ... and within this of a pole at 0 (ln o)
 LIMIT = 2.0          # |w|, |b|, |x| <= LIMIT
+PARAMETER_RANGE = (0.001, 0.9)   # an activation's parameter (leaky_relu's slope) is drawn from here
 
 
 def numbers(limit: float = LIMIT) -> st.SearchStrategy[float]:
@@ -92,14 +96,12 @@ def probabilities_conditioned(scenario: Scenario, outputs: Sequence[float]) -> b
 
     ln(1 - o) near o = 1 loses digits (1 - o is exact, but o was rounded near 1: with
     1 - o = 3e-7 the loss is off by ~4e-10, and a difference quotient with h = 1e-6 by ~4e-4);
-    at o = 1 it is infinite. `binary_cross_entropy` therefore needs o <= 1 - 1e-4, and both
-    cross-entropies o >= 1e-8.
+    at o = 1 it is infinite. A loss with a pole at 1 (`binary_cross_entropy`) therefore needs
+    o <= 1 - 1e-4, and one with a pole at 0 (both cross-entropies) o >= 1e-8, where o itself
+    keeps its digits.
     """
-    if scenario.loss == "binary_cross_entropy":
-        return all(PROBABILITY_MARGIN <= o <= 1.0 - PROBABILITY_MARGIN for o in outputs)
-    if scenario.loss == "cross_entropy":
-        return all(o >= 1e-8 for o in outputs)
-    return True
+    poles = LOSSES[scenario.loss].poles
+    return all(abs(o - pole) >= (ZERO_MARGIN if pole == 0.0 else PROBABILITY_MARGIN) for pole in poles for o in outputs)
 
 
 def initially_conditioned(scenario: Scenario, probabilities: bool = True) -> bool:
@@ -116,14 +118,22 @@ def initially_conditioned(scenario: Scenario, probabilities: bool = True) -> boo
 
 
 def targets_for(loss: str, count: int) -> st.SearchStrategy[tuple[float, ...]]:
-    """Targets a loss accepts: [0, 1] for binary cross-entropy, >= 0 for cross-entropy."""
-    if loss == "binary_cross_entropy":
-        one = st.one_of(st.sampled_from((0.0, 1.0)), st.floats(0.0, 1.0, allow_subnormal=False))
-    elif loss == "cross_entropy":
-        one = st.one_of(st.just(0.0), st.floats(0.0, LIMIT, allow_subnormal=False))
-    else:
+    """Targets a loss accepts (its registry entry's range: [0, 1] for binary cross-entropy, >= 0
+    for cross-entropy), its ends drawn often."""
+    accepted = LOSSES[loss].targets
+    if accepted is None:
         one = numbers()
+    else:
+        high = LIMIT if accepted.high is None else accepted.high
+        ends = tuple(x for x in (accepted.low, accepted.high) if x is not None)
+        one = st.one_of(st.sampled_from(ends), st.floats(accepted.low, high, allow_subnormal=False))
     return st.tuples(*[one] * count)
+
+
+def _parameter(draw: st.DrawFn, act: str) -> dict[str, float]:
+    """The activation's parameter as a Layer field, drawn (empty: the layer keeps the default)."""
+    param = ACTIVATIONS[act].param
+    return {} if param is None else {param.key: draw(st.floats(*PARAMETER_RANGE))}
 
 
 @st.composite
@@ -179,7 +189,7 @@ def scenarios(
             biases=biases,
             bias_names=names,
             train_bias=draw(st.booleans()) if mode != "none" else True,
-            leaky_slope=draw(st.floats(0.001, 0.9)) if act == "leaky_relu" else 0.01,
+            **_parameter(draw, act),
         ))
         prev = size
 

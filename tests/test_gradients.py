@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import bpwalk.engine.passes as engine
-import bpwalk.ops.network as network
+from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.ops.activations import softmax
+from bpwalk.ops.mathfns import fsum   # the engine's sum (math.fsum that gives nan instead of raising)
 from bpwalk.errors import ComputeError
 from bpwalk.scenario import Layer, Sample, Scenario
 from bpwalk.engine.steps import SampleRecord, Step, Trace
@@ -32,8 +34,6 @@ try:
     from strategies import kink_free, probabilities_conditioned, scenarios
 except ImportError:  # tests/ imported as a package
     from tests.strategies import kink_free, probabilities_conditioned, scenarios
-
-fsum = network.fsum   # the engine's sum (math.fsum that gives nan instead of raising)
 
 # Deterministic, no example database, no deadline (the first example pays for imports).
 PROPERTY = settings(
@@ -86,9 +86,9 @@ def nudged_net_loss(sc: Scenario, params: Mapping[str, float], n: int, layer: in
         nets = engine.layer_nets(W[l], prev, lay.bias, B[l])
         if l == layer:
             nets[unit] += eps
-        prev = network.activate(lay.activation, nets, lay.leaky_slope)
+        prev = ACTIVATIONS[lay.activation].outs(nets, lay.leaky_slope)
     k = len(prev)
-    return fsum([network.error_term(sc.loss, t, o, k) for t, o in zip(s.targets, prev)])
+    return fsum([LOSSES[sc.loss].term(t, o, k) for t, o in zip(s.targets, prev)])
 
 
 def trained(sc: Scenario) -> set[str]:
@@ -258,33 +258,36 @@ def expected_value(step: Step, sc: Scenario) -> float | None:
         return fsum(terms)
     if kind == "act":
         unit = step.subject
-        if arg == "softmax":
-            return network.softmax(v)[[op.name for op in ops].index(f"net.{unit}")]
-        return network.activate(arg, [v[0]], v[1] if arg == "leaky_relu" else 0.01)[0]
-    if kind == "error":
-        return network.error_term(arg, v[0], v[1], int(v[2]) if arg == "mse" else len(sc.outputs))
-    if kind == "dE_dout":
-        return network.d_error(arg, v[1], v[0], int(v[2]) if arg == "mse" else len(sc.outputs))
+        entry = ACTIVATIONS[arg]
+        if entry.layer_wise:
+            return entry.outs(v, 0.0)[[op.name for op in ops].index(f"net.{unit}")]
+        assert len(v) == (2 if entry.param else 1), f"{step.id}: operands {[op.name for op in ops]}"
+        return entry.outs([v[0]], v[1] if entry.param else 0.0)[0]
+    if kind in ("error", "dE_dout"):
+        loss = LOSSES[arg]
+        assert len(v) == (3 if loss.per_output_count else 2)
+        k = int(v[2]) if loss.per_output_count else len(sc.outputs)
+        return loss.term(v[0], v[1], k) if kind == "error" else loss.d(v[1], v[0], k)
     if kind == "dact":
-        if arg in ("sigmoid", "tanh"):
-            out, net = v[0], None
-        elif arg == "identity":
-            out = net = None
-        else:
-            out, net = None, v[0]
-        slope = v[1] if arg == "leaky_relu" else 0.0
-        return network.DERIVATIVES[arg](net, out, slope)
+        entry = ACTIVATIONS[arg]
+        # the operands: the quantity f' is written with (none for identity), then the parameter
+        names = [op.name.partition(".")[0] for op in ops]
+        written = [entry.written_with] if entry.written_with else []
+        assert names == written + ([entry.param.operand] if entry.param else [])
+        out = v[0] if entry.written_with == "out" else None
+        net = v[0] if entry.written_with == "net" else None
+        return entry.df(net, out, v[-1] if entry.param else 0.0)
     if rule in ("chain", "delta", "path"):
         return _product(v)
     if rule in ("loss", "paths", "bias:shared", "total:sum", "reduce:sum"):
         return fsum(v)
     if rule in ("total:mean", "reduce:mean"):
         return fsum(v) / len(v)
-    if rule == "delta:softmax":
+    if kind == "delta" and arg:   # delta:<f> of a layer-wise f
         half = len(v) // 2
         g, o = v[:half], v[half:]
         k = [op.name for op in ops[half:]].index(f"out.{step.subject}")
-        return fsum([gj * network.softmax_jacobian(o, j, k) for j, gj in enumerate(g)])
+        return fsum([gj * ACTIVATIONS[arg].jacobian(o, j, k) for j, gj in enumerate(g)])
     if rule == "update":
         p, lr, grad = v
         return p - lr * grad
@@ -368,6 +371,12 @@ def _sym_activation(name: str, zs: list, slope: float) -> list:
         return [sympy.Piecewise((z, z > 0), (sympy.Rational(slope) * z, True)) for z in zs]
     if name == "softplus":
         return [sympy.log(1 + sympy.exp(z)) for z in zs]
+    if name == "elu":
+        return [sympy.Piecewise((z, z > 0), (sympy.exp(z) - 1, True)) for z in zs]
+    if name == "silu":
+        return [z / (1 + sympy.exp(-z)) for z in zs]
+    if name == "gelu":
+        return [z * (1 + sympy.erf(z / sympy.sqrt(2))) / 2 for z in zs]
     if name == "softmax":
         exps = [sympy.exp(z) for z in zs]
         return [e / sum(exps) for e in exps]
@@ -437,7 +446,18 @@ SYMPY_CASES = [
     ("sigmoid", "softmax", "cross_entropy", "mean"),
     ("tanh", "softmax", "binary_cross_entropy", "sum"),
     ("identity", "softmax", "mse", "mean"),
+    ("elu", "elu", "half_sse", "sum"),
+    ("silu", "silu", "half_sse", "mean"),
+    ("gelu", "gelu", "half_sse", "sum"),
+    ("gelu", "sigmoid", "binary_cross_entropy", "mean"),
+    ("silu", "softmax", "cross_entropy", "sum"),
+    ("elu", "identity", "mse", "mean"),
 ]
+
+
+def test_the_sympy_cases_cover_every_activation_and_loss() -> None:
+    assert {case[0] for case in SYMPY_CASES} | {case[1] for case in SYMPY_CASES} == set(ACTIVATIONS)
+    assert {case[2] for case in SYMPY_CASES} == set(LOSSES)
 
 
 @pytest.mark.parametrize("hidden, output, loss, reduction", SYMPY_CASES)
@@ -477,9 +497,9 @@ def test_grad_matches_sympy(hidden: str, output: str, loss: str, reduction: str)
 def test_sigmoid_is_stable(net: float) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        out = network.sigmoid(net)
-        slope = network.d_sigmoid(net, out, 0.0)
-        soft = network.softplus(net)
+        out = ACTIVATIONS["sigmoid"].f(net)
+        slope = ACTIVATIONS["sigmoid"].df(net, out, 0.0)
+        soft = ACTIVATIONS["softplus"].f(net)
     assert 0.0 <= out <= 1.0
     assert out == (1.0 if net > 0 else 0.0) or abs(net) < 746
     assert slope == 0.0 or abs(net) < 746
@@ -491,7 +511,7 @@ def test_sigmoid_is_stable(net: float) -> None:
 def test_softmax_is_stable(nets: list[float]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        outs = network.softmax(nets)
+        outs = softmax(nets)
     assert all(0.0 <= o <= 1.0 for o in outs)
     assert fsum(outs) == pytest.approx(1.0, abs=1e-15)
 
@@ -574,9 +594,9 @@ OVERFLOWS = [
     ("first error", _identity_net((1e200,), ((1.0,), (2.0,)), 0.5), 1, ("error.o1", 1, 1)),
     # the first update throws w1 to ~ -1e220, whose square overflows in iteration 2
     ("after an update", _identity_net((1e100,), ((1.0,), (2.0,)), 1e120), 3, ("error.o1", 2, 1)),
-    # 1e308 + 1e308: math.fsum raised OverflowError (a crash) before network.fsum caught it
+    # 1e308 + 1e308: math.fsum raised OverflowError (a crash) before mathfns.fsum caught it
     ("net sum", _identity_net((1e308, 1e308), ((1.0, 1.0),), 0.1), 1, ("net.o1", 1, 1)),
-    # +inf + -inf in a softmax delta: math.fsum raised ValueError before network.fsum caught it
+    # +inf + -inf in a softmax delta: math.fsum raised ValueError before mathfns.fsum caught it
     ("inf - inf", _diverging_softmax_bce(), 1, ("error.o1", 1, 3)),
     # the update leaves w1 ~ -1e220 and the final forward pass overflows
     ("final pass", _identity_net((1e100,), ((1.0,),), 1e120), 1, ("final.error.o1", None, 1)),
@@ -605,8 +625,8 @@ def test_overflow_raises_compute_error(case, compute) -> None:
 @pytest.mark.parametrize("values", [[math.inf, -math.inf], [1e308, 1e308], [-1e308, -1e308, 1.0], [math.nan, 1.0]])
 def test_engine_sums_never_raise(values: list[float]) -> None:
     # math.fsum raises on these; the engine's sums must give a non-finite number instead
-    assert not math.isfinite(network.fsum(values))
-    assert not math.isfinite(network.fsum(iter(values)))
+    assert not math.isfinite(fsum(values))
+    assert not math.isfinite(fsum(iter(values)))
     assert not math.isfinite(engine.reduce_values(values, "mean"))
 
 

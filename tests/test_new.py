@@ -8,15 +8,16 @@ import pytest
 from typer.testing import CliRunner
 
 from bpwalk.cli import app
-from bpwalk.read.newfile import NewOptions, new_scenario_text
+from bpwalk.ops import LOSSES
+from bpwalk.read.newfile import HIDDEN, NewOptions, new_scenario_text
 from bpwalk.engine.trace import run
 from bpwalk.read.validate import scenario_from_text
 
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("activation", ["identity", "sigmoid", "tanh", "relu", "leaky_relu", "softplus"])
-@pytest.mark.parametrize("loss", ["half_sse", "sse", "mse", "cross_entropy", "binary_cross_entropy"])
+@pytest.mark.parametrize("activation", HIDDEN)
+@pytest.mark.parametrize("loss", list(LOSSES))
 @pytest.mark.parametrize("bias", ["none", "shared", "per_unit"])
 def test_every_combination_validates_and_runs(activation: str, loss: str, bias: str) -> None:
     text = new_scenario_text(NewOptions((2, 3, 2), activation, None, loss, 2, 7, bias))

@@ -277,7 +277,7 @@ def check_samples_are_written(g: Graph, step: Step) -> None:
         assert written.setdefault(text, label) == label, f"step {step.index + 1}: two operands read {text}"
 
 
-UPRIGHT = re.compile(r"\\(?:mathrm|text|begin|end)\{[^{}]*\}")
+UPRIGHT = re.compile(r"\\(?:mathrm|text|operatorname|begin|end)\{[^{}]*\}")
 COMMAND = re.compile(r"\\[A-Za-z]+")
 
 

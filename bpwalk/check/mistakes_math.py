@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Mapping
 
 import bpwalk.engine.passes as engine
-import bpwalk.ops.network as network
+from bpwalk.ops import ACTIVATIONS
 from bpwalk.check.recompute import Context, Printed, Scale, WrongDerivative, WrongFormula
 from bpwalk.scenario import Scenario
 
@@ -52,19 +52,21 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
 
 # -- f' applied to the wrong value ---------------------------------------------------------------
 
-RIGHT_DERIVATIVE = {"sigmoid": "out·(1 − out)", "tanh": "1 − out²"}
+# the slips known for the activations whose f' is written with out (the registry's f and f' text)
+_sigmoid, _tanh = ACTIVATIONS["sigmoid"].f, ACTIVATIONS["tanh"].f
+assert _sigmoid is not None and _tanh is not None
 WRONG_DERIVATIVES: Mapping[str, tuple[tuple[str, WrongFormula], ...]] = {
     "sigmoid": (
         ("1 − out", lambda net, out: 1.0 - out),
         ("out", lambda net, out: out),
         ("net·(1 − net)", lambda net, out: net * (1.0 - net)),
         ("σ(out)·(1 − σ(out)), σ′ taken at out instead of net",
-         lambda net, out: network.sigmoid(out) * (1.0 - network.sigmoid(out))),
+         lambda net, out: _sigmoid(out) * (1.0 - _sigmoid(out))),
     ),
     "tanh": (
         ("1 − net²", lambda net, out: 1.0 - net * net),
         ("1 − out", lambda net, out: 1.0 - out),
-        ("1 − tanh(out)², tanh′ taken at out instead of net", lambda net, out: 1.0 - network.tanh(out) ** 2),
+        ("1 − tanh(out)², tanh′ taken at out instead of net", lambda net, out: 1.0 - _tanh(out) ** 2),
     ),
 }
 
@@ -115,8 +117,8 @@ def _wrong_derivative_values(ctx: Context, p: Printed):
                 trace = ctx.replay(name, lambda: WrongDerivative(scope, formula))
                 value = ctx.value_in(trace, p)
                 if value is not None:
-                    symbol = "σ′" if act == "sigmoid" else "tanh′"
-                    yield (f"{symbol} applied to the wrong value: {wrong} instead of {RIGHT_DERIVATIVE[act]}, "
+                    entry = ACTIVATIONS[act]
+                    yield (f"{entry.symbol}′ applied to the wrong value: {wrong} instead of {entry.df_text}, "
                            f"in {_layer_name(sc, scope)}"), value
 
 

@@ -13,6 +13,8 @@ from bpwalk.cli.base import app, fail, load
 from bpwalk.cli.options import Format, Iterations, LangOption, Precision, Rounding, ScenarioArg, StyleOption, chosen
 from bpwalk.errors import BpwalkError
 from bpwalk.export import FORMATS, REGISTRY
+from bpwalk.ops import LOSSES, either
+from bpwalk.read.newfile import HIDDEN, OUTPUTS
 
 
 EXPORT_HELP = (f"Write the transcript of a walk-through as {', '.join(f.title for f in REGISTRY[:-1])} "
@@ -60,9 +62,10 @@ def export(
 def new(
     file: Optional[Path] = typer.Argument(None, help="Write the scenario here; - or none: standard output."),
     layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
-    activation: str = typer.Option("sigmoid", "--activation", help="Hidden layers' activation."),
-    output: Optional[str] = typer.Option(None, "--output", help="Output layer's activation (default: fits the loss)."),
-    loss: str = typer.Option("half_sse", "--loss", help="half_sse, sse, mse, cross_entropy or binary_cross_entropy."),
+    activation: str = typer.Option("sigmoid", "--activation", help=f"Hidden layers' activation: {either(HIDDEN)}."),
+    output: Optional[str] = typer.Option(
+        None, "--output", help=f"Output layer's activation (default: fits the loss): {either(OUTPUTS)}."),
+    loss: str = typer.Option("half_sse", "--loss", help=f"{either(tuple(LOSSES))}."),
     samples: int = typer.Option(1, "--samples", help="How many samples."),
     seed: int = typer.Option(1, "--seed", help="Seed of the random weights, inputs and targets."),
     bias: str = typer.Option("shared", "--bias", help="none, shared or per_unit."),

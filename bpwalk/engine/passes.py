@@ -17,8 +17,8 @@ from functools import cached_property
 from operator import mul
 from typing import Callable, NamedTuple, Sequence
 
-import bpwalk.ops.network as network
-from bpwalk.ops.network import fsum
+from bpwalk.ops import ACTIVATIONS, LOSSES, Activation
+from bpwalk.ops.mathfns import fsum
 from bpwalk.scenario import Scenario
 
 Matrix = list[list[float]]
@@ -55,12 +55,13 @@ class Shape:
         )
 
     @cached_property
-    def layer_fns(self) -> tuple[tuple[str, Callable | None, Callable | None, float, str, int], ...]:
+    def layer_fns(self) -> tuple[tuple[Activation, Callable | None, Callable | None, float, str, int], ...]:
         """Per layer: (activation, f, f', slope, bias mode, index of the next layer or -1), looked up once."""
         count = len(self.activations)
+        entries = [ACTIVATIONS[act] for act in self.activations]
         return tuple(
-            (act, network.ELEMENTWISE.get(act), network.DERIVATIVES.get(act), slope, mode, l + 1 if l + 1 < count else -1)
-            for l, (act, slope, mode) in enumerate(zip(self.activations, self.slopes, self.bias_modes))
+            (entry, entry.f, entry.df, slope, mode, l + 1 if l + 1 < count else -1)
+            for l, (entry, slope, mode) in enumerate(zip(entries, self.slopes, self.bias_modes))
         )
 
 
@@ -117,18 +118,19 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
     nets = []
     prev = x
     fns = shape.layer_fns
-    for l, ((act, f, _, slope, mode, _), Wl, Bl) in enumerate(zip(fns, W, B)):
+    for l, ((entry, f, _, slope, mode, _), Wl, Bl) in enumerate(zip(fns, W, B)):
         net = layer_nets(Wl, prev, mode, Bl)
         if r is not None:
             net = _rounded(r, "net", l, net)
         nets.append(net)
-        prev = [f(z) for z in net] if f is not None else network.activate(act, net, slope)
+        prev = [f(z) for z in net] if f is not None else entry.outs(net, slope)
         if r is not None:
             prev = _rounded(r, "out", l, prev)
         outs.append(prev)
     k_count = len(prev)
     top = len(nets) - 1
-    term, d_term = network.ERROR_TERMS[shape.loss], network.ERROR_DERIVATIVES[shape.loss]
+    loss_entry = LOSSES[shape.loss]
+    term, d_term = loss_entry.term, loss_entry.d
     pairs = tuple(zip(t, prev))
     errors = [term(tk, ok, k_count) for tk, ok in pairs]
     count = len(nets)
@@ -141,7 +143,7 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
         d_out[-1] = _rounded(r, "dE_dout", top, d_out[-1])
     Wb = W if back is None else back
     for l in range(count - 1, -1, -1):
-        act, _, deriv, slope, _, nxt = fns[l]
+        entry, _, deriv, slope, _, nxt = fns[l]
         if nxt >= 0:
             # dLoss/dout_h = sum over the units k of the next layer of delta_k * w_kh
             dn, Wn = deltas[nxt], Wb[nxt]
@@ -151,9 +153,9 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
                 d_out[l] = [r("dE_dout", l, h, fsum([r("path", l, h, dk * row[h]) for dk, row in zip(dn, Wn)]))
                             for h in range(len(nets[l]))]
         if deriv is None:
-            # softmax: delta_k = sum_j dLoss/dout_j * dout_j/dnet_k (the Jacobian is full)
+            # a layer-wise f (softmax): delta_k = sum_j dLoss/dout_j * dout_j/dnet_k (the Jacobian is full)
             o, g = outs[l + 1], d_out[l]
-            jac = network.softmax_jacobian
+            jac = entry.jacobian
             deltas[l] = [fsum([gj * jac(o, j, k) for j, gj in enumerate(g)]) for k in range(len(o))]
         else:
             da = [deriv(z, a, slope) for z, a in zip(nets[l], outs[l + 1])]

@@ -26,9 +26,13 @@ Rules and their operands, in order:
     dE_dout:<loss>             out.O, target.O (mse: + K)      dLoss/dout_O
     path                       delta.K, w_KU                   dE_dout.U@K = delta_K * w_KU
     paths                      dE_dout.U@K for every K         dE_dout.U = sum of the paths
-    dact:<f>                   out.U (sigmoid, tanh) | net.U   dout/dnet
+    dact:<f>                   out.U | net.U | - (+ slope)     dout/dnet, written with the quantity the
+                                                               activation's entry names (`written_with`)
     delta                      dE_dout.U, dout_dnet.U          delta = product
     delta:softmax              dE_dout.K ..., out.K ...        delta_U = sum_K dE/dout_K dout_K/dnet_U
+
+Which activation takes a parameter (slope), which is layer-wise (softmax) and which loss
+divides by K: `bpwalk.ops`.
     chain                      dE_dout.U, dout_dnet.U, x       grad.w = product; x = out.J (or the
                                | delta.U, x                    constant "1" for a per-unit bias)
     bias:shared                delta.U for every unit U        grad.b = sum of the deltas

@@ -19,7 +19,8 @@ from typing import Sequence
 import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Shape
 from bpwalk.errors import BpwalkError, ComputeError
-from bpwalk.scenario import MAX_STEPS, Scenario
+from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.scenario import MAX_STEPS, Layer, Scenario
 from bpwalk.engine.steps import (
     FinalRecord,
     IterationRecord,
@@ -31,8 +32,6 @@ from bpwalk.engine.steps import (
     frozen_map,
     spec_key,
 )
-
-TWO_OPERAND_DACT = ("sigmoid", "tanh")   # derivative written with out: out(1-out), 1-out^2
 
 
 class TooManySteps(BpwalkError):
@@ -119,6 +118,12 @@ class _Recorder:
 
     def param(self, name: str, value: float) -> Operand:
         return Operand(name, value, self.param_src[name])
+
+    @staticmethod
+    def parameter(layer: Layer) -> list[Operand]:
+        """The activation's extra number (leaky_relu's slope) as a given operand, if it takes one."""
+        p = ACTIVATIONS[layer.activation].param
+        return [] if p is None else [Operand(p.operand, getattr(layer, p.key))]
 
     # -- the whole trace -----------------------------------------------------------------
 
@@ -242,6 +247,8 @@ class _Recorder:
             prev = self.layer_names[l]
             prev_ops = [(f"out.{p}", sp.outs[l][j], src.get(f"out.{p}")) for j, p in enumerate(prev)]
             nets, outs = sp.nets[l], sp.outs[l + 1]
+            entry = ACTIVATIONS[layer.activation]
+            extra = self.parameter(layer)
 
             def record_net(u: int, unit: str) -> None:
                 operands: list[Operand] = []
@@ -254,16 +261,13 @@ class _Recorder:
                 src[f"net.{unit}"] = self.add("forward", it, n, f"net.{unit}", "net", operands, nets[u])
 
             def record_out(u: int, unit: str) -> None:
-                act = layer.activation
-                if act == "softmax":
+                if entry.layer_wise:
                     operands = [Operand(f"net.{k}", nets[i], src[f"net.{k}"]) for i, k in enumerate(layer.units)]
                 else:
-                    operands = [Operand(f"net.{unit}", nets[u], src[f"net.{unit}"])]
-                    if act == "leaky_relu":
-                        operands.append(Operand("slope", layer.leaky_slope))
-                src[f"out.{unit}"] = self.add("forward", it, n, f"out.{unit}", f"act:{act}", operands, outs[u])
+                    operands = [Operand(f"net.{unit}", nets[u], src[f"net.{unit}"]), *extra]
+                src[f"out.{unit}"] = self.add("forward", it, n, f"out.{unit}", f"act:{entry.name}", operands, outs[u])
 
-            if layer.activation == "softmax":
+            if entry.layer_wise:
                 for u, unit in enumerate(layer.units):
                     record_net(u, unit)
                 for u, unit in enumerate(layer.units):
@@ -275,10 +279,11 @@ class _Recorder:
         sample = sc.samples[n - 1]
         outputs = self.layer_names[-1]
         k_count = len(outputs)
+        per_count = LOSSES[sc.loss].per_output_count
         errs = []
         for k, unit in enumerate(outputs):
             operands = [Operand(f"target.{unit}", sample.targets[k]), Operand(f"out.{unit}", sp.outs[-1][k], src[f"out.{unit}"])]
-            if sc.loss == "mse":
+            if per_count:
                 operands.append(Operand("K", float(k_count)))
             src[f"error.{unit}"] = self.add("loss", it, n, f"error.{unit}", f"error:{sc.loss}", operands, sp.errors[k])
             errs.append(Operand(f"error.{unit}", sp.errors[k], src[f"error.{unit}"]))
@@ -300,6 +305,7 @@ class _Recorder:
         top = len(sc.layers) - 1
         sample = sc.samples[n - 1]
         k_count = len(sc.outputs)
+        per_count = LOSSES[sc.loss].per_output_count
 
         def op(name: str, value: float) -> Operand:
             return Operand(name, value, src.get(name))
@@ -307,23 +313,24 @@ class _Recorder:
         for l in range(top, -1, -1):
             layer = sc.layers[l]
             units = layer.units
-            act = layer.activation
+            entry = ACTIVATIONS[layer.activation]
+            extra = self.parameter(layer)
             nets, outs = sp.nets[l], sp.outs[l + 1]
             prev = self.layer_names[l]
 
             def record_dE_dout(k: int, unit: str) -> None:
                 operands = [op(f"out.{unit}", outs[k]), Operand(f"target.{unit}", sample.targets[k])]
-                if sc.loss == "mse":
+                if per_count:
                     operands.append(Operand("K", float(k_count)))
                 src[f"dE_dout.{unit}"] = self.add("backward", it, n, f"dE_dout.{unit}", f"dE_dout:{sc.loss}",
                                                  operands, sp.d_out[l][k])
 
-            if l == top and act == "softmax":
-                # every delta of a softmax layer needs the loss derivative of every output
+            if l == top and entry.layer_wise:
+                # every delta of a layer-wise f (softmax) needs the loss derivative of every output
                 for k, unit in enumerate(units):
                     record_dE_dout(k, unit)
             for u, unit in enumerate(units):
-                if l == top and act != "softmax":
+                if l == top and not entry.layer_wise:
                     record_dE_dout(u, unit)
                 elif l < top:
                     nxt = sc.layers[l + 1]
@@ -339,25 +346,24 @@ class _Recorder:
                                      (op(f"delta.{knext}", sp.deltas[l + 1][k]), self.param(wname, w)), value)
                         paths.append(Operand(q, value, s))
                     src[f"dE_dout.{unit}"] = self.add("backward", it, n, f"dE_dout.{unit}", "paths", paths, sp.d_out[l][u])
-                if act == "softmax":
+                if entry.layer_wise:
                     operands = [op(f"dE_dout.{k}", sp.d_out[l][i]) for i, k in enumerate(units)]
                     operands += [op(f"out.{k}", outs[i]) for i, k in enumerate(units)]
-                    src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", "delta:softmax", operands,
+                    src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", f"delta:{entry.name}", operands,
                                                     sp.deltas[l][u])
                     factors = [op(f"delta.{unit}", sp.deltas[l][u])]
                 else:
                     d_act = sp.d_act[l]
                     assert d_act is not None
-                    if act in TWO_OPERAND_DACT:
-                        operands = [op(f"out.{unit}", outs[u])]
-                    elif act == "identity":
-                        operands = []
+                    # the operand f' is written with: out (sigmoid: out(1 - out)), net, or none (identity)
+                    if entry.written_with == "out":
+                        operands = [op(f"out.{unit}", outs[u]), *extra]
+                    elif entry.written_with == "net":
+                        operands = [op(f"net.{unit}", nets[u]), *extra]
                     else:
-                        operands = [op(f"net.{unit}", nets[u])]
-                        if act == "leaky_relu":
-                            operands.append(Operand("slope", layer.leaky_slope))
-                    src[f"dout_dnet.{unit}"] = self.add("backward", it, n, f"dout_dnet.{unit}", f"dact:{act}", operands,
-                                                        d_act[u])
+                        operands = list(extra)
+                    src[f"dout_dnet.{unit}"] = self.add("backward", it, n, f"dout_dnet.{unit}", f"dact:{entry.name}",
+                                                        operands, d_act[u])
                     factors = [op(f"dE_dout.{unit}", sp.d_out[l][u]), op(f"dout_dnet.{unit}", d_act[u])]
                     src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", "delta", factors, sp.deltas[l][u])
                 for j, (pname, wname) in enumerate(zip(prev, layer.weight_names[u])):

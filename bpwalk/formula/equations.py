@@ -15,44 +15,25 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 import sympy
-from sympy import Add, Integer, Mul, Piecewise, Pow, Symbol, exp, log
+from sympy import Add, Integer, Mul, Piecewise, Pow, Rational, Symbol
 from sympy.printing.latex import LatexPrinter
 
+import bpwalk.formula.symbolic as S
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_latex_value, format_number, latex_number, text_number  # noqa: F401
 from bpwalk.engine.steps import Operand, Step, factor_name, operand_sample
+from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.formula.symbolic import HALF
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
 NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
 OPERAND = "&"      # prefix of the symbols that stand for operands in a general formula
-HALF = Symbol("@half")
 
-
-def _neg(x: sympy.Expr) -> sympy.Expr:
-    return Mul(Integer(-1), x, evaluate=False)
-
-
-def _sum(terms: Sequence[sympy.Expr]) -> sympy.Expr:
-    return terms[0] if len(terms) == 1 else Add(*terms, evaluate=False)
-
-
-def _prod(factors: Sequence[sympy.Expr]) -> sympy.Expr:
-    return factors[0] if len(factors) == 1 else Mul(*factors, evaluate=False)
-
-
-def _minus(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    return Add(a, _neg(b), evaluate=False)
-
-
-def _over(a: sympy.Expr, b: sympy.Expr) -> sympy.Expr:
-    return Mul(a, Pow(b, Integer(-1), evaluate=False), evaluate=False)
-
-
-def _sigmoid(z: sympy.Expr) -> sympy.Expr:
-    return Pow(Add(Integer(1), exp(_neg(z), evaluate=False), evaluate=False), Integer(-1), evaluate=False)
+_neg, _sum, _prod, _minus = S.neg, S.total, S.product, S.minus
 
 
 # -- one builder per rule; `a` are the operands as atoms, in order --------------------------
+# The activations' and losses' own formulas are their registry entries' templates.
 
 def _net(step: Step, a: Sequence[sympy.Expr], substituted: bool = False) -> sympy.Expr:
     terms = [Mul(a[i], a[i + 1], evaluate=False) for i in range(0, len(a) - 1, 2)]
@@ -62,91 +43,45 @@ def _net(step: Step, a: Sequence[sympy.Expr], substituted: bool = False) -> symp
     return _sum(terms)
 
 
+def _variant(step: Step) -> str:
+    return step.rule.split(":", 1)[1]
+
+
 def _act(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
-    f = step.rule.split(":", 1)[1]
-    z = a[0]
-    if f == "identity":
-        return z
-    if f == "sigmoid":
-        return _sigmoid(z)
-    if f == "tanh":
-        return sympy.tanh(z, evaluate=False)
-    if f == "relu":
-        return sympy.Max(Integer(0), z, evaluate=False)
-    if f == "leaky_relu":
-        return sympy.Max(Mul(a[1], z, evaluate=False), z, evaluate=False)
-    if f == "softplus":
-        return log(Add(Integer(1), exp(z, evaluate=False), evaluate=False), evaluate=False)
-    if f == "softmax":
-        unit = step.subject
-        own = [i for i, op in enumerate(step.operands) if op.name == f"net.{unit}"][0]
-        return _over(exp(a[own], evaluate=False), _sum([exp(x, evaluate=False) for x in a]))
-    raise ValueError(step.rule)
-
-
-def _error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
-    loss = step.rule.split(":", 1)[1]
-    t, o = a[0], a[1]
-    sq = Pow(_minus(t, o), Integer(2), evaluate=False)
-    if loss == "half_sse":
-        return Mul(HALF, sq, evaluate=False)
-    if loss == "sse":
-        return sq
-    if loss == "mse":
-        return _over(sq, a[2])
-    if loss == "cross_entropy":
-        return _neg(Mul(t, log(o, evaluate=False), evaluate=False))
-    if loss == "binary_cross_entropy":
-        return _neg(Add(Mul(t, log(o, evaluate=False), evaluate=False),
-                        Mul(_minus(Integer(1), t), log(_minus(Integer(1), o), evaluate=False), evaluate=False),
-                        evaluate=False))
-    raise ValueError(step.rule)
-
-
-def _d_error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
-    loss = step.rule.split(":", 1)[1]
-    o, t = a[0], a[1]
-    if loss == "half_sse":
-        return _minus(o, t)
-    if loss == "sse":
-        return Mul(Integer(2), _minus(o, t), evaluate=False)
-    if loss == "mse":
-        return _over(Mul(Integer(2), _minus(o, t), evaluate=False), a[2])
-    if loss == "cross_entropy":
-        return _neg(_over(t, o))
-    if loss == "binary_cross_entropy":
-        return Add(_neg(_over(t, o)), _over(_minus(Integer(1), t), _minus(Integer(1), o)), evaluate=False)
-    raise ValueError(step.rule)
+    entry = ACTIVATIONS[_variant(step)]
+    if entry.layer_wise:
+        own = [op.name for op in step.operands].index(f"net.{step.subject}")
+        return entry.template(S, a, own)
+    return entry.template(S, *a)   # the net, then the parameter if it takes one
 
 
 def _d_act(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
-    f = step.rule.split(":", 1)[1]
-    if f == "identity":
-        return Integer(1)
-    if f == "sigmoid":
-        return Mul(a[0], _minus(Integer(1), a[0]), evaluate=False)
-    if f == "tanh":
-        return _minus(Integer(1), Pow(a[0], Integer(2), evaluate=False))
-    if f == "relu":
-        return Piecewise((Integer(1), a[0] > 0), (Integer(0), True), evaluate=False)
-    if f == "leaky_relu":
-        return Piecewise((Integer(1), a[0] > 0), (a[1], True), evaluate=False)
-    if f == "softplus":
-        return _sigmoid(a[0])
-    raise ValueError(step.rule)
+    template = ACTIVATIONS[_variant(step)].d_template
+    assert template is not None
+    return template(S, *a)   # the quantity it is written with (if any), then the parameter
 
 
-def _delta_softmax(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+def _loss_atoms(a: Sequence[sympy.Expr]) -> sympy.Expr | None:
+    return a[2] if len(a) > 2 else None   # K, for a loss that divides by it
+
+
+def _error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    return LOSSES[_variant(step)].template(S, a[0], a[1], _loss_atoms(a))       # operands: target, out[, K]
+
+
+def _d_error(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    return LOSSES[_variant(step)].d_template(S, a[1], a[0], _loss_atoms(a))     # operands: out, target[, K]
+
+
+def _delta(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    if step.rule == "delta":
+        return _prod(a)
+    # a layer-wise activation: every dE/dout of the layer, then every out
     half = len(a) // 2
-    g, o = a[:half], a[half:]
-    names = [op.name for op in step.operands[half:]]
-    u = names.index(f"out.{step.subject}")
-    terms = []
-    for k in range(half):
-        # dout_k/dnet_u = out_u (1 - out_u) if k == u, else -out_k out_u
-        jac = Mul(o[u], _minus(Integer(1), o[u]), evaluate=False) if k == u else _neg(Mul(o[k], o[u], evaluate=False))
-        terms.append(Mul(g[k], jac, evaluate=False))
-    return _sum(terms)
+    u = [op.name for op in step.operands[half:]].index(f"out.{step.subject}")
+    template = ACTIVATIONS[_variant(step)].delta_template
+    assert template is not None
+    return template(S, a[:half], a[half:], u)
 
 
 def _total(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
@@ -166,7 +101,7 @@ BUILDERS: dict[str, Builder] = {
     "path": lambda s, a: _prod(a),
     "paths": lambda s, a: _sum(a),
     "dact": _d_act,
-    "delta": lambda s, a: _prod(a) if s.rule == "delta" else _delta_softmax(s, a),
+    "delta": _delta,
     "chain": lambda s, a: _prod(a),
     "bias": lambda s, a: _sum(a),
     "update": lambda s, a: _minus(a[0], Mul(a[1], a[2], evaluate=False)),
@@ -286,6 +221,8 @@ class StepText:
             base, power = e.args
             if _is_reciprocal(e):
                 return f"1/{self._wrap(self._print(base), _PREC['Pow'])}", _PREC["Mul"]
+            if power == Rational(1, 2):
+                return f"√{self._wrap(self._print(base), _PREC['Atom'])}", _PREC["Pow"]
             sup = {2: "²", 3: "³"}.get(int(power)) if power.is_Integer else None
             b = self._wrap(self._print(base), _PREC["Pow"] + 1)
             return (f"{b}{sup}" if sup else f"{b}^{self._wrap(self._print(power), _PREC['Pow'] + 1)}"), _PREC["Pow"]
@@ -301,6 +238,10 @@ class StepText:
             (v1, cond), (v2, _) = e.args
             z = self._print(cond.args[0])[0]
             return f"({self._print(v1)[0]} if {z} > 0, else {self._print(v2)[0]})", _PREC["Atom"]
+        if e == sympy.pi:
+            return "π", _PREC["Atom"]
+        if isinstance(e, sympy.Function):   # erf, and any other function a template uses, by its name
+            return f"{e.func.__name__}({', '.join(self._print(a)[0] for a in e.args)})", _PREC["Atom"]
         return str(e), _PREC["Atom"]
 
 

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
+from bpwalk.ops import PARAMETERS
 from bpwalk.scenario import Scenario
 
 DEFAULT_SYMBOLS: dict[str, str] = {
@@ -207,8 +208,8 @@ class Notation:
         name = q.name
         if name == "lr":
             return _latex_symbol(self.sym("learning_rate"))
-        if name == "slope":
-            return "\\alpha"
+        if name in PARAMETERS:
+            return _latex_symbol(PARAMETERS[name].symbol)
         if name in ("K", "1"):
             return name
         if name == "loss" and q.sample is not None and self.multi_sample:
@@ -243,8 +244,8 @@ class Notation:
         name = q.name
         if name == "lr":
             return self.sym("learning_rate")
-        if name == "slope":
-            return "α"
+        if name in PARAMETERS:
+            return PARAMETERS[name].symbol
         if name in ("K", "1"):
             return name
         if name == "loss" and q.sample is not None and self.multi_sample:

@@ -10,9 +10,11 @@ import random
 from dataclasses import dataclass
 
 from bpwalk.errors import BpwalkError
-from bpwalk.scenario import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, either, probability_outputs
 
-PROBABILITY_LOSSES = ("cross_entropy", "binary_cross_entropy")
+# what --activation (the hidden layers) and --output accept, in the registry's order
+HIDDEN = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)
+OUTPUTS = tuple(ACTIVATIONS)
 
 
 @dataclass(frozen=True)
@@ -35,11 +37,11 @@ def _check(opts: NewOptions) -> str:
     if sum(a * b for a, b in zip(opts.layers, opts.layers[1:])) > 10_000:
         raise BpwalkError("--layers: more than 10,000 weights is too many to walk through; use fewer units")
     activation = ACTIVATION_ALIASES.get(opts.activation, opts.activation)
-    if activation not in ACTIVATIONS or activation == "softmax":
-        hidden = [a for a in ACTIVATIONS if a != "softmax"]
-        raise BpwalkError(f"--activation: expected one of {', '.join(hidden)}, found '{opts.activation}'")
+    if activation not in HIDDEN:
+        raise BpwalkError(f"--activation: expected one of {', '.join(HIDDEN)}, found '{opts.activation}'")
     if opts.loss not in LOSSES:
         raise BpwalkError(f"--loss: expected one of {', '.join(LOSSES)}, found '{opts.loss}'")
+    loss = LOSSES[opts.loss]
     if opts.bias not in ("none", "shared", "per_unit"):
         raise BpwalkError(f"--bias: expected none, shared or per_unit, found '{opts.bias}'")
     if not 1 <= opts.samples <= 1000:
@@ -48,18 +50,18 @@ def _check(opts: NewOptions) -> str:
         raise BpwalkError("--learning-rate: expected a number > 0")
     output = opts.output
     if output is None:
-        if opts.loss == "cross_entropy":
-            output = "softmax" if opts.layers[-1] > 1 else "sigmoid"
-        elif opts.loss == "binary_cross_entropy":
-            output = "sigmoid"
+        if loss.suggested_output:
+            output = loss.suggested_output
+            if ACTIVATIONS[output].layer_wise and opts.layers[-1] == 1:
+                output = "sigmoid"   # a softmax of one unit is always 1
         else:
             # squared errors: sigmoid outputs as in Mazur's example, else a linear (regression) output
             output = "sigmoid" if activation == "sigmoid" else "identity"
     output = ACTIVATION_ALIASES.get(output, output)
-    if output not in ACTIVATIONS:
-        raise BpwalkError(f"--output: expected one of {', '.join(ACTIVATIONS)}, found '{output}'")
-    if opts.loss in PROBABILITY_LOSSES and output not in ("sigmoid", "softmax"):
-        raise BpwalkError(f"--loss {opts.loss} needs a sigmoid or softmax output layer (--output)")
+    if output not in OUTPUTS:
+        raise BpwalkError(f"--output: expected one of {', '.join(OUTPUTS)}, found '{output}'")
+    if loss.needs_probability and not ACTIVATIONS[output].probability:
+        raise BpwalkError(f"--loss {opts.loss} needs a {either(probability_outputs())} output layer (--output)")
     return output
 
 
@@ -78,6 +80,7 @@ def new_scenario_text(opts: NewOptions) -> str:
         BpwalkError: the options do not make a valid scenario.
     """
     output = _check(opts)
+    loss = LOSSES[opts.loss]
     rng = random.Random(opts.seed)
     sizes = opts.layers
     inputs = [f"x{i}" for i in range(1, sizes[0] + 1)]
@@ -110,7 +113,7 @@ def new_scenario_text(opts: NewOptions) -> str:
         lines += [
             f"    # layer {l}: {'the output layer' if last else 'a hidden layer'}",
             f"    - units: [{', '.join(units)}]",
-            f"      activation: {act}{'          # identity | sigmoid | tanh | relu | leaky_relu | softplus' + (' | softmax' if last else '') if l == 1 else ''}",
+            f"      activation: {act}{'          # ' + ' | '.join(OUTPUTS if last else HIDDEN) if l == 1 else ''}",
             "      weights:          # one row per unit of this layer, one column per unit feeding it",
         ]
         for u in units:
@@ -128,7 +131,7 @@ def new_scenario_text(opts: NewOptions) -> str:
                       f"      biases: {_row(biases)}"]
     lines += [
         "",
-        f"loss: {opts.loss}           # half_sse | sse | mse | cross_entropy | binary_cross_entropy",
+        f"loss: {opts.loss}           # {' | '.join(LOSSES)}",
         "reduction: sum           # how the samples' losses make the total: sum | mean",
         f"learning_rate: {opts.learning_rate}",
         "update: batch            # batch: one update per iteration | per_sample: one after each sample",
@@ -138,10 +141,12 @@ def new_scenario_text(opts: NewOptions) -> str:
     ]
     for _ in range(opts.samples):
         x = [round(rng.uniform(0, 1), 2) for _ in inputs]
-        if output == "softmax":
+        out = ACTIVATIONS[output]
+        if out.layer_wise and out.probability:
+            # outputs that sum to 1 (softmax): a one-hot target
             hot = rng.randrange(sizes[-1])
             t = [1.0 if k == hot else 0.0 for k in range(sizes[-1])]
-        elif output in ("sigmoid",) or opts.loss in PROBABILITY_LOSSES:
+        elif out.probability or loss.needs_probability:
             t = [round(rng.uniform(0.01, 0.99), 2) for _ in range(sizes[-1])]
         else:
             t = [round(rng.uniform(-1, 1), 2) for _ in range(sizes[-1])]

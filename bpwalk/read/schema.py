@@ -14,12 +14,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LAYER_PARAMETERS, LOSSES, either, takers
 from bpwalk.scenario import (
-    ACTIVATION_ALIASES,
-    ACTIVATIONS,
     BIAS_MODES,
     LANGS,
-    LOSSES,
     MAX_ITERATIONS,
     MAX_PARAMETERS,
     MAX_SAMPLES,
@@ -60,9 +58,8 @@ def json_schema() -> dict[str, Any]:
             "source": {"description": "Where the example comes from.", "type": "string"},
             "network": _network(),
             "loss": {
-                "description": "Per-sample loss over the output units: half_sse sum 1/2 (t-o)^2, sse sum (t-o)^2, "
-                               "mse 1/K sum (t-o)^2, cross_entropy -sum t ln o, "
-                               "binary_cross_entropy -sum [t ln o + (1-t) ln(1-o)].",
+                "description": "Per-sample loss over the output units: "
+                               + ", ".join(f"{loss.name} {loss.summary}" for loss in LOSSES.values()) + ".",
                 "enum": list(LOSSES), "default": "half_sse",
             },
             "reduction": {"description": "How the samples' losses make the total: sum or mean.",
@@ -84,10 +81,8 @@ def json_schema() -> dict[str, Any]:
                 "type": "array", "items": _expect(),
             },
         },
-        "allOf": [
-            _targets_when("binary_cross_entropy", {"minimum": 0, "maximum": 1}),
-            _targets_when("cross_entropy", {"minimum": 0}),
-        ],
+        "allOf": [_targets_when(loss.name, _bounds(loss.targets.low, loss.targets.high))
+                  for loss in LOSSES.values() if loss.targets is not None],
         "$defs": {
             "name": {"description": "A name: a letter, then letters, digits or _.", "type": "string",
                      "pattern": NAME_PATTERN},
@@ -133,13 +128,11 @@ def _layer() -> dict[str, Any]:
                 "anyOf": [{"$ref": "#/$defs/names"},
                           {"type": "integer", "minimum": 1, "maximum": MAX_PARAMETERS}],
             },
-            "activation": {
-                "description": "identity (alias linear), sigmoid (alias logistic), tanh, relu, leaky_relu, "
-                               "softplus, or softmax (output layer only).",
-                "enum": [*ACTIVATIONS, *ACTIVATION_ALIASES],
-            },
-            "leaky_slope": {"description": "The slope for net < 0; with activation leaky_relu only.",
-                            "type": "number", "default": 0.01},
+            "activation": {"description": _activations(), "enum": [*ACTIVATIONS, *ACTIVATION_ALIASES]},
+            **{key: {"description": f"{param.meaning[:1].upper()}{param.meaning[1:]}; with activation "
+                                    f"{either(takers(param))} only.",
+                     "type": "number", "default": param.default}
+               for key, param in LAYER_PARAMETERS.items()},
             "weights": {
                 "description": "One row per unit of this layer, one column per unit of the previous layer.",
                 "type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {"type": "number"}},
@@ -160,9 +153,11 @@ def _layer() -> dict[str, Any]:
                            "default": True},
         },
         "allOf": [
-            # leaky_slope belongs to leaky_relu; elsewhere only the default value is tolerated.
-            {"if": {"properties": {"activation": {"const": "leaky_relu"}}},
-             "else": {"properties": {"leaky_slope": {"const": 0.01}}}},
+            # a parameter belongs to its activations (leaky_slope to leaky_relu); elsewhere only
+            # its default value is tolerated
+            *({"if": {"properties": {"activation": _one_of(_with_aliases(takers(param)))}},
+               "else": {"properties": {key: {"const": param.default}}}}
+              for key, param in LAYER_PARAMETERS.items()),
             {"if": {"required": ["bias"], "properties": {"bias": {"const": "shared"}}},
              "then": {"properties": {"biases": {"type": "number"}, "bias_names": {"$ref": "#/$defs/name"}}}},
             {"if": {"required": ["bias"], "properties": {"bias": {"const": "per_unit"}}},
@@ -171,6 +166,30 @@ def _layer() -> dict[str, Any]:
              "then": bias_keys_absent},
         ],
     }
+
+
+def _activations() -> str:
+    """`identity (alias linear), sigmoid (alias logistic), ..., or softmax (output layer only).`"""
+    parts = []
+    for a in ACTIVATIONS.values():
+        aliases = f" (alias {', '.join(a.aliases)})" if a.aliases else ""
+        parts.append(f"{a.name}{aliases}{' (output layer only)' if a.output_only else ''}")
+    return ", ".join(parts[:-1]) + f", or {parts[-1]}." if len(parts) > 1 else parts[0] + "."
+
+
+def _with_aliases(names: tuple[str, ...]) -> list[str]:
+    return [*names, *(alias for alias, name in ACTIVATION_ALIASES.items() if name in names)]
+
+
+def _one_of(values: list[str]) -> dict[str, Any]:
+    return {"const": values[0]} if len(values) == 1 else {"enum": values}
+
+
+def _bounds(low: float, high: float | None) -> dict[str, Any]:
+    """Schema bounds of a target range (whole numbers as integers, as a person writes them)."""
+    def plain(x: float) -> float | int:
+        return int(x) if x == int(x) else x
+    return {"minimum": plain(low)} if high is None else {"minimum": plain(low), "maximum": plain(high)}
 
 
 def _sample() -> dict[str, Any]:

@@ -13,9 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bpwalk.errors import ScenarioError, Where
+from bpwalk.ops import LOSSES, either, probability_outputs
 from bpwalk.scenario import (
     LANGS,
-    LOSSES,
     MAX_ITERATIONS,
     MAX_SAMPLES,
     REDUCTIONS,
@@ -52,12 +52,6 @@ TOP_KEYS = (
 REQUIRED_KEYS = ("title", "network", "learning_rate", "samples")
 DISPLAY_KEYS = ("style", "precision", "lang", "symbols")
 FORMAT_VERSION = 1
-# Losses that take a logarithm of the outputs: they need outputs in (0, 1) and suitable targets.
-LOG_LOSSES = {
-    "binary_cross_entropy": ("in [0, 1]", lambda t: 0.0 <= t <= 1.0),
-    "cross_entropy": (">= 0", lambda t: t >= 0.0),
-}
-PROBABILITY_ACTIVATIONS = ("sigmoid", "softmax")
 # Symbols that stand alone and so cannot be empty; the others prefix a unit's name.
 NAMED_SYMBOLS = ("loss", "total_loss", "learning_rate")
 
@@ -125,11 +119,13 @@ def _read_scenario(root: Node, path: str) -> Scenario:
     source = string(fields["source"], "source", "a string") if "source" in fields else ""
 
     network = read_network(fields["network"], "network")
-    loss = choice(fields["loss"], "loss", LOSSES) if "loss" in fields else "half_sse"
-    if loss in LOG_LOSSES:
+    loss = choice(fields["loss"], "loss", tuple(LOSSES)) if "loss" in fields else "half_sse"
+    if LOSSES[loss].needs_probability:
+        # a loss that takes ln of the outputs needs outputs in (0, 1)
         output = network.layers[-1]
-        if output.activation not in PROBABILITY_ACTIVATIONS:
-            fail(fields["loss"], "loss", f"{loss} needs a sigmoid or softmax output layer; "
+        allowed = probability_outputs()
+        if output.activation not in allowed:
+            fail(fields["loss"], "loss", f"{loss} needs a {either(allowed)} output layer; "
                                          f"network.layers[{len(network.layers) - 1}] is {output.activation}")
     reduction = choice(fields["reduction"], "reduction", REDUCTIONS) if "reduction" in fields else "sum"
     update = choice(fields["update"], "update", UPDATES) if "update" in fields else "batch"
@@ -172,13 +168,13 @@ def _read_samples(node: Node, path: str, network: Network, loss: str) -> tuple[S
         inputs = numbers(fields["inputs"], at(sample_path, "inputs"), len(network.inputs), inputs_what)
         targets_path = at(sample_path, "targets")
         targets = numbers(fields["targets"], targets_path, len(outputs), targets_what)
-        if loss in LOG_LOSSES:
-            allowed, fits = LOG_LOSSES[loss]
+        accepted = LOSSES[loss].targets
+        if accepted is not None:
             for k, target in enumerate(targets):
-                if not fits(target):
+                if not accepted.admits(target):
                     target_node = fields["targets"].value[k]
                     fail(target_node, at(targets_path, k),
-                         f"expected a target {allowed} (loss: {loss}), found {target_node.text}")
+                         f"expected a target {accepted.text} (loss: {loss}), found {target_node.text}")
         samples.append(Sample(inputs=inputs, targets=targets))
     return tuple(samples)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpwalk.scenario import ACTIVATION_ALIASES, ACTIVATIONS, BIAS_MODES, MAX_PARAMETERS, Layer
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LAYER_PARAMETERS, either, takers
+from bpwalk.scenario import BIAS_MODES, MAX_PARAMETERS, Layer
 from bpwalk.read.validate_values import (
     at,
     boolean,
@@ -29,10 +30,9 @@ from bpwalk.read.validate_values import (
 from bpwalk.read.yamlread import Node
 
 LAYER_KEYS = (
-    "units", "activation", "leaky_slope", "weights", "weight_names", "bias", "biases", "bias_names",
+    "units", "activation", *LAYER_PARAMETERS, "weights", "weight_names", "bias", "biases", "bias_names",
     "train_bias",
 )
-DEFAULT_LEAKY_SLOPE = 0.01
 
 
 @dataclass(frozen=True)
@@ -165,20 +165,23 @@ def _read_layer(node: Node, path: str, index: int, is_output: bool, previous: tu
     fields = mapping(node, path, LAYER_KEYS, ("activation", "weights"),
                      "a layer: a mapping with units, activation, weights, ...")
     keys = node.keys or {}
-    activation = choice(fields["activation"], at(path, "activation"), ACTIVATIONS, ACTIVATION_ALIASES)
-    if activation == "softmax" and not is_output:
+    activation = choice(fields["activation"], at(path, "activation"), tuple(ACTIVATIONS), ACTIVATION_ALIASES)
+    entry = ACTIVATIONS[activation]
+    if entry.output_only and not is_output:
         fail(fields["activation"], at(path, "activation"),
-             f"softmax is allowed on the output layer only; this is hidden layer {index + 1}")
-    leaky_slope = DEFAULT_LEAKY_SLOPE
-    if "leaky_slope" in fields:
-        slope_path = at(path, "leaky_slope")
-        leaky_slope = number(fields["leaky_slope"], slope_path, "the slope for net < 0, a number")
-        # Elsewhere a slope is an error, except the default, which changes nothing: the format's
-        # own annotated example carries `leaky_slope: 0.01` on a sigmoid layer.
-        if activation != "leaky_relu" and leaky_slope != DEFAULT_LEAKY_SLOPE:
-            fail(keys["leaky_slope"], slope_path,
-                 f"leaky_slope goes with activation: leaky_relu only; this layer's activation is {activation}")
-        leaky_slope = leaky_slope if activation == "leaky_relu" else DEFAULT_LEAKY_SLOPE
+             f"{activation} is allowed on the output layer only; this is hidden layer {index + 1}")
+    params: dict[str, float] = {}
+    for key, param in LAYER_PARAMETERS.items():
+        owned = entry.param is not None and entry.param.key == key
+        value = param.default
+        if key in fields:
+            value = number(fields[key], at(path, key), f"{param.meaning}, a number")
+            # Elsewhere a parameter is an error, except the default, which changes nothing: the
+            # format's own annotated example carries `leaky_slope: 0.01` on a sigmoid layer.
+            if not owned and value != param.default:
+                fail(keys[key], at(path, key), f"{key} goes with activation: {either(takers(param))} only; "
+                                               f"this layer's activation is {activation}")
+        params[key] = value if owned else param.default
 
     units = _read_units(node, fields, path, is_output, names, counts)
     weights = _read_weights(fields["weights"], at(path, "weights"), units, previous, counts)
@@ -190,7 +193,7 @@ def _read_layer(node: Node, path: str, index: int, is_output: bool, previous: tu
              f"the network has more than {MAX_PARAMETERS:,} parameters; the limit is {MAX_PARAMETERS:,}")
     return Layer(
         units=units, activation=activation, weights=weights, weight_names=weight_names, bias=bias,
-        biases=biases, bias_names=bias_names, train_bias=train_bias, leaky_slope=leaky_slope,
+        biases=biases, bias_names=bias_names, train_bias=train_bias, **params,
     )
 
 

@@ -20,7 +20,7 @@ from rich.text import Text
 
 import bpwalk.formula.equations as formula
 from bpwalk.render.blocks import top_level_terms
-from bpwalk.walk.layers import ACTIVATION_NAMES
+from bpwalk.walk.layers import symbol
 from bpwalk.render.style_views import (
     RESULT,
     Drawer,
@@ -154,7 +154,7 @@ def unit(ctx: ViewContext, width: int) -> list[RenderableType]:
     dz = dC_dz(n, u, sample)
     da = n.text(f"dE_dout.{u}", sample)
     f = ctx.trace.scenario.layers[ctx.index.unit_layer[u]].activation
-    gain = f"{ACTIVATION_NAMES.get(f, f)}′({z})"
+    gain = f"{symbol(f)}′({z})"
     paths = [s for s in steps if s.rule == "path"]
     total = next((s for s in steps if s.rule == "paths"), None)
     d_loss = next((s for s in steps if s.rule.startswith("dE_dout:")), None)
@@ -180,7 +180,7 @@ def unit(ctx: ViewContext, width: int) -> list[RenderableType]:
         lines += eq_lines(width, equation([dz], [f"{gain}·{da}"]))
         lines += step_equation(ctx, width, d_loss, da)
         inputs.append((da, ctx.num(d_loss.value), None))
-    if delta.rule == "delta:softmax":
+    if delta.rule != "delta":   # delta:<f> of a layer-wise f (softmax)
         half = len(delta.operands) // 2
         lines += step_equation(ctx, width, delta, dz)
         if not inputs:

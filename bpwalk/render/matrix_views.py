@@ -16,14 +16,15 @@ from rich.console import RenderableType
 from rich.text import Text
 
 from bpwalk.render.blocks import Atom, Block, Fit, column, fitted, text
+from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.layers import (
     activation_form,
     derivative_form,
+    layer_delta_form,
     loss_derivative_form,
     loss_form,
     needs_parentheses,
     parenthesized,
-    softmax_delta_form,
 )
 from bpwalk.render.style_views import RESULT, Drawer, ViewContext, elided, eq_lines, equation, result, total_loss
 from bpwalk.engine.steps import Step
@@ -55,6 +56,13 @@ def operand(step: Step, prefix: str) -> float | None:
     return next((op.value for op in step.operands if op.name.startswith(prefix)), None)
 
 
+def _parameter(ctx: ViewContext, act: str, step: Step) -> str | None:
+    """The step's value of the activation's parameter (leaky_relu's slope) as a term, if it takes one."""
+    p = ACTIVATIONS[act].param
+    value = operand(step, p.operand) if p is not None else None
+    return ctx.term(value) if value is not None else None
+
+
 def _loss_name(ctx: ViewContext, step: Step) -> str:
     return ctx.notation.text("loss", step.sample)
 
@@ -82,13 +90,12 @@ def act(ctx: ViewContext, width: int) -> list[RenderableType]:
     """A = f(H)."""
     steps, names, l = ctx.steps, ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
-    if f == "softmax":
+    if ACTIVATIONS[f].layer_wise:
         nets = [op.value for op in steps[0].operands]
     else:
         nets = [s.operands[0].value for s in steps]
-    slope = operand(steps[0], "slope")
     general = activation_form(f, names.pre(l))
-    numbers = spaced(activation_form(f, vec(ctx, nets), ctx.term(slope) if slope is not None else "α"))
+    numbers = spaced(activation_form(f, vec(ctx, nets), _parameter(ctx, f, steps[0])))
     sides = [general, numbers] if f != "identity" else [general]
     return eq_lines(width, equation([names.act(l)], *sides, [vec(ctx, values(steps), RESULT)]))
 
@@ -117,11 +124,10 @@ def _derivative_lines(ctx: ViewContext, width: int, dact: list[Step]) -> list[Re
     f = ctx.trace.scenario.layers[l].activation
     outs = [operand(s, "out.") for s in dact]
     nets = [operand(s, "net.") for s in dact]
-    slope = operand(dact[0], "slope")
     general, _ = derivative_form(f, names.act(l), names.pre(l))
     a = vec(ctx, [x for x in outs if x is not None]) if None not in outs else names.act(l)
     z = vec(ctx, [x for x in nets if x is not None]) if None not in nets else names.pre(l)
-    numbers, _ = derivative_form(f, a, z, ctx.term(slope) if slope is not None else "α")
+    numbers, _ = derivative_form(f, a, z, _parameter(ctx, f, dact[0]))
     lhs = f"∂{names.act(l)}/∂{names.pre(l)}"
     sides = [general, spaced(numbers)] if f != "identity" else [general]
     return eq_lines(width, equation([lhs], *sides, [vec(ctx, values(dact), RESULT)]))
@@ -131,8 +137,8 @@ def _delta_general(ctx: ViewContext, incoming: list[Atom], incoming_compound: bo
     """(incoming) ⊗ f′(H), or the softmax Jacobian times the incoming gradient."""
     names, l = ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
-    if f == "softmax":
-        return softmax_delta_form(names.act(l), "".join(str(a) for a in parenthesized(incoming, incoming_compound)))
+    if ACTIVATIONS[f].layer_wise:
+        return layer_delta_form(f, names.act(l), "".join(str(a) for a in parenthesized(incoming, incoming_compound)))
     derivative, compound = derivative_form(f, names.act(l), names.pre(l))
     return [*parenthesized(incoming, incoming_compound), " ⊗ ", *parenthesized(derivative, compound)]
 
@@ -141,10 +147,10 @@ def _delta_result(ctx: ViewContext, width: int, incoming: Block, deltas: list[St
                   dact: list[Step]) -> list[RenderableType]:
     """δ = incoming ⊗ f′ with the numbers; for softmax, the Jacobian form with a and ∂J/∂a."""
     names, l = ctx.names, ctx.layer
-    if deltas and deltas[0].rule == "delta:softmax":
+    if deltas and deltas[0].rule != "delta":   # delta:<f> of a layer-wise f
         half = len(deltas[0].operands) // 2
         outs = vec(ctx, [op.value for op in deltas[0].operands[half:]])
-        numbers = spaced(softmax_delta_form(outs, incoming))
+        numbers = spaced(layer_delta_form(ctx.trace.scenario.layers[l].activation, outs, incoming))
     else:
         numbers = [incoming, " ⊗ ", vec(ctx, values(dact))]
     return eq_lines(width, equation([names.delta(l)], numbers, [vec(ctx, values(deltas), RESULT)]))
@@ -168,8 +174,8 @@ def delta_out(ctx: ViewContext, width: int) -> list[RenderableType]:
     dE = vec(ctx, values(d_loss))
     if dact:
         first: list[Atom] = [gradient, " ⊗ ", f"∂{a}/∂{names.pre(l)}"]
-    elif deltas and deltas[0].rule == "delta:softmax":
-        first = softmax_delta_form(a, gradient)
+    elif deltas and deltas[0].rule != "delta":
+        first = layer_delta_form(ctx.trace.scenario.layers[l].activation, a, gradient)
     else:
         first = [gradient]
     lines = eq_lines(width, equation([names.delta(l)], first, _delta_general(ctx, general, needs_parentheses(general))),

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk.formula.notation import Notation
+from bpwalk.ops import PARAMETERS
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
@@ -30,14 +31,14 @@ WORDS = {
     "en": {"iteration": "iteration {}", "sample": "sample {}", "final": "after training", "step": "step {}",
            "given": "given", "input": "input", "target": "target", "learning_rate": "learning rate",
            "parameter": "parameter", "updated": "updated in step {}", "from": "from step {}",
-           "where": "where", "constant": "constant", "slope": "leaky slope", "outputs": "outputs",
+           "where": "where", "constant": "constant", "outputs": "outputs",
            "count": "number of outputs", "not_trained": "not trained: keeps its value",
            "loss_before": "loss before training", "loss_after": "loss after {} iteration(s)",
            "change": "change"},
     "zh": {"iteration": "第 {} 轮", "sample": "样本 {}", "final": "训练后", "step": "第 {} 步",
            "given": "已知", "input": "输入", "target": "目标值", "learning_rate": "学习率",
            "parameter": "参数", "updated": "第 {} 步更新", "from": "来自第 {} 步",
-           "where": "其中", "constant": "常数", "slope": "泄漏斜率", "outputs": "输出",
+           "where": "其中", "constant": "常数", "outputs": "输出",
            "count": "输出个数", "not_trained": "不训练：保持原值",
            "loss_before": "训练前误差", "loss_after": "{} 轮后误差", "change": "变化"},
 }
@@ -72,8 +73,9 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
         return word(lang, "target")
     if op.name == "lr":
         return word(lang, "learning_rate")
-    if op.name == "slope":
-        return word(lang, "slope")
+    if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
+        words = PARAMETERS[op.name].words
+        return words.get(lang, words["en"])
     if op.name == "K":
         return word(lang, "count")
     if op.name == "1":

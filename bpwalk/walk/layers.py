@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
 from bpwalk.formula.notation import Notation
+from bpwalk.ops import ACTIVATIONS, LOSSES
 from bpwalk.scenario import Scenario
 
 P = TypeVar("P")
@@ -33,10 +34,6 @@ Form = list  # a list of str and pieces, read left to right
 
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
-# the activation's name in f(z) and f′(z); σ for the logistic function, as the documents write it
-ACTIVATION_NAMES = {"sigmoid": "σ", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "LReLU",
-                    "softplus": "softplus", "identity": "id", "softmax": "softmax"}
 
 
 def superscript(n: int) -> str:
@@ -129,75 +126,51 @@ class MatrixNames:
         return self.target_symbol
 
 
-# -- vector forms ---------------------------------------------------------------------------
+# -- vector forms: each activation's and loss's own, from its registry entry -----------------
 
-def activation_form(act: str, z: P, slope: P | str = "α") -> Form:
-    """a = f(z) for a whole layer."""
-    if act == "identity":
-        return [z]
-    if act == "relu":
-        return ["max(0, ", z, ")"]
-    if act == "leaky_relu":
-        return ["max(", slope, "·", z, ", ", z, ")"]
-    if act == "softplus":
-        return ["ln(1 + exp(", z, "))"]
-    return [f"{ACTIVATION_NAMES.get(act, act)}(", z, ")"]
+def _param_symbol(act: str) -> str:
+    p = ACTIVATIONS[act].param
+    return p.symbol if p is not None else ""
 
 
-def derivative_form(act: str, a: P, z: P, slope: P | str = "α") -> tuple[Form, bool]:
+def activation_form(act: str, z: P, p: P | str | None = None) -> Form:
+    """a = f(z) for a whole layer (p: the value of its parameter, if it takes one; default its symbol)."""
+    return ACTIVATIONS[act].form(z, _param_symbol(act) if p is None else p)
+
+
+def derivative_form(act: str, a: P, z: P, p: P | str | None = None) -> tuple[Form, bool]:
     """f′(z) for a whole layer, written with a where the derivative uses the output.
 
     Returns:
         The form, and whether it needs parentheses as a factor of a ⊗ product.
     """
-    if act == "identity":
-        return ["1"], False
-    if act == "sigmoid":
-        return [a, " ⊗ (1 − ", a, ")"], False
-    if act == "tanh":
-        return ["1 − ", a, " ⊗ ", a], True
-    if act == "relu":
-        return ["1[", z, " > 0]"], False
-    if act == "leaky_relu":
-        return ["1[", z, " > 0] + ", slope, "·1[", z, " ≤ 0]"], True
-    if act == "softplus":
-        return ["σ(", z, ")"], False
-    raise ValueError(act)
+    d_form = ACTIVATIONS[act].d_form
+    if d_form is None:
+        raise ValueError(f"{act} has no element-wise derivative")
+    return d_form(a, z, _param_symbol(act) if p is None else p)
+
+
+def layer_delta_form(act: str, a: P, g: P) -> Form:
+    """δ of a layer-wise activation (softmax: its Jacobian diag(a) − a·aᵀ times ∂J/∂a)."""
+    delta_form = ACTIVATIONS[act].delta_form
+    if delta_form is None:
+        raise ValueError(f"{act} is element-wise: δ = ∂J/∂a ⊗ f′(z)")
+    return delta_form(a, g)
 
 
 def loss_derivative_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:
     """∂J/∂a for the output vector."""
-    if loss == "half_sse":
-        return [a, " − ", t]
-    if loss == "sse":
-        return ["2·(", a, " − ", t, ")"]
-    if loss == "mse":
-        return ["2·(", a, " − ", t, ")/", k]
-    if loss == "cross_entropy":
-        return ["−", t, " ⊘ ", a]
-    if loss == "binary_cross_entropy":
-        return ["−", t, " ⊘ ", a, " + (1 − ", t, ") ⊘ (1 − ", a, ")"]
-    raise ValueError(loss)
+    return LOSSES[loss].d_form(a, t, k)
 
 
 def loss_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:
     """The loss of one sample as a sum over the output vector."""
-    if loss == "half_sse":
-        return ["Σ ½(", t, " − ", a, ")²"]
-    if loss == "sse":
-        return ["Σ (", t, " − ", a, ")²"]
-    if loss == "mse":
-        return ["Σ (", t, " − ", a, ")²/", k]
-    if loss == "cross_entropy":
-        return ["−Σ ", t, " ⊗ ln ", a]
-    if loss == "binary_cross_entropy":
-        return ["−Σ [", t, " ⊗ ln ", a, " + (1 − ", t, ") ⊗ ln(1 − ", a, ")]"]
-    raise ValueError(loss)
+    return LOSSES[loss].form(a, t, k)
 
 
-def softmax_delta_form(a: P, g: P) -> Form:
-    """δ of a softmax layer: its Jacobian diag(a) − a·aᵀ times ∂J/∂a."""
-    return ["(diag(", a, ") − ", a, "·", a, "ᵀ)·", g]
+def symbol(act: str) -> str:
+    """The activation's name in f(z) and f′(z): σ for the logistic function, as the documents write it."""
+    return ACTIVATIONS[act].symbol
 
 
 def parenthesized(form: Form, needed: bool) -> Form:

@@ -43,6 +43,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from bpwalk.formula.notation import Notation
+from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import Frame, normalize, scalar_frames, step_terms
 from bpwalk.engine.steps import Step, Trace
 
@@ -172,7 +173,7 @@ def _by_layer(ctx: Context, steps: Sequence[Step]) -> dict[int, list[Step]]:
 # -- matrix ---------------------------------------------------------------------------------
 
 def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
-    from bpwalk.walk.layers import ACTIVATION_NAMES
+    from bpwalk.walk.layers import symbol
 
     names, groups = ctx.names, []
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
@@ -180,7 +181,7 @@ def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
         net = f"{names.pre(l)} = {names.weights(l)}·{names.act(l - 1)}"
         if layer.bias != "none":
             net += f" + {names.bias(l)}"
-        act = f"{names.act(l)} = {ACTIVATION_NAMES.get(layer.activation, layer.activation)}({names.pre(l)})"
+        act = f"{names.act(l)} = {symbol(layer.activation)}({names.pre(l)})"
         own = {normalize(names.weights(l)), f"w{l + 1}", normalize(names.pre(l)), normalize(names.act(l))}
         groups.append(Group("matrix:net", net, [s.index for s in steps if s.quantity.startswith("net.")], own))
         groups.append(Group("matrix:act", act, [s.index for s in steps if s.quantity.startswith("out.")],
@@ -262,14 +263,16 @@ MATRIX: dict[str, Callable[[Context, Segment], list[Group]]] = {
 # -- delta ----------------------------------------------------------------------------------
 
 def _delta_forward(ctx: Context, seg: Segment) -> list[Group]:
+    from bpwalk.walk.layers import symbol
+
     text, groups = ctx.notation.text, []
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
-        if ctx.layers[l].activation == "softmax":
+        if ACTIVATIONS[ctx.layers[l].activation].layer_wise:
             # every output of a softmax needs every net of its layer: the nets first, one by one
             groups += [Group("delta:forward", text(s.quantity, s.sample), [s.index])
                        for s in steps if s.quantity.startswith("net.")]
             outs = [s for s in steps if s.quantity.startswith("out.")]
-            groups.append(Group("delta:forward", "softmax", [s.index for s in outs]))
+            groups.append(Group("delta:forward", symbol(ctx.layers[l].activation), [s.index for s in outs]))
             continue
         for unit in ctx.layers[l].units:
             mine = [s.index for s in steps if s.subject == unit]
@@ -299,7 +302,7 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
             shared.setdefault(ctx.index.param_layer[step.subject], []).append(step.index)
         elif step.rule == "chain":
             grads.setdefault(_chain_unit(step), []).append(step.index)
-        elif step.quantity.startswith("dE_dout.") and ctx.layers[top].activation == "softmax" \
+        elif step.quantity.startswith("dE_dout.") and ACTIVATIONS[ctx.layers[top].activation].layer_wise \
                 and ctx.index.unit_layer[step.subject] == top:
             softmax_dE.append(step.index)
         else:
