@@ -149,15 +149,6 @@ def _matrices(scenario: Scenario, values: Mapping[str, float]):
     return engine.initial_parameters(scenario.with_parameters(dict(values)))
 
 
-def _named(scenario: Scenario, W, B) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for layer, lw, lb in zip(scenario.layers, W, B):
-        for names, row in zip(layer.weight_names, lw):
-            values.update(zip(names, row))
-        values.update(zip(layer.bias_names, lb))
-    return values
-
-
 def _pass_values(scenario: Scenario, sp: engine.SamplePass, n: int) -> dict[tuple[str, int | None], float]:
     values: dict[tuple[str, int | None], float] = {}
     for l, layer in enumerate(scenario.layers):
@@ -186,8 +177,8 @@ def _with_updated_weights(ctx: Context, iteration: int) -> dict[tuple[str, int |
             gW, gB = engine.sample_grads(shape, sp)
             W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
             values.update(_pass_values(sc, sp, n))
-            values.update({(f"grad.{k}", n): v for k, v in _named(sc, gW, gB).items()})
-            values.update({(f"new.{k}", n): v for k, v in _named(sc, W2, B2).items()})
+            values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, gW, gB).items()})
+            values.update({(f"new.{k}", n): v for k, v in engine.named(sc, W2, B2).items()})
             before = rec.new or before
         return values
     W, B = _matrices(sc, before)
@@ -198,11 +189,11 @@ def _with_updated_weights(ctx: Context, iteration: int) -> dict[tuple[str, int |
         g = engine.sample_grads(shape, sp)
         own.append(g)
         values.update(_pass_values(sc, sp, n))
-        values.update({(f"grad.{k}", n): v for k, v in _named(sc, *g).items()})
+        values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, *g).items()})
     gW, gB = engine.reduce_grads(own, sc.reduction, ctx.base)
     W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
-    values.update({(f"grad.{k}", None): v for k, v in _named(sc, gW, gB).items()})
-    values.update({(f"new.{k}", None): v for k, v in _named(sc, W2, B2).items()})
+    values.update({(f"grad.{k}", None): v for k, v in engine.named(sc, gW, gB).items()})
+    values.update({(f"new.{k}", None): v for k, v in engine.named(sc, W2, B2).items()})
     return values
 
 

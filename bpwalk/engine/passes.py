@@ -72,6 +72,16 @@ def initial_parameters(scenario: Scenario) -> tuple[list[Matrix], list[list[floa
     return W, B
 
 
+def named(scenario: Scenario, W: list[Matrix], B: list[list[float]]) -> dict[str, float]:
+    """The values of W and B (parameters, gradients) by the scenario's names, in `parameter_names()` order."""
+    values: dict[str, float] = {}
+    for layer, lw, lb in zip(scenario.layers, W, B):
+        for names, row in zip(layer.weight_names, lw):
+            values.update(zip(names, row))
+        values.update(zip(layer.bias_names, lb))
+    return values
+
+
 class SamplePass(NamedTuple):
     """Every intermediate of one sample's forward and backward pass, layer by layer.
 

@@ -208,12 +208,7 @@ class _Recorder:
     # -- pieces ----------------------------------------------------------------------------
 
     def _named(self, W, B) -> dict[str, float]:
-        values: dict[str, float] = {}
-        for layer, lw, lb in zip(self.sc.layers, W, B):
-            for names, row in zip(layer.weight_names, lw):
-                values.update(zip(names, row))
-            values.update(zip(layer.bias_names, lb))
-        return values
+        return engine.named(self.sc, W, B)
 
     def _sample_record(self, n: int, sp: engine.SamplePass, grad=None, new=None, with_delta: bool = True) -> SampleRecord:
         names = self.layer_names

@@ -39,15 +39,6 @@ class TrainResult:
 CHECK_EVERY = 32
 
 
-def _named(scenario: Scenario, W, B) -> dict[str, float]:
-    values: dict[str, float] = {}
-    for layer, lw, lb in zip(scenario.layers, W, B):
-        for names, row in zip(layer.weight_names, lw):
-            values.update(zip(names, row))
-        values.update(zip(layer.bias_names, lb))
-    return values
-
-
 def _all_finite(W, B) -> bool:
     # one sum over everything is inf or nan as soon as any term is
     return math.isfinite(sum(sum(map(sum, layer)) for layer in W) + sum(map(sum, B)))
@@ -123,7 +114,7 @@ def train(
     # with exactly these parameters, so it is filled in from `losses` instead of computed twice
     kept: list[tuple[int, dict[str, float], float | None]] = []
     if every:
-        kept.append((0, _named(sc, W, B), loss_at(W, B) if per_sample else None))
+        kept.append((0, engine.named(sc, W, B), loss_at(W, B) if per_sample else None))
     tick = max(1, sc.iterations // 100)
     good = (1, W, B)      # parameters known to be finite, and the iteration that starts from them
     for it in range(1, sc.iterations + 1):
@@ -138,7 +129,7 @@ def train(
             good = (it + 1, W, B)
         losses.append(total)
         if every and (it % every == 0 or it == sc.iterations):
-            kept.append((it, _named(sc, W, B), loss_at(W, B) if per_sample and it < sc.iterations else None))
+            kept.append((it, engine.named(sc, W, B), loss_at(W, B) if per_sample and it < sc.iterations else None))
         if progress is not None and (it % tick == 0 or it == sc.iterations):
             progress(it)
     finals = [sample_pass(shape, W, B, x, t) for x, t in data]
@@ -152,7 +143,7 @@ def train(
         losses=tuple(losses),
         final_loss=final_loss,
         final_outputs=tuple(tuple(sp.outs[-1]) for sp in finals),
-        parameters=frozen_map(_named(sc, W, B)),
+        parameters=frozen_map(engine.named(sc, W, B)),
         snapshots=snapshots,
     )
 
@@ -162,7 +153,7 @@ def _name_the_overflow(sc: Scenario, iteration: int | None, W, B) -> None:
     from bpwalk.errors import ComputeError
     from bpwalk.engine.trace import run
 
-    start = sc.with_parameters(_named(sc, W, B)).with_iterations(1)
+    start = sc.with_parameters(engine.named(sc, W, B)).with_iterations(1)
     if iteration is None:
         # the final pass runs every sample on the same parameters, as a batch iteration's forward pass does
         start = replace(start, update="batch")
