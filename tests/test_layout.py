@@ -24,7 +24,7 @@ from bpwalk.render.terminal import StepView
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.scenario import Scenario
 from bpwalk.tui.app import walk
-from bpwalk.walk.frames import Frame
+from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.styles import frames_for
 
 SCENARIOS = [p.stem for p in builtin_paths()]
@@ -249,7 +249,7 @@ def test_continuation_equals_signs_line_up() -> None:
 
 def test_the_matrix_style_aligns_wrapped_sides() -> None:
     trace = trace_of("mazur")
-    frame = next(f for f in frames_for(trace, "matrix") if f.kind == "matrix:loss")
+    frame = next(f for f in frames_for(trace, "matrix") if f.kind == FrameKind.MATRIX_LOSS)
     lines = render(trace, frame, "matrix", 60).splitlines()
     first = next(line for line in lines if line.startswith("E_total = "))
     later = [line for line in lines if line.lstrip().startswith("= ")]

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from bpwalk.read.builtin import resolve
 from bpwalk.cli import app
-from bpwalk.engine.passes import decimal_rounder
+from bpwalk.engine.passes import Kind, decimal_round, decimal_rounder
 from bpwalk.read import load_scenario
 from bpwalk.engine.trace import run
 from bpwalk.engine.train import train
@@ -23,7 +23,8 @@ runner = CliRunner()
     (1e-9, 4, 0.0),
 ])
 def test_decimal_rounder(value: float, decimals: int, expected: float) -> None:
-    assert decimal_rounder(decimals)("net", 0, 0, value) == expected
+    assert decimal_rounder(decimals)(Kind.NET, 0, 0, value) == expected
+    assert decimal_round(decimals)(value) == expected
 
 
 @pytest.mark.parametrize(("value", "decimals"), [
@@ -31,7 +32,7 @@ def test_decimal_rounder(value: float, decimals: int, expected: float) -> None:
 ])
 def test_decimal_rounder_keeps_large_numbers(value: float, decimals: int) -> None:
     """Found by tests/test_fuzz.py: quantize ran out of Decimal's 28 digits (InvalidOperation)."""
-    assert decimal_rounder(decimals)("net", 0, 0, value) == value
+    assert decimal_rounder(decimals)(Kind.NET, 0, 0, value) == value
 
 
 def test_export_rounds_a_scenario_with_large_weights(tmp_path) -> None:
@@ -69,6 +70,20 @@ def test_train_and_run_agree_when_rounding(matrix) -> None:
     result = train(matrix, 3, rounder=rounder)
     assert result.final_loss == trace.final.total_loss
     assert dict(result.parameters) == dict(trace.iterations[-1].new)
+
+
+def test_the_hook_is_told_a_kind_and_every_kind_is_told(matrix) -> None:
+    """The hook's first argument is a `Kind`, never a bare string, in the tracer and the trainer alike."""
+    for compute in (run, train):
+        told: list[object] = []
+
+        def hook(kind: Kind, layer: int, unit: int, value: float) -> float:
+            told.append(kind)
+            return value
+
+        compute(matrix, 1, rounder=hook)
+        assert all(isinstance(kind, Kind) for kind in told), {k for k in told if not isinstance(k, Kind)}
+        assert set(told) == set(Kind), set(Kind) - set(told)
 
 
 def test_the_screen_says_rounding_is_on() -> None:

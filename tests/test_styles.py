@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from bpwalk.read.builtin import builtin_paths, resolve
-from bpwalk.walk.frames import Frame
+from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.styles import frames_for
 from bpwalk.render.grouped import view
 from bpwalk.walk.styles import frames
@@ -64,7 +64,7 @@ def check_frames(trace: Trace, style: str, widths: tuple[int, ...] = (60, 80)) -
     for f in fs:
         for i in f.steps:
             assert all(where[op.source] <= f.index for op in trace.steps[i].operands if op.source is not None)
-        if f.kind == "step":
+        if f.kind is FrameKind.STEP:
             continue
         for width in widths:
             text = render(trace, f, style, width, soft_wrap=True)
@@ -76,7 +76,7 @@ def render_all(name: str, style: str, width: int = 80) -> str:
     trace = trace_of(name)
     out = []
     for frame in frames(trace, style):
-        body = render(trace, frame, style, width) if frame.kind != "step" else f"({frame.label})\n"
+        body = render(trace, frame, style, width) if frame.kind is not FrameKind.STEP else f"({frame.label})\n"
         out.append(f"--- frame {frame.index + 1} · {frame.kind} · steps {', '.join(str(i + 1) for i in frame.steps)}\n"
                    + body)
     return "".join(out)
@@ -115,13 +115,21 @@ def test_no_frame_shows_a_value_before_its_step(name: str, style: str) -> None:
 def test_frames_have_kinds_labels_and_terms(name: str, style: str) -> None:
     trace = trace_of(name)
     fs = frames(trace, style)
-    assert fs[0].kind == "step" and trace.steps[fs[0].first].phase == "intro"
-    assert fs[-1].kind == "step" and trace.steps[fs[-1].first].phase == "summary"
+    assert fs[0].kind is FrameKind.STEP and trace.steps[fs[0].first].phase == "intro"
+    assert fs[-1].kind is FrameKind.STEP and trace.steps[fs[-1].first].phase == "summary"
     for f in fs[1:-1]:
-        assert f.kind.startswith(f"{style}:"), f.kind
+        assert f.kind.style == style, f.kind
         assert f.label
         assert f.terms
         assert all(trace.steps[i].phase == f.phase for i in f.steps)
+
+
+def test_every_grouped_kind_has_one_drawer() -> None:
+    """The drawers are keyed by the kinds themselves: none missing, none for a kind no style makes."""
+    from bpwalk.render.grouped import DRAWERS
+
+    assert set(DRAWERS) == {kind for kind in FrameKind if kind.style in GROUPED}
+    assert all(isinstance(kind, FrameKind) for kind in DRAWERS)
 
 
 @pytest.mark.parametrize("width", (60, 80))
@@ -130,7 +138,7 @@ def test_frames_have_kinds_labels_and_terms(name: str, style: str) -> None:
 def test_every_frame_renders(name: str, style: str, width: int) -> None:
     trace = trace_of(name)
     for frame in frames(trace, style):
-        if frame.kind != "step":
+        if frame.kind is not FrameKind.STEP:
             text = render(trace, frame, style, width)
             assert text.strip()
 
@@ -157,7 +165,7 @@ def test_wide_layers_fit(scenario, style: str) -> None:
 @pytest.mark.parametrize("style", GROUPED)
 def test_chinese_labels(style: str) -> None:
     trace = trace_of("delta-two-samples")
-    texts = [render(trace, f, style, lang="zh") for f in frames(trace, style) if f.kind != "step"]
+    texts = [render(trace, f, style, lang="zh") for f in frames(trace, style) if f.kind is not FrameKind.STEP]
     assert any("反向传播" in t for t in texts)
     assert any("正向传播" in t for t in texts)
     assert any("对样本求和" in t for t in texts)
@@ -176,11 +184,11 @@ def test_unknown_style_is_refused() -> None:
 
 # -- what the seeds show --------------------------------------------------------------------
 
-def kinds(name: str, style: str) -> list[str]:
+def kinds(name: str, style: str) -> list[FrameKind]:
     return [f.kind for f in frames(trace_of(name), style)]
 
 
-def text_of(name: str, style: str, kind: str, nth: int = 0, width: int = 80) -> str:
+def text_of(name: str, style: str, kind: FrameKind, nth: int = 0, width: int = 80) -> str:
     trace = trace_of(name)
     frame = [f for f in frames(trace, style) if f.kind == kind][nth]
     return render(trace, frame, style, width)
@@ -188,15 +196,16 @@ def text_of(name: str, style: str, kind: str, nth: int = 0, width: int = 80) -> 
 
 def test_matrix_order_follows_the_document() -> None:
     assert kinds("mazur-matrix", "matrix")[:16] == [
-        "step", "matrix:net", "matrix:act", "matrix:net", "matrix:act", "matrix:loss",
-        "matrix:delta_out", "matrix:grad_w", "matrix:grad_b",
-        "matrix:delta_hidden", "matrix:grad_w", "matrix:grad_b",
-        "matrix:update_w", "matrix:update_b", "matrix:update_w", "matrix:update_b",
+        FrameKind.STEP, FrameKind.MATRIX_NET, FrameKind.MATRIX_ACT, FrameKind.MATRIX_NET, FrameKind.MATRIX_ACT,
+        FrameKind.MATRIX_LOSS,
+        FrameKind.MATRIX_DELTA_OUT, FrameKind.MATRIX_GRAD_W, FrameKind.MATRIX_GRAD_B,
+        FrameKind.MATRIX_DELTA_HIDDEN, FrameKind.MATRIX_GRAD_W, FrameKind.MATRIX_GRAD_B,
+        FrameKind.MATRIX_UPDATE_W, FrameKind.MATRIX_UPDATE_B, FrameKind.MATRIX_UPDATE_W, FrameKind.MATRIX_UPDATE_B,
     ]
 
 
 def test_matrix_delta2_has_the_corrected_numbers() -> None:
-    text = text_of("mazur-matrix", "matrix", "matrix:delta_out")
+    text = text_of("mazur-matrix", "matrix", FrameKind.MATRIX_DELTA_OUT)
     assert "δ(2) = ∂J/∂a ⊗ ∂a/∂h = (a − t) ⊗ a ⊗ (1 − a)" in text
     assert "0.1385" in text
     assert "-0.0381" in text
@@ -204,31 +213,31 @@ def test_matrix_delta2_has_the_corrected_numbers() -> None:
 
 
 def test_matrix_hidden_delta_and_gradient() -> None:
-    hidden = text_of("mazur-matrix", "matrix", "matrix:delta_hidden")
+    hidden = text_of("mazur-matrix", "matrix", FrameKind.MATRIX_DELTA_HIDDEN)
     assert "δ(1) = (W₂ᵀ·δ(2)) ⊗ A ⊗ (1 − A)" in hidden
     assert "0.008771" in hidden and "0.009954" in hidden
-    grad = text_of("mazur-matrix", "matrix", "matrix:grad_w")
+    grad = text_of("mazur-matrix", "matrix", FrameKind.MATRIX_GRAD_W)
     assert "∂J/∂W₂ = δ(2)·Aᵀ" in grad
     assert "[0.5933  0.5969]" in grad
 
 
 def test_matrix_update_of_W2() -> None:
-    text = text_of("mazur-matrix", "matrix", "matrix:update_w")
+    text = text_of("mazur-matrix", "matrix", FrameKind.MATRIX_UPDATE_W)
     assert "W₂* = W₂ − α·∂J/∂W₂" in text
     for value in ("0.3589", "0.4087", "0.5113", "0.5614"):
         assert value in text
 
 
 def test_matrix_shared_bias_sums_the_deltas() -> None:
-    text = text_of("mazur", "matrix", "matrix:grad_b")
+    text = text_of("mazur", "matrix", FrameKind.MATRIX_GRAD_B)
     assert "Σᵤ δ(2)ᵤ" in text
     assert "0.138498562 + (−0.0380982365) = 0.100400325" in text
-    untrained = text_of("mazur", "matrix", "matrix:update_b")
+    untrained = text_of("mazur", "matrix", FrameKind.MATRIX_UPDATE_B)
     assert "not trained" in untrained
 
 
 def test_matrix_softmax_uses_its_jacobian() -> None:
-    text = text_of("softmax-3class", "matrix", "matrix:delta_out")
+    text = text_of("softmax-3class", "matrix", FrameKind.MATRIX_DELTA_OUT)
     assert "δ(2) = (diag(a) − a·aᵀ)·∂E_total/∂a" in text
     assert "−t ⊘ a" in text
 
@@ -240,24 +249,25 @@ def test_matrix_deep_network_names_layers() -> None:
 
 
 def test_matrix_several_samples_sum_their_gradients() -> None:
-    text = text_of("delta-two-samples", "matrix", "matrix:reduce")
+    text = text_of("delta-two-samples", "matrix", FrameKind.MATRIX_REDUCE)
     assert "∂L/∂W₂ = Σₙ ∂C⁽ⁿ⁾/∂W₂" in text
     assert "summed over the samples" in text
-    mean = text_of("xor-tanh", "matrix", "matrix:reduce")
+    mean = text_of("xor-tanh", "matrix", FrameKind.MATRIX_REDUCE)
     assert "(1/4)·Σₙ" in mean
 
 
 def test_delta_order_units_then_gradients() -> None:
     assert kinds("delta-two-samples", "delta")[9:16] == [
-        "delta:total", "delta:unit", "delta:unit", "delta:unit", "delta:grad", "delta:grad", "delta:grad",
+        FrameKind.DELTA_TOTAL, FrameKind.DELTA_UNIT, FrameKind.DELTA_UNIT, FrameKind.DELTA_UNIT,
+        FrameKind.DELTA_GRAD, FrameKind.DELTA_GRAD, FrameKind.DELTA_GRAD,
     ]
-    labels = [f.label for f in frames(trace_of("delta-two-samples"), "delta") if f.kind == "delta:unit"]
+    labels = [f.label for f in frames(trace_of("delta-two-samples"), "delta") if f.kind == FrameKind.DELTA_UNIT]
     assert labels[:3] == ["∂C⁽¹⁾/∂z_y1", "∂C⁽¹⁾/∂z_y2", "∂C⁽¹⁾/∂z_h"]
 
 
 def test_delta_hidden_unit_sums_two_paths_through_sigma_prime() -> None:
     trace = trace_of("delta-two-samples")
-    hidden = [f for f in frames(trace, "delta") if f.kind == "delta:unit" and f.label.endswith("z_h")]
+    hidden = [f for f in frames(trace, "delta") if f.kind == FrameKind.DELTA_UNIT and f.label.endswith("z_h")]
     assert len(hidden) == 2
     for frame in hidden:
         text = render(trace, frame, "delta")
@@ -273,13 +283,13 @@ def test_delta_hidden_unit_sums_two_paths_through_sigma_prime() -> None:
 
 
 def test_delta_gradient_is_input_times_dC_dz() -> None:
-    text = text_of("delta-two-samples", "delta", "delta:grad")
+    text = text_of("delta-two-samples", "delta", FrameKind.DELTA_GRAD)
     assert "∂C⁽¹⁾/∂w = ∂z_y1/∂w · ∂C⁽¹⁾/∂z_y1" in text
     assert re.search(r"w₃\s+a_h = 0\.574443\s+×\s+-0\.0897072\s+=\s+-0\.0515316", text)
 
 
 def test_delta_sum_over_samples() -> None:
-    text = text_of("delta-two-samples", "delta", "delta:sum")
+    text = text_of("delta-two-samples", "delta", FrameKind.DELTA_SUM)
     assert "∂L/∂w = Σₙ ∂C⁽ⁿ⁾/∂w" in text
     assert re.search(r"w₃\s+-0\.0515316\s+0\.0632123\s+0\.0116806", text)
 

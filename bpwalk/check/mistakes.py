@@ -50,7 +50,7 @@ def num(x: float) -> str:
 
 def round_to(value: float, decimals: int) -> float:
     """Half up, as the number reads in decimal (engine.decimal_rounder's rule)."""
-    return engine.decimal_rounder(decimals)("", 0, 0, value)
+    return engine.decimal_round(decimals)(value)
 
 
 def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:

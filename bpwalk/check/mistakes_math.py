@@ -11,6 +11,7 @@ from dataclasses import replace
 from typing import Mapping
 
 import bpwalk.engine.passes as engine
+from bpwalk.engine.passes import Kind
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.check.recompute import Context, Printed, Scale, WrongDerivative, WrongFormula
 from bpwalk.scenario import Scenario
@@ -43,7 +44,7 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
             trace = ctx.replay(f"loss {how}", scenario=replace(ctx.scenario, loss=str(how)))
         else:
             factor = float(how)  # type: ignore[arg-type]
-            trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale("dE_dout", top, factor))
+            trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale(Kind.DE_DOUT, top, factor))
         value = ctx.value_in(trace, p)
         if value is not None and p.expect.agrees(value):
             return cause

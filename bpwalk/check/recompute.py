@@ -20,26 +20,30 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping
 
 import bpwalk.engine.passes as engine
+from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.engine.trace import run
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
-UNIT_KINDS = ("net", "out", "error", "dE_dout", "dout_dnet", "delta")
+# the quantity key's prefix -> the kind the hook is told, for the quantities hooked per unit
+UNIT_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.NET, Kind.OUT, Kind.ERROR, Kind.DE_DOUT,
+                                                        Kind.DOUT_DNET, Kind.DELTA)}
+PARAMETER_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.GRAD, Kind.NEW)}
 
 
 @dataclass(frozen=True)
 class Target:
     """One intermediate as the engine's rounder hook sees it, with its exact value."""
 
-    kind: str
+    kind: Kind
     layer: int
     unit: int | None      # None: any unit (the hook's `total` always says 0)
     value: float
 
-    def matches(self, kind: str, layer: int, unit: int, value: float) -> bool:
-        return (kind == self.kind and layer == self.layer and (self.unit is None or unit == self.unit)
+    def matches(self, kind: Kind, layer: int, unit: int, value: float) -> bool:
+        return (kind is self.kind and layer == self.layer and (self.unit is None or unit == self.unit)
                 and value == self.value)
 
 
@@ -51,7 +55,7 @@ class Modifier:
     def __init__(self) -> None:
         self.fired = False
 
-    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
         return value
 
 
@@ -63,7 +67,7 @@ class Force(Modifier):
         self.target = target
         self.replacement = replacement
 
-    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
         if not self.fired and self.target.matches(kind, layer, unit, value):
             self.fired = True
             return self.replacement
@@ -73,12 +77,12 @@ class Force(Modifier):
 class Scale(Modifier):
     """Multiply every intermediate of one kind in one layer by a factor (a factor 2 dropped or added)."""
 
-    def __init__(self, kind: str, layer: int, factor: float) -> None:
+    def __init__(self, kind: Kind, layer: int, factor: float) -> None:
         super().__init__()
         self.kind, self.layer, self.factor = kind, layer, factor
 
-    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
-        if kind == self.kind and layer == self.layer:
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
+        if kind is self.kind and layer == self.layer:
             self.fired = True
             return value * self.factor
         return value
@@ -92,7 +96,7 @@ class RoundEverything(Modifier):
         self.rounder = rounder
         self.fired = True
 
-    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
         return self.rounder(kind, layer, unit, value)
 
 
@@ -112,14 +116,14 @@ class WrongDerivative(Modifier):
         super().__init__()
         self.layers = layers
         self.formula = formula
-        self.seen: dict[tuple[str, int, int], float] = {}
+        self.seen: dict[tuple[Kind, int, int], float] = {}
 
-    def __call__(self, kind: str, layer: int, unit: int, value: float) -> float:
-        if kind in ("net", "out"):
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
+        if kind is Kind.NET or kind is Kind.OUT:
             self.seen[(kind, layer, unit)] = value
-        elif kind == "dout_dnet" and layer in self.layers:
+        elif kind is Kind.DOUT_DNET and layer in self.layers:
             self.fired = True
-            return self.formula(self.seen[("net", layer, unit)], self.seen[("out", layer, unit)])
+            return self.formula(self.seen[(Kind.NET, layer, unit)], self.seen[(Kind.OUT, layer, unit)])
         return value
 
 
@@ -161,26 +165,28 @@ class Locations:
         if quantity.startswith("final."):
             quantity = quantity[len("final."):]
         if quantity == "loss":
-            return Target("loss", self.top, 0, value)
+            return Target(Kind.LOSS, self.top, 0, value)
         if quantity == "total_loss":
-            return Target("total", -1, None, value)
-        kind, _, name = quantity.partition(".")
-        if kind == "dE_dout" and "@" in name:
-            kind, name = "path", name.split("@")[0]    # delta_K * w_KU, one path back into U
-        if kind in UNIT_KINDS or kind == "path":
+            return Target(Kind.TOTAL, -1, None, value)
+        prefix, _, name = quantity.partition(".")
+        if prefix == "dE_dout" and "@" in name:
+            kind, name = Kind.PATH, name.split("@")[0]    # delta_K * w_KU, one path back into U
+        else:
+            kind = UNIT_KINDS.get(prefix) or PARAMETER_KINDS.get(prefix)
+        if kind is None:
+            return None
+        if prefix in UNIT_KINDS:
             if name not in self.units:
                 return None                             # an input: given, never computed
             l, u = self.units[name]
             return Target(kind, l, u, value)
-        if kind not in ("grad", "new"):
-            return None
-        if kind == "grad" and not sample_level and self.summed_grads:
-            return Target("total", -1, None, value)
+        if kind is Kind.GRAD and not sample_level and self.summed_grads:
+            return Target(Kind.TOTAL, -1, None, value)
         if name in self.weights:
             l, _, j = self.weights[name]
             return Target(kind, l, j, value)
         if name in self.biases:
-            if kind == "grad" and name in self.per_unit_bias:
+            if kind is Kind.GRAD and name in self.per_unit_bias:
                 return None                             # a per-unit bias's gradient is its delta, not hooked
             l, i = self.biases[name]
             return Target(kind, l, i, value)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from enum import Enum
 from functools import cached_property
 from operator import mul
 from typing import Callable, NamedTuple, Sequence
@@ -22,9 +23,29 @@ from bpwalk.ops.mathfns import fsum
 from bpwalk.scenario import Scenario
 
 Matrix = list[list[float]]
-# (quantity kind, layer index, unit index, value) -> the value as a hand calculation would carry it;
-# kinds: net out error loss dE_dout path dout_dnet delta grad total new
-Rounder = Callable[[str, int, int, float], float]
+
+
+class Kind(Enum):
+    """What an intermediate handed to the rounder hook is; the values are the trace's key prefixes."""
+
+    NET = "net"
+    OUT = "out"
+    ERROR = "error"
+    LOSS = "loss"
+    DE_DOUT = "dE_dout"       # dLoss/dout of a unit
+    PATH = "path"             # delta_k * w_kh, one path back into a hidden unit
+    DOUT_DNET = "dout_dnet"
+    DELTA = "delta"
+    GRAD = "grad"             # unit: the column j for a weight
+    TOTAL = "total"           # every reduction over samples (layer -1, unit 0)
+    NEW = "new"
+
+
+# Looked up once: an attribute of an Enum class costs more than a global in the rounded loops.
+NET, OUT, ERROR, LOSS, DE_DOUT, PATH, DOUT_DNET, DELTA, GRAD, TOTAL, NEW = Kind
+
+# (quantity kind, layer index, unit index, value) -> the value as a hand calculation would carry it
+Rounder = Callable[[Kind, int, int, float], float]
 
 
 @dataclass(frozen=True)
@@ -110,7 +131,7 @@ def layer_nets(row_weights: Matrix, prev: Sequence[float], mode: str, biases: Se
     return [fsum([*map(mul, row, prev), b]) for row, b in zip(row_weights, biases)]
 
 
-def _rounded(r: "Rounder", kind: str, layer: int, values: list[float]) -> list[float]:
+def _rounded(r: "Rounder", kind: Kind, layer: int, values: list[float]) -> list[float]:
     return [r(kind, layer, i, v) for i, v in enumerate(values)]
 
 
@@ -131,11 +152,11 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
     for l, ((entry, f, _, slope, mode, _), Wl, Bl) in enumerate(zip(fns, W, B)):
         net = layer_nets(Wl, prev, mode, Bl)
         if r is not None:
-            net = _rounded(r, "net", l, net)
+            net = _rounded(r, NET, l, net)
         nets.append(net)
         prev = [f(z) for z in net] if f is not None else entry.outs(net, slope)
         if r is not None:
-            prev = _rounded(r, "out", l, prev)
+            prev = _rounded(r, OUT, l, prev)
         outs.append(prev)
     k_count = len(prev)
     top = len(nets) - 1
@@ -149,8 +170,8 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
     deltas: list[list[float]] = [None] * count  # type: ignore[list-item]
     d_out[-1] = [d_term(tk, ok, k_count) for tk, ok in pairs]
     if r is not None:
-        errors = _rounded(r, "error", top, errors)
-        d_out[-1] = _rounded(r, "dE_dout", top, d_out[-1])
+        errors = _rounded(r, ERROR, top, errors)
+        d_out[-1] = _rounded(r, DE_DOUT, top, d_out[-1])
     Wb = W if back is None else back
     for l in range(count - 1, -1, -1):
         entry, _, deriv, slope, _, nxt = fns[l]
@@ -160,7 +181,7 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
             if r is None:
                 d_out[l] = [fsum([dk * row[h] for dk, row in zip(dn, Wn)]) for h in range(len(nets[l]))]
             else:
-                d_out[l] = [r("dE_dout", l, h, fsum([r("path", l, h, dk * row[h]) for dk, row in zip(dn, Wn)]))
+                d_out[l] = [r(DE_DOUT, l, h, fsum([r(PATH, l, h, dk * row[h]) for dk, row in zip(dn, Wn)]))
                             for h in range(len(nets[l]))]
         if deriv is None:
             # a layer-wise f (softmax): delta_k = sum_j dLoss/dout_j * dout_j/dnet_k (the Jacobian is full)
@@ -170,12 +191,12 @@ def sample_pass(shape: Shape, W: list[Matrix], B: list[list[float]], x: Sequence
         else:
             da = [deriv(z, a, slope) for z, a in zip(nets[l], outs[l + 1])]
             if r is not None:
-                da = _rounded(r, "dout_dnet", l, da)
+                da = _rounded(r, DOUT_DNET, l, da)
             d_act[l] = da
             deltas[l] = [go * d for go, d in zip(d_out[l], da)]
         if r is not None:
-            deltas[l] = _rounded(r, "delta", l, deltas[l])
-    loss = fsum(errors) if r is None else r("loss", top, 0, fsum(errors))
+            deltas[l] = _rounded(r, DELTA, l, deltas[l])
+    loss = fsum(errors) if r is None else r(LOSS, top, 0, fsum(errors))
     return SamplePass(nets, outs, errors, loss, d_out, d_act, deltas)
 
 
@@ -184,13 +205,13 @@ def sample_grads(shape: Shape, sp: SamplePass) -> tuple[list[Matrix], list[list[
     r = shape.rounder
     gW = [[[du * oj for oj in prev] for du in deltas] for deltas, prev in zip(sp.deltas, sp.outs)]
     if r is not None:
-        gW = [[_rounded(r, "grad", l, row) for row in layer] for l, layer in enumerate(gW)]
+        gW = [[_rounded(r, GRAD, l, row) for row in layer] for l, layer in enumerate(gW)]
     gB: list[list[float]] = []
     for l, (mode, deltas) in enumerate(zip(shape.bias_modes, sp.deltas)):
         if mode == "none":
             gB.append([])
         elif mode == "shared":
-            gB.append([fsum(deltas) if r is None else r("grad", l, 0, fsum(deltas))])
+            gB.append([fsum(deltas) if r is None else r(GRAD, l, 0, fsum(deltas))])
         else:
             gB.append(list(deltas))
     return gW, gB
@@ -200,7 +221,7 @@ def reduce_values(values: Sequence[float], reduction: str, rounder: "Rounder | N
     """Total over samples: sum, or mean."""
     total = fsum(values)
     total = total / len(values) if reduction == "mean" else total
-    return total if rounder is None else rounder("total", -1, 0, total)
+    return total if rounder is None else rounder(TOTAL, -1, 0, total)
 
 
 def reduce_grads(per_sample: Sequence[tuple[list[Matrix], list[list[float]]]], reduction: str,
@@ -232,8 +253,8 @@ def apply_update(shape: Shape, W: list[Matrix], B: list[list[float]], gW: list[M
     ]
     r = shape.rounder
     if r is not None:
-        newW = [[_rounded(r, "new", l, row) for row in layer] for l, layer in enumerate(newW)]
-        newB = [_rounded(r, "new", l, bl) for l, bl in enumerate(newB)]
+        newW = [[_rounded(r, NEW, l, row) for row in layer] for l, layer in enumerate(newW)]
+        newB = [_rounded(r, NEW, l, bl) for l, bl in enumerate(newB)]
     return newW, newB
 
 
@@ -259,8 +280,8 @@ def apply_sample_update(shape: Shape, W: list[Matrix], B: list[list[float]], sp:
     return newW, newB
 
 
-def decimal_rounder(decimals: int) -> Rounder:
-    """Round every intermediate to `decimals` decimals, half up, as written by hand.
+def decimal_round(decimals: int) -> Callable[[float], float]:
+    """Round a number to `decimals` decimals, half up, as written by hand.
 
     The number is rounded as its shortest decimal form reads (0.40865 -> 0.4087), not as its
     binary value (which may be 0.408649999...).
@@ -272,9 +293,15 @@ def decimal_rounder(decimals: int) -> Rounder:
     # 309 integer digits (the largest double) plus the decimals always fit.
     context = Context(prec=309 + max(decimals, 0))
 
-    def rnd(kind: str, layer: int, unit: int, value: float) -> float:
+    def rnd(value: float) -> float:
         if value != value or value in (math.inf, -math.inf):
             return value
         return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP, context=context))
 
     return rnd
+
+
+def decimal_rounder(decimals: int) -> Rounder:
+    """The rounder hook that rounds every intermediate, whatever its kind, as `decimal_round` does."""
+    rnd = decimal_round(decimals)
+    return lambda kind, layer, unit, value: rnd(value)

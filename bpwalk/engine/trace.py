@@ -335,7 +335,7 @@ class _Recorder:
                         w = W[l + 1][k][u]   # the weight before this iteration's update
                         value = sp.deltas[l + 1][k] * w
                         if self.rounder is not None:
-                            value = self.rounder("path", l, u, value)
+                            value = self.rounder(engine.Kind.PATH, l, u, value)
                         q = f"dE_dout.{unit}@{knext}"
                         s = self.add("backward", it, n, q, "path",
                                      (op(f"delta.{knext}", sp.deltas[l + 1][k]), self.param(wname, w)), value)

@@ -20,6 +20,7 @@ from rich.text import Text
 
 import bpwalk.formula.equations as formula
 from bpwalk.render.blocks import top_level_terms
+from bpwalk.walk.frames import FrameKind
 from bpwalk.walk.layers import symbol
 from bpwalk.render.style_views import (
     RESULT,
@@ -297,14 +298,14 @@ def update(ctx: ViewContext, width: int) -> list[RenderableType]:
     return lines
 
 
-DRAWERS: dict[str, Drawer] = {
-    "delta:forward": steps_equations,
-    "delta:loss": steps_equations,
-    "delta:total": total_loss,
-    "delta:dE_dout": steps_equations,
-    "delta:unit": unit,
-    "delta:grad": grad,
-    "delta:bias": bias,
-    "delta:sum": sums,
-    "delta:update": update,
+DRAWERS: dict[FrameKind, Drawer] = {
+    FrameKind.DELTA_FORWARD: steps_equations,
+    FrameKind.DELTA_LOSS: steps_equations,
+    FrameKind.DELTA_TOTAL: total_loss,
+    FrameKind.DELTA_DE_DOUT: steps_equations,
+    FrameKind.DELTA_UNIT: unit,
+    FrameKind.DELTA_GRAD: grad,
+    FrameKind.DELTA_BIAS: bias,
+    FrameKind.DELTA_SUM: sums,
+    FrameKind.DELTA_UPDATE: update,
 }

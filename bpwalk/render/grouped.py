@@ -12,9 +12,9 @@ from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from bpwalk.engine.steps import Trace
 from bpwalk.render import delta_views, matrix_views
 from bpwalk.render.style_views import Drawer, ViewContext, ViewSettings, heading
-from bpwalk.walk.frames import Frame
+from bpwalk.walk.frames import Frame, FrameKind
 
-DRAWERS: dict[str, Drawer] = {**matrix_views.DRAWERS, **delta_views.DRAWERS}
+DRAWERS: dict[FrameKind, Drawer] = {**matrix_views.DRAWERS, **delta_views.DRAWERS}
 
 
 class StyleView:
@@ -28,9 +28,9 @@ class StyleView:
         yield from _drawer(self.ctx.frame.kind)(self.ctx, options.max_width)
 
 
-def _drawer(kind: str) -> Drawer:
+def _drawer(kind: FrameKind) -> Drawer:
     if kind not in DRAWERS:
-        raise ValueError(f"no view for frames of kind {kind!r}")
+        raise ValueError(f"no view for frames of kind {kind}")
     return DRAWERS[kind]
 
 
@@ -39,7 +39,7 @@ def view(trace: Trace, frame: Frame, settings: ViewSettings) -> RenderableType:
 
     Args:
         trace: the trace the frame points into.
-        frame: a frame from `bpwalk.walk.styles.frames` (kind "matrix:..." or "delta:...").
+        frame: a frame from `bpwalk.walk.styles.frames` (a kind of the matrix or delta style).
         settings: has `.digits` (significant digits) and `.lang` ("en" or "zh").
 
     Returns:

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from bpwalk.render.blocks import Atom, Block, Fit, column, fitted, text
 from bpwalk.ops import ACTIVATIONS
+from bpwalk.walk.frames import FrameKind
 from bpwalk.walk.layers import (
     activation_form,
     derivative_form,
@@ -306,16 +307,16 @@ def update(ctx: ViewContext, width: int) -> list[RenderableType]:
     return eq_lines(width, equation([f"{name}*"], [general], [old, " − ", ctx.term(lr), " · ", grads], [new]))
 
 
-DRAWERS: dict[str, Drawer] = {
-    "matrix:net": net,
-    "matrix:act": act,
-    "matrix:loss": loss,
-    "matrix:total": total_loss,
-    "matrix:delta_out": delta_out,
-    "matrix:delta_hidden": delta_hidden,
-    "matrix:grad_w": grad_w,
-    "matrix:grad_b": grad_b,
-    "matrix:reduce": reduce,
-    "matrix:update_w": update,
-    "matrix:update_b": update,
+DRAWERS: dict[FrameKind, Drawer] = {
+    FrameKind.MATRIX_NET: net,
+    FrameKind.MATRIX_ACT: act,
+    FrameKind.MATRIX_LOSS: loss,
+    FrameKind.MATRIX_TOTAL: total_loss,
+    FrameKind.MATRIX_DELTA_OUT: delta_out,
+    FrameKind.MATRIX_DELTA_HIDDEN: delta_hidden,
+    FrameKind.MATRIX_GRAD_W: grad_w,
+    FrameKind.MATRIX_GRAD_B: grad_b,
+    FrameKind.MATRIX_REDUCE: reduce,
+    FrameKind.MATRIX_UPDATE_W: update,
+    FrameKind.MATRIX_UPDATE_B: update,
 }

@@ -10,7 +10,7 @@ from rich.text import Text
 
 from bpwalk.words.prose import rounding_note
 from bpwalk.render.diagram import NetworkDiagram
-from bpwalk.walk.frames import Frame
+from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.render.overview import IntroView, SummaryView
 from bpwalk.render.terminal import StepView
 from bpwalk.engine.steps import Trace
@@ -37,13 +37,13 @@ class FrameView:
         first = trace.steps[frame.first]
         if trace.settings.rounding is not None:
             yield Text(rounding_note(trace.settings.rounding, s.lang), style="bold yellow")
-        if frame.kind == "step" and first.phase == "intro":
+        if frame.kind is FrameKind.STEP and first.phase == "intro":
             yield IntroView(trace, s.digits, s.lang)
             return
-        if frame.kind == "step" and first.phase == "summary":
+        if frame.kind is FrameKind.STEP and first.phase == "summary":
             yield SummaryView(trace, s.digits, s.lang)
             return
-        if frame.kind != "step":
+        if frame.kind is not FrameKind.STEP:
             from bpwalk.render import grouped
 
             yield grouped.view(trace, frame, s)

@@ -9,10 +9,48 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from enum import Enum
 
 from bpwalk.formula.notation import Notation
 from bpwalk.engine.steps import Step, Trace
 
+
+class FrameKind(Enum):
+    """How a view draws a frame: STEP (each step on its own), or one drawer of a grouped style.
+
+    The value is (style, part); `str()` writes it as "matrix:net" (the style tests' listings).
+    """
+
+    STEP = ("", "step")
+    MATRIX_NET = ("matrix", "net")
+    MATRIX_ACT = ("matrix", "act")
+    MATRIX_LOSS = ("matrix", "loss")
+    MATRIX_TOTAL = ("matrix", "total")
+    MATRIX_DELTA_OUT = ("matrix", "delta_out")
+    MATRIX_DELTA_HIDDEN = ("matrix", "delta_hidden")
+    MATRIX_GRAD_W = ("matrix", "grad_w")
+    MATRIX_GRAD_B = ("matrix", "grad_b")
+    MATRIX_REDUCE = ("matrix", "reduce")
+    MATRIX_UPDATE_W = ("matrix", "update_w")
+    MATRIX_UPDATE_B = ("matrix", "update_b")
+    DELTA_FORWARD = ("delta", "forward")
+    DELTA_LOSS = ("delta", "loss")
+    DELTA_TOTAL = ("delta", "total")
+    DELTA_DE_DOUT = ("delta", "dE_dout")
+    DELTA_UNIT = ("delta", "unit")
+    DELTA_GRAD = ("delta", "grad")
+    DELTA_BIAS = ("delta", "bias")
+    DELTA_SUM = ("delta", "sum")
+    DELTA_UPDATE = ("delta", "update")
+
+    @property
+    def style(self) -> str:
+        """The grouped style the kind belongs to ("matrix", "delta"), or "" for STEP."""
+        return self.value[0]
+
+    def __str__(self) -> str:
+        style, part = self.value
+        return f"{style}:{part}" if style else part
 
 
 @dataclass(frozen=True)
@@ -24,8 +62,7 @@ class Frame:
     steps: tuple[int, ...]          # indices into Trace.steps shown on this frame, in order
     label: str                      # short text for the heading and status line: "out_h1", "δ(2)"
     terms: frozenset[str]           # normalized names a search matches ("w5", "outo1", "delta", "o1")
-    kind: str = "step"              # how a view draws it: "step" (each step on its own), or a
-                                    # style's own kind ("matrix:...", "delta:...")
+    kind: FrameKind = FrameKind.STEP    # how a view draws it
 
     @property
     def first(self) -> int:

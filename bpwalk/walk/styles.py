@@ -33,7 +33,7 @@ softmax layer shows its nets one by one, then its outputs together); then
     delta:update         w⁺                       one frame per layer
 
 Gradient sums and updates go from the output layer down in both styles, as the documents
-do. The intro and the summary stay frames of kind "step".
+do. The intro and the summary stay frames of kind `FrameKind.STEP`.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from bpwalk.formula.notation import Notation
 from bpwalk.ops import ACTIVATIONS
-from bpwalk.walk.frames import Frame, normalize, scalar_frames, step_terms
+from bpwalk.walk.frames import Frame, FrameKind, normalize, scalar_frames, step_terms
 from bpwalk.engine.steps import Step, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,7 +59,7 @@ MAX_LABEL_NAMES = 3          # a label lists at most this many parameter names, 
 class Group:
     """A frame in the making: its kind, label, steps and its own search terms."""
 
-    kind: str
+    kind: FrameKind
     label: str
     steps: list[int] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
@@ -110,7 +110,7 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     result: list[Frame] = []
     for segment in segments(trace.steps):
         if segment.what in ("intro", "summary"):
-            groups = [Group("step", segment.what, [segment.steps[0].index])]
+            groups = [Group(FrameKind.STEP, segment.what, [segment.steps[0].index])]
         else:
             groups = grouper[segment.what](ctx, segment)
         for group in groups:
@@ -183,17 +183,17 @@ def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
             net += f" + {names.bias(l)}"
         act = f"{names.act(l)} = {symbol(layer.activation)}({names.pre(l)})"
         own = {normalize(names.weights(l)), f"w{l + 1}", normalize(names.pre(l)), normalize(names.act(l))}
-        groups.append(Group("matrix:net", net, [s.index for s in steps if s.quantity.startswith("net.")], own))
-        groups.append(Group("matrix:act", act, [s.index for s in steps if s.quantity.startswith("out.")],
+        groups.append(Group(FrameKind.MATRIX_NET, net, [s.index for s in steps if s.quantity.startswith("net.")], own))
+        groups.append(Group(FrameKind.MATRIX_ACT, act, [s.index for s in steps if s.quantity.startswith("out.")],
                             {normalize(names.act(l))}))
     return groups
 
 
 def _matrix_loss(ctx: Context, seg: Segment) -> list[Group]:
-    return [Group("matrix:loss", ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+    return [Group(FrameKind.MATRIX_LOSS, ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
 
 
-def _total(kind: str) -> Callable[[Context, Segment], list[Group]]:
+def _total(kind: FrameKind) -> Callable[[Context, Segment], list[Group]]:
     def group(ctx: Context, seg: Segment) -> list[Group]:
         return [Group(kind, ctx.notation.text("total_loss"), [s.index for s in seg.steps])]
     return group
@@ -215,11 +215,11 @@ def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
     for l in sorted(set(deltas) | set(grad_w) | set(grad_b), reverse=True):
         delta = names.delta(l)
         own = {f"delta{l + 1}", normalize(delta)}
-        kind = "matrix:delta_out" if l == top else "matrix:delta_hidden"
+        kind = FrameKind.MATRIX_DELTA_OUT if l == top else FrameKind.MATRIX_DELTA_HIDDEN
         groups.append(Group(kind, delta, deltas.get(l, []), own))
-        groups.append(Group("matrix:grad_w", f"∂{loss}/∂{names.weights(l)} = {delta}·{names.act(l - 1)}ᵀ",
+        groups.append(Group(FrameKind.MATRIX_GRAD_W, f"∂{loss}/∂{names.weights(l)} = {delta}·{names.act(l - 1)}ᵀ",
                             grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l))} | own))
-        groups.append(Group("matrix:grad_b", f"∂{loss}/∂{names.bias(l)}", grad_b.get(l, []),
+        groups.append(Group(FrameKind.MATRIX_GRAD_B, f"∂{loss}/∂{names.bias(l)}", grad_b.get(l, []),
                             {f"b{l + 1}"} | own))
     return groups
 
@@ -238,22 +238,22 @@ def _matrix_reduce(ctx: Context, seg: Segment) -> list[Group]:
     total = ctx.notation.text("total_loss")
     for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
         label = f"∂{total}/∂{names.weights(l)}" + (f", ∂{total}/∂{names.bias(l)}" if biases else "")
-        groups.append(Group("matrix:reduce", label, weights + biases, {"sum", "mean", f"w{l + 1}"}))
+        groups.append(Group(FrameKind.MATRIX_REDUCE, label, weights + biases, {"sum", "mean", f"w{l + 1}"}))
     return groups
 
 
 def _matrix_update(ctx: Context, seg: Segment) -> list[Group]:
     names, groups = ctx.names, []
     for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
-        groups.append(Group("matrix:update_w", f"{names.weights(l)}*", weights, {f"w{l + 1}"}))
-        groups.append(Group("matrix:update_b", f"{names.bias(l)}*", biases, {f"b{l + 1}"}))
+        groups.append(Group(FrameKind.MATRIX_UPDATE_W, f"{names.weights(l)}*", weights, {f"w{l + 1}"}))
+        groups.append(Group(FrameKind.MATRIX_UPDATE_B, f"{names.bias(l)}*", biases, {f"b{l + 1}"}))
     return groups
 
 
 MATRIX: dict[str, Callable[[Context, Segment], list[Group]]] = {
     "forward": _matrix_forward,
     "loss": _matrix_loss,
-    "total": _total("matrix:total"),
+    "total": _total(FrameKind.MATRIX_TOTAL),
     "backward": _matrix_backward,
     "reduce": _matrix_reduce,
     "update": _matrix_update,
@@ -269,19 +269,19 @@ def _delta_forward(ctx: Context, seg: Segment) -> list[Group]:
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
         if ACTIVATIONS[ctx.layers[l].activation].layer_wise:
             # every output of a softmax needs every net of its layer: the nets first, one by one
-            groups += [Group("delta:forward", text(s.quantity, s.sample), [s.index])
+            groups += [Group(FrameKind.DELTA_FORWARD, text(s.quantity, s.sample), [s.index])
                        for s in steps if s.quantity.startswith("net.")]
             outs = [s for s in steps if s.quantity.startswith("out.")]
-            groups.append(Group("delta:forward", symbol(ctx.layers[l].activation), [s.index for s in outs]))
+            groups.append(Group(FrameKind.DELTA_FORWARD, symbol(ctx.layers[l].activation), [s.index for s in outs]))
             continue
         for unit in ctx.layers[l].units:
             mine = [s.index for s in steps if s.subject == unit]
-            groups.append(Group("delta:forward", f"{text('net.' + unit)}, {text('out.' + unit)}", mine))
+            groups.append(Group(FrameKind.DELTA_FORWARD, f"{text('net.' + unit)}, {text('out.' + unit)}", mine))
     return groups
 
 
 def _delta_loss(ctx: Context, seg: Segment) -> list[Group]:
-    return [Group("delta:loss", ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+    return [Group(FrameKind.DELTA_LOSS, ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
 
 
 def dC_dz(notation: Notation, unit: str, sample: int | None) -> str:
@@ -308,16 +308,16 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
         else:
             unit_steps.setdefault(step.subject, []).append(step.index)
     loss = notation.text("loss", sample)
-    groups = [Group("delta:dE_dout", f"∂{loss}/∂{notation.sym('activation') or 'a'}", softmax_dE, {"dedout"})]
+    groups = [Group(FrameKind.DELTA_DE_DOUT, f"∂{loss}/∂{notation.sym('activation') or 'a'}", softmax_dE, {"dedout"})]
     order = [(l, unit) for l in range(top, -1, -1) for unit in ctx.layers[l].units]
     for _, unit in order:
-        groups.append(Group("delta:unit", dC_dz(notation, unit, sample), unit_steps.get(unit, []),
+        groups.append(Group(FrameKind.DELTA_UNIT, dC_dz(notation, unit, sample), unit_steps.get(unit, []),
                             {"dcdz", normalize(unit)}))
     for l in range(top, -1, -1):
         for unit in ctx.layers[l].units:
-            groups.append(Group("delta:grad", f"∂{loss}/∂w ({notation.text('net.' + unit)})",
+            groups.append(Group(FrameKind.DELTA_GRAD, f"∂{loss}/∂w ({notation.text('net.' + unit)})",
                                 grads.get(unit, []), {"dcdw", normalize(unit)}))
-        groups.append(Group("delta:bias", f"∂{loss}/∂{notation.name_text(ctx.layers[l].bias_names[0])}"
+        groups.append(Group(FrameKind.DELTA_BIAS, f"∂{loss}/∂{notation.name_text(ctx.layers[l].bias_names[0])}"
                             if ctx.layers[l].bias_names else "", shared.get(l, [])))
     return groups
 
@@ -332,7 +332,7 @@ def _delta_reduce(ctx: Context, seg: Segment) -> list[Group]:
     groups = []
     for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
         steps = weights + biases
-        groups.append(Group("delta:sum", f"∂{total}/∂({_param_label(ctx, steps)})", steps, {"sum", "mean"}))
+        groups.append(Group(FrameKind.DELTA_SUM, f"∂{total}/∂({_param_label(ctx, steps)})", steps, {"sum", "mean"}))
     return groups
 
 
@@ -340,14 +340,14 @@ def _delta_update(ctx: Context, seg: Segment) -> list[Group]:
     groups = []
     for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
         steps = weights + biases
-        groups.append(Group("delta:update", _param_label(ctx, steps, "⁺"), steps))
+        groups.append(Group(FrameKind.DELTA_UPDATE, _param_label(ctx, steps, "⁺"), steps))
     return groups
 
 
 DELTA: dict[str, Callable[[Context, Segment], list[Group]]] = {
     "forward": _delta_forward,
     "loss": _delta_loss,
-    "total": _total("delta:total"),
+    "total": _total(FrameKind.DELTA_TOTAL),
     "backward": _delta_backward,
     "reduce": _delta_reduce,
     "update": _delta_update,
