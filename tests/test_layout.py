@@ -26,6 +26,7 @@ from bpwalk.scenario import Scenario
 from bpwalk.tui.app import walk
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.styles import frames_for
+from bpwalk.words import cases
 
 SCENARIOS = [p.stem for p in builtin_paths()]
 STYLES = ("scalar", "matrix", "delta")
@@ -188,7 +189,7 @@ def equation_lines(trace: Trace, step: Step, width: int) -> list[str]:
     from bpwalk.formula.notation import Notation
 
     digits = trace.scenario.display.precision
-    parts = formula.text(step, Notation.of(trace.scenario), digits)
+    parts = formula.text(step, Notation.of(trace.scenario), digits, cases("en"))
     if parts is None:
         return []
     console = Console(file=StringIO(), width=width, color_system=None, legacy_windows=False)

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 
 import bpwalk.formula.equations as formula
+from bpwalk.words import cases
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample
 from bpwalk.engine.trace import run
 from bpwalk.export import render
@@ -298,7 +299,7 @@ def check_all(trace: Trace) -> None:
         check_samples_are_written(g, step)
         for label, _ in labels_of(g, step):
             check_latex_upright(g.notation.label_latex(label))
-        parts = formula.latex(step, g.notation, 6)
+        parts = formula.latex(step, g.notation, 6, cases("en"))
         if parts is not None:
             check_latex_upright(parts[0])
 
@@ -392,7 +393,7 @@ def test_softmax_path_term_is_delta_times_dnet_dout() -> None:
     trace = run(load_scenario(resolve("softmax-3class")))
     step = trace.steps[35]      # `bpwalk run softmax-3class --start 36`
     n = Notation.of(trace.scenario)
-    lhs, general, _, _ = formula.text(step, n, 6)
+    lhs, general, _, _ = formula.text(step, n, 6, cases("en"))
     assert f"{lhs} = {general}" == "δ_cat·∂net_cat/∂out_h1 = δ_cat·w₇"
     assert n.latex(step.quantity) == (
         "\\delta_{\\mathrm{cat}} \\frac{\\partial \\mathrm{net}_{\\mathrm{cat}}}{\\partial \\mathrm{out}_{\\mathrm{h1}}}")
@@ -411,7 +412,7 @@ def test_mean_of_two_samples_gradients_names_each_sample() -> None:
     trace = run(load_scenario(resolve("deep-relu")))
     step = trace.steps[186]     # `bpwalk run deep-relu --start 187`
     assert step.rule == "reduce:mean" and step.quantity == "grad.w1"
-    lhs, general, _, _ = formula.text(step, Notation.of(trace.scenario), 6)
+    lhs, general, _, _ = formula.text(step, Notation.of(trace.scenario), 6, cases("en"))
     assert f"{lhs} = {general}" == "∂E_total/∂w₁ = 1/2·(∂E⁽¹⁾/∂w₁ + ∂E⁽²⁾/∂w₁)"
     lines = terminal_lines(trace, step)
     first, second = (op.source + 1 for op in step.operands)

@@ -271,13 +271,14 @@ def test_the_printers_write_every_piece_a_template_may_use() -> None:
     from bpwalk.engine.trace import run
     from bpwalk.formula.equations import StepLatex, StepText
     from bpwalk.formula.notation import Notation
+    from bpwalk.words import cases
     from bpwalk.read import load_scenario
     from bpwalk.read.builtin import resolve
 
     sc = load_scenario(resolve("mazur"))
     step = run(sc).steps[1]
     notation = Notation.of(sc)
-    text, latex = StepText(step, notation), StepLatex(step, notation)
+    text, latex = StepText(step, notation, cases("en")), StepLatex(step, notation, cases("en"))
     z = sympy.Symbol("net.h1")
     cases = [
         (S.erf(S.over(z, S.sqrt(2))), "erf(net_h1/√2)", r"\operatorname{erf}{\left(\frac{\mathrm{net}_{\mathrm{h1}}}{\sqrt{2}} \right)}"),

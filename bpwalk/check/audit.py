@@ -44,13 +44,14 @@ class Verdict:
         }
 
 
-def check(scenario: Scenario, rounding: int | None = None) -> tuple[Verdict, ...]:
+def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> tuple[Verdict, ...]:
     """Check every `expect` entry of a scenario, and explain the ones that do not agree.
 
     Args:
         scenario: a validated scenario; its `expect` entries are the printed numbers.
         rounding: compute with every intermediate rounded to this many decimals
             (`engine.decimal_rounder`), as a textbook does; None for full precision.
+        lang: the language the causes are written in ("en" or "zh").
 
     Returns:
         One Verdict per entry, in the order of the file.
@@ -61,7 +62,7 @@ def check(scenario: Scenario, rounding: int | None = None) -> tuple[Verdict, ...
     """
     base = None if rounding is None else engine.decimal_rounder(rounding)
     trace = run(scenario, rounder=base)
-    ctx = Context.build(scenario, trace, rounding)
+    ctx = Context.build(scenario, trace, rounding, lang)
     verdicts = []
     for p in ctx.printed:
         entry = p.expect

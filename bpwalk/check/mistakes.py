@@ -37,9 +37,10 @@ from bpwalk.check.mistakes_math import (
 )
 from bpwalk.formula.numbers import format_fixed, format_number
 from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
+from bpwalk.words import say
 
 Model = Callable[[Context, Printed], "str | None"]
-UNKNOWN = "cause unknown"
+UNKNOWN = say("en", "cause.unknown")      # what `explain` says in English when no model reproduces a number
 EVERY_INTERMEDIATE_DECIMALS = (5, 4, 3, 2)
 DIGITS = 6    # significant digits of the numbers quoted in a cause
 
@@ -62,7 +63,7 @@ def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
     for q in ctx.earlier_printed(p, agreeing=False):
         value = ctx.forced(q.target, q.expect.value, p)
         if value is not None and p.expect.agrees(value):
-            return f"carried from {q.label} = {q.expect.text} (itself wrong)"
+            return ctx.say("carried", label=q.label(ctx.lang), text=q.expect.text)
     return None
 
 
@@ -80,7 +81,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
             continue
         value = ctx.forced(q.target, q.expect.value, p)
         if value is not None and p.expect.agrees(value):
-            return f"{q.label} rounded to {q.expect.text} ({q.expect.decimals} decimals) and carried forward"
+            return ctx.say("rounded", label=q.label(ctx.lang), text=q.expect.text, decimals=q.expect.decimals)
     for d in EVERY_INTERMEDIATE_DECIMALS:
         if d < p.expect.decimals:
             continue      # a document that rounds everything to d decimals prints no more than d
@@ -88,7 +89,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
         trace = ctx.replay(f"every intermediate to {d}", lambda: RoundEverything(rounder))
         value = ctx.value_in(trace, p)
         if value is not None and p.expect.agrees(value):
-            return f"every intermediate rounded to {d} decimals"
+            return ctx.say("every_rounded", decimals=d)
     printed = {q.target for q in ctx.printed}
     decimals = ctx.document_decimals()
     for step, target in ctx.earlier_steps(p):
@@ -100,22 +101,22 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
                 continue
             value = ctx.forced(target, rounded, p)
             if value is not None and p.expect.agrees(value):
-                return f"{step_label(step)} rounded to {format_fixed(rounded, d)} ({d} decimals) and carried forward"
+                return ctx.say("rounded", label=step_label(step, ctx.lang), text=format_fixed(rounded, d), decimals=d)
     return None
 
 
 def sign_flip(ctx: Context, p: Printed) -> str | None:
     """The number printed with the opposite sign (a slip in the writing: compared, not replayed)."""
     if p.exact != 0 and p.expect.agrees(-p.exact):
-        return f"sign flipped: the value is {num(p.exact)}"
+        return ctx.say("sign", value=num(p.exact))
     return None
 
 
 def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
     """The number printed ten times too large or too small."""
-    for factor, how in ((10.0, "ten times too large"), (0.1, "ten times too small")):
+    for factor, how in ((10.0, "ten_large"), (0.1, "ten_small")):
         if p.exact != 0 and p.expect.agrees(p.exact * factor):
-            return f"decimal point slipped: {how} (the value is {num(p.exact)})"
+            return ctx.say("decimal", how=ctx.say(how), value=num(p.exact))
     return None
 
 
@@ -126,7 +127,7 @@ def digit_mistyped(ctx: Context, p: Printed) -> str | None:
     """
     if ctx.rounding is not None and ctx.rounding < p.expect.decimals:
         return None
-    return digit_slip(p.expect.text, p.expect.decimals, p.exact)
+    return digit_slip(ctx, p.expect.text, p.expect.decimals, p.exact)
 
 
 def value_of_another_step(ctx: Context, p: Printed) -> str | None:
@@ -136,18 +137,19 @@ def value_of_another_step(ctx: Context, p: Printed) -> str | None:
     """
     for step in ctx.same_pass_steps(p):
         if p.expect.agrees(step.value):
-            return f"the value of {step_label(step)} ({num(step.value)}) instead"
+            return ctx.say("other_step", label=step_label(step, ctx.lang), value=num(step.value))
     if not p.final:
         for name, value in ctx.parameters_before(p.expect.iteration).items():
             if p.expect.agrees(value):
-                return f"the value of {name} before the update ({num(value)}) instead"
+                return ctx.say("before_update", name=name, value=num(value))
     return None
 
 
 def _slips(value: float) -> Iterator[tuple[float, str]]:
-    yield -value, "sign flipped"
-    yield value * 10.0, "decimal point slipped (ten times too large)"
-    yield value * 0.1, "decimal point slipped (ten times too small)"
+    """(the value as written, the slip's key in the words tables)."""
+    yield -value, "slip_sign"
+    yield value * 10.0, "slip_large"
+    yield value * 0.1, "slip_small"
 
 
 def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
@@ -158,7 +160,8 @@ def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
             continue
         for value, slip in _slips(carried):
             if p.expect.agrees(value):
-                return f"{slip} on {num(carried)}, carried from {q.label} = {q.expect.text} (itself wrong)"
+                return ctx.say("slip_on_carried", slip=ctx.say(slip), value=num(carried), label=q.label(ctx.lang),
+                               text=q.expect.text)
     return None
 
 
@@ -179,9 +182,9 @@ MODELS: tuple[Model, ...] = (
 
 
 def explain(ctx: Context, p: Printed) -> str:
-    """The first model that reproduces a wrong printed number, or "cause unknown"."""
+    """The first model that reproduces a wrong printed number, or "cause unknown" (in `ctx.lang`)."""
     for model in MODELS:
         cause = model(ctx, p)
         if cause is not None:
             return cause
-    return UNKNOWN
+    return ctx.say("unknown")

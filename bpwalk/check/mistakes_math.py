@@ -18,20 +18,21 @@ from bpwalk.scenario import Scenario
 
 # -- the ½ and the 2 of the squared error ------------------------------------------------------
 
-# per loss: (what changes, how, the cause). "loss": computed with another loss throughout;
-# "scale": only dLoss/dout of the output units multiplied (the loss itself printed right).
+# per loss: (what changes, how, the cause's key in the words tables). "loss": computed with
+# another loss throughout; "scale": only dLoss/dout of the output units multiplied (the loss
+# itself printed right).
 LOSS_SLIPS: Mapping[str, tuple[tuple[str, object, str], ...]] = {
     "half_sse": (
-        ("loss", "sse", "the ½ of the squared error dropped: E = (t − o)², so ∂E/∂o = 2(o − t)"),
-        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = ½(o − t) instead of o − t"),
-        ("scale", 2.0, "the ½ dropped in the derivative: ∂E/∂o = 2(o − t) instead of o − t"),
+        ("loss", "sse", "half_dropped"),                       # E = (t − o)², so ∂E/∂o = 2(o − t)
+        ("scale", 0.5, "two_dropped_half_sse"),                # ∂E/∂o = ½(o − t)
+        ("scale", 2.0, "half_dropped_derivative"),             # ∂E/∂o = 2(o − t)
     ),
     "sse": (
-        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = o − t instead of 2(o − t)"),
-        ("loss", "half_sse", "the squared error taken with a ½: E = ½(t − o)² instead of (t − o)²"),
+        ("scale", 0.5, "two_dropped_sse"),                     # ∂E/∂o = o − t
+        ("loss", "half_sse", "half_added"),                    # E = ½(t − o)²
     ),
     "mse": (
-        ("scale", 0.5, "the factor 2 of the derivative dropped: ∂E/∂o = (o − t)/K instead of 2(o − t)/K"),
+        ("scale", 0.5, "two_dropped_mse"),                     # ∂E/∂o = (o − t)/K
     ),
 }
 
@@ -47,7 +48,7 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
             trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale(Kind.DE_DOUT, top, factor))
         value = ctx.value_in(trace, p)
         if value is not None and p.expect.agrees(value):
-            return cause
+            return ctx.say(cause)
     return None
 
 
@@ -56,31 +57,34 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
 # the slips known for the activations whose f' is written with out (the registry's f and f' text)
 _sigmoid, _tanh = ACTIVATIONS["sigmoid"].f, ACTIVATIONS["tanh"].f
 assert _sigmoid is not None and _tanh is not None
-WRONG_DERIVATIVES: Mapping[str, tuple[tuple[str, WrongFormula], ...]] = {
+# (the wrong f' as a cause writes it, whether it is f' itself taken at out, the formula)
+WRONG_DERIVATIVES: Mapping[str, tuple[tuple[str, bool, WrongFormula], ...]] = {
     "sigmoid": (
-        ("1 − out", lambda net, out: 1.0 - out),
-        ("out", lambda net, out: out),
-        ("net·(1 − net)", lambda net, out: net * (1.0 - net)),
-        ("σ(out)·(1 − σ(out)), σ′ taken at out instead of net",
-         lambda net, out: _sigmoid(out) * (1.0 - _sigmoid(out))),
+        ("1 − out", False, lambda net, out: 1.0 - out),
+        ("out", False, lambda net, out: out),
+        ("net·(1 − net)", False, lambda net, out: net * (1.0 - net)),
+        ("σ(out)·(1 − σ(out))", True, lambda net, out: _sigmoid(out) * (1.0 - _sigmoid(out))),
     ),
     "tanh": (
-        ("1 − net²", lambda net, out: 1.0 - net * net),
-        ("1 − out", lambda net, out: 1.0 - out),
-        ("1 − tanh(out)², tanh′ taken at out instead of net", lambda net, out: 1.0 - _tanh(out) ** 2),
+        ("1 − net²", False, lambda net, out: 1.0 - net * net),
+        ("1 − out", False, lambda net, out: 1.0 - out),
+        ("1 − tanh(out)²", True, lambda net, out: 1.0 - _tanh(out) ** 2),
     ),
 }
 
 
-def _layer_name(scenario: Scenario, layers: frozenset[int]) -> str:
+def _layer_name(ctx: Context, layers: frozenset[int]) -> str:
+    scenario = ctx.scenario
     if len(layers) > 1:
-        return "every " + scenario.layers[min(layers)].activation + " layer"
+        return ctx.say("every_layer", activation=scenario.layers[min(layers)].activation)
     l = next(iter(layers))
     units = scenario.layers[l].units
-    return f"layer {l + 1} ({', '.join(units)})" if len(units) <= 4 else f"layer {l + 1}"
+    if len(units) <= 4:
+        return ctx.say("layer_units", n=l + 1, units=", ".join(units))
+    return ctx.say("layer", n=l + 1)
 
 
-def digit_slip(text: str, decimals: int, value: float) -> str | None:
+def digit_slip(ctx: Context, text: str, decimals: int, value: float) -> str | None:
     """How the printed `text` differs from `value` by one mistyped digit or two swapped ones.
 
     None when it does not, when fewer than three significant digits are printed (those match
@@ -99,10 +103,10 @@ def digit_slip(text: str, decimals: int, value: float) -> str | None:
         i = diff[0]
         if i == len(printed) - 1 and abs(int(printed[i]) - int(right[i])) == 1:
             return None
-        return f"a digit mistyped: {right[i]} written {printed[i]} (the value is {shown})"
+        return ctx.say("digit", right=right[i], printed=printed[i], value=shown)
     if (len(diff) == 2 and diff[1] == diff[0] + 1 and printed[diff[0]] == right[diff[1]]
             and printed[diff[1]] == right[diff[0]]):
-        return f"two digits swapped (the value is {shown})"
+        return ctx.say("digits_swapped", value=shown)
     return None
 
 
@@ -112,15 +116,17 @@ def _wrong_derivative_values(ctx: Context, p: Printed):
     for act, slips in WRONG_DERIVATIVES.items():
         layers = [l for l, layer in enumerate(sc.layers) if layer.activation == act]
         scopes = [frozenset([l]) for l in layers] + ([frozenset(layers)] if len(layers) > 1 else [])
-        for wrong, formula in slips:
+        for wrong, at_out, formula in slips:
             for scope in scopes:
                 name = f"f' {act} {wrong} in {sorted(scope)}"
                 trace = ctx.replay(name, lambda: WrongDerivative(scope, formula))
                 value = ctx.value_in(trace, p)
                 if value is not None:
                     entry = ACTIVATIONS[act]
-                    yield (f"{entry.symbol}′ applied to the wrong value: {wrong} instead of {entry.df_text}, "
-                           f"in {_layer_name(sc, scope)}"), value
+                    symbol = f"{entry.symbol}′"
+                    written = ctx.say("taken_at_out", formula=wrong, symbol=symbol) if at_out else wrong
+                    yield ctx.say("wrong_derivative", symbol=symbol, wrong=written, right=entry.df_text,
+                                  where=_layer_name(ctx, scope)), value
 
 
 def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
@@ -138,9 +144,9 @@ def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
 def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
     """Two mistakes: f' applied to the wrong value, and that number then written with a digit slip."""
     for cause, value in _wrong_derivative_values(ctx, p):
-        slip = digit_slip(p.expect.text, p.expect.decimals, value)
+        slip = digit_slip(ctx, p.expect.text, p.expect.decimals, value)
         if slip is not None:
-            return f"{cause}; then {slip}"
+            return ctx.say("then", cause=cause, slip=slip)
     return None
 
 
@@ -210,7 +216,7 @@ def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
         return None
     value = _with_updated_weights(ctx, p.expect.iteration).get((p.expect.key, p.expect.sample))
     if value is not None and p.expect.agrees(value):
-        return "hidden-layer gradients computed with the already-updated weights of the next layer"
+        return ctx.say("updated_weights")
     return None
 
 
@@ -228,18 +234,19 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
             other = names[j][u]
             value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample)
             if p.expect.agrees(value):
-                return f"swapped weight indices: the value of {kind}.{other}, not {p.expect.key}"
+                return ctx.say("swapped_value", other=f"{kind}.{other}", key=p.expect.key)
     for l, layer in enumerate(sc.layers):
         W, names = layer.weights, layer.weight_names
         pairs = [(u, j) for u in range(len(W)) for j in range(u + 1, len(W[u])) if j < len(W) and u < len(W[j])]
         pairs = [(u, j) for u, j in pairs if W[u][j] != W[j][u]]
-        variants = [(f"swapped weight indices: {names[u][j]} and {names[j][u]} exchanged",
+        # (the replay's name, the cause, the weights changed)
+        variants = [(f"swap {names[u][j]} {names[j][u]}", ctx.say("swapped_pair", a=names[u][j], b=names[j][u]),
                      {names[u][j]: W[j][u], names[j][u]: W[u][j]}) for u, j in pairs]
         if len(pairs) > 1 and len(W) == len(W[0]):
-            variants.insert(0, (f"swapped weight indices: the weight matrix of layer {l + 1} transposed",
+            variants.insert(0, (f"transpose layer {l + 1}", ctx.say("transposed", n=l + 1),
                                 {names[u][j]: W[j][u] for u in range(len(W)) for j in range(len(W))}))
-        for cause, values in variants:
-            trace = ctx.replay(cause, scenario=sc.with_parameters(values))
+        for name, cause, values in variants:
+            trace = ctx.replay(name, scenario=sc.with_parameters(values))
             value = ctx.value_in(trace, p)
             if value is not None and p.expect.agrees(value):
                 return cause

@@ -25,6 +25,7 @@ from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.engine.trace import run
+from bpwalk.words import say
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
 # the quantity key's prefix -> the kind the hook is told, for the quantities hooked per unit
@@ -209,26 +210,26 @@ class Printed:
     def final(self) -> bool:
         return self.expect.key.startswith("final.")
 
-    @property
-    def label(self) -> str:
+    def label(self, lang: str = "en") -> str:
         """The key, with the iteration and sample when they are not the first."""
-        return label(self.expect.key, None if self.final else self.expect.iteration, self.expect.sample)
+        return label(self.expect.key, None if self.final else self.expect.iteration, self.expect.sample, lang)
 
 
-def label(key: str, iteration: int | None, sample: int | None) -> str:
+def label(key: str, iteration: int | None, sample: int | None, lang: str = "en") -> str:
+    """`grad.w5 (iteration 2, sample 2)`: a quantity as a cause names it."""
     where = []
     if iteration not in (None, 1):
-        where.append(f"iteration {iteration}")
+        where.append(say(lang, "at.iteration", n=iteration))
     if sample not in (None, 1):
-        where.append(f"sample {sample}")
-    return f"{key} ({', '.join(where)})" if where else key
+        where.append(say(lang, "at.sample", n=sample))
+    return say(lang, "check.label", key=key, where=say(lang, "check.label_sep").join(where)) if where else key
 
 
-def step_label(step: Step) -> str:
+def step_label(step: Step, lang: str = "en") -> str:
     name = step.key or step.quantity
     if step.iteration is None and not name.startswith("final."):
         name = f"final.{name}"
-    return label(name, step.iteration, step.sample)
+    return label(name, step.iteration, step.sample, lang)
 
 
 def _positions(trace: Trace) -> dict[tuple[str, int | None, int | None], int]:
@@ -271,10 +272,11 @@ class Context:
     printed: tuple[Printed, ...]
     locations: Locations
     iterations: int                 # how many iterations a replay needs to run
+    lang: str = "en"                # the language the causes are written in
     replays: dict[str, Trace | None] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def build(cls, scenario: Scenario, trace: Trace, rounding: int | None = None) -> "Context":
+    def build(cls, scenario: Scenario, trace: Trace, rounding: int | None = None, lang: str = "en") -> "Context":
         base = None if rounding is None else engine.decimal_rounder(rounding)
         locations = Locations.of(scenario)
         found = _positions(trace)
@@ -287,7 +289,11 @@ class Context:
         wrong = [p for p in printed if not p.agrees]
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)
-        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed)
+        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang)
+
+    def say(self, key: str, /, **fields: object) -> str:
+        """A cause, in the check's language (`cause.<key>` of the words tables)."""
+        return say(self.lang, f"cause.{key}", **fields)
 
     # -- replays ----------------------------------------------------------------------------
 

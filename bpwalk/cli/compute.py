@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from bpwalk.cli.base import app, fail, load, rounder_for
-from bpwalk.cli.options import Iterations, Precision, Rounding, ScenarioArg
+from bpwalk.cli.options import Iterations, LangOption, Precision, Rounding, ScenarioArg, chosen
 from bpwalk.errors import BpwalkError
 
 
@@ -30,6 +30,7 @@ def train(
     output: Optional[Path] = typer.Option(None, "--output", "-o",
                                           help="Write the JSON or CSV to this file (default: standard output); "
                                                "a .json or .csv name chooses the format."),
+    lang: LangOption = None,
 ) -> None:
     """Train for many iterations without the walk-through: loss curve, outputs, parameters.
 
@@ -42,10 +43,12 @@ def train(
 
     from bpwalk.export import train_data
     from bpwalk.engine.train import train as run_training
+    from bpwalk.words import say
 
     try:
         fmt = train_data.format_for(as_json, as_csv, output)
         sc = load(scenario)
+        language = chosen(lang) or sc.display.lang
         console = Console() if fmt is None else Console(stderr=True)   # stdout holds the data
         count = iterations or sc.iterations
         kept = every or (None if fmt is None else count)
@@ -54,7 +57,7 @@ def train(
             from rich.progress import Progress
 
             with Progress(transient=True, console=console) as bar:
-                task = bar.add_task("training", total=count)
+                task = bar.add_task(say(language, "train.progress"), total=count)
                 result = run_training(sc, count, kept, rounder=rounder_for(rounding), progress=lambda done: bar.update(task, completed=done))
         else:
             result = run_training(sc, count, kept, rounder=rounder_for(rounding))
@@ -67,13 +70,13 @@ def train(
                 from bpwalk.export.files import write_atomic
 
                 write_atomic(output, text)
-                typer.echo(f"wrote {output}", err=True)
+                typer.echo(say(language, "export.wrote", path=output), err=True)
             return
     except BpwalkError as err:
         fail(err)
     from bpwalk.render.train_view import TrainReport
 
-    console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds))
+    console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds, language))
 
 
 @app.command()
@@ -81,6 +84,7 @@ def check(
     scenario: ScenarioArg = None,
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, for scripts and CI."),
     rounding: Rounding = None,
+    lang: LangOption = None,
 ) -> None:
     """Compare every number the document printed (expect:) with the computed one.
 
@@ -89,13 +93,15 @@ def check(
     forward, a sign flip, the ½ or the 2 of the squared error dropped, σ′ applied to the wrong
     value, gradients from updated weights, swapped indices, a slipped decimal point, the value
     of another step, or a wrong number carried from earlier. Exit status 0 when every number
-    agrees, 1 when any does not, 2 when the scenario cannot be read.
+    agrees, 1 when any does not, 2 when the scenario cannot be read. --lang sets the language of
+    the report and of the causes (in --json too).
     """
     from bpwalk.check.audit import check as check_scenario
 
     try:
         sc = load(scenario)
-        verdicts = check_scenario(sc, rounding)
+        language = chosen(lang) or sc.display.lang
+        verdicts = check_scenario(sc, rounding, language)
     except BpwalkError as err:
         fail(err)
     if as_json:
@@ -107,5 +113,5 @@ def check(
 
         from bpwalk.render.check_view import CheckReport
 
-        Console().print(CheckReport(verdicts, sc.title))
+        Console().print(CheckReport(verdicts, sc.title, language))
     raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)

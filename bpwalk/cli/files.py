@@ -52,8 +52,10 @@ def export(
         if output is None or str(output) == "-":
             sys.stdout.write(text)
         else:
+            from bpwalk.words import say
+
             write_atomic(output, text)
-            typer.echo(f"wrote {output}", err=True)
+            typer.echo(say(chosen(lang) or trace.scenario.display.lang, "export.wrote", path=output), err=True)
     except BpwalkError as err:
         fail(err)
 

@@ -22,16 +22,18 @@ from bpwalk.export import Options
 from bpwalk.export.tex import (
     anchor_prefix, comment, engine_comment, equation, escape, factors, fonts, needs_unicode, number, plain_chinese,
 )
-from bpwalk.export.markdown import _t, sections
+from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.formula.notation import Notation
 from bpwalk.scenario import Scenario
 from bpwalk.walk.highlight import Highlight, highlight
+from bpwalk.words import say
 from bpwalk.words.prose import describe
 
 SLIDE_WIDTH = 74.0      # a 16:9 frame's text width in half-ems of \small type
 MAX_SHOWN = 8           # units drawn per layer: the first ones, a ⋮, the last one
 MAX_LISTED = 24         # parameters listed on the opening frame
 BEGIN = "% ======== bpwalk frames: begin ========"
+LECTURE_COMMAND = "bpwalk export ... --format beamer --fragment -o frames.tex"
 END = "% ======== bpwalk frames: end ========"
 
 PRELUDE = r"""\providecommand{\bpwalkunicode}[1]{\ifdefined\XeTeXrevision#1\else[\dots]\fi}
@@ -143,7 +145,7 @@ def _step_frame(trace: Trace, step: Step, titles: tuple[str, str], notation: Not
     if where:
         side.append(f"{{\\scriptsize {where}}}")
     picture = network(trace.scenario, highlight(step, trace.scenario), notation)
-    eq = equation(step, notation, digits, SLIDE_WIDTH)
+    eq = equation(step, notation, digits, lang, SLIDE_WIDTH)
     return (f"\\begin{{frame}}[label={link(step.index)},shrink=0]{{{escape(phase)}}}\n"
             f"\\framesubtitle{{{escape(iteration)} $\\cdot$ {step.index + 1}/{len(trace.steps)}}}\n"
             "\\begin{columns}[T]\n\\begin{column}{0.42\\textwidth}\n\\centering\n"
@@ -157,8 +159,7 @@ def _intro_frame(trace: Trace, step: Step, notation: Notation, digits: int, lang
     params = [f"${notation.name_latex(n)} = {number(v, digits)[1:-1]}$" for n, v in trace.parameters.items()]
     if len(params) > MAX_LISTED:
         params = params[:MAX_LISTED] + ["\\dots"]
-    settings = escape(_t(lang, "settings", loss=sc.loss, reduction=sc.reduction, update=sc.update,
-                         lr=number(sc.learning_rate, digits)[1:-1], iterations=sc.iterations))
+    settings = escape(settings_line(sc, lang, number(sc.learning_rate, digits)[1:-1]))
     return (f"\\begin{{frame}}[label={link(step.index)},shrink=0]{{{escape(_t(lang, 'network'))}}}\n"
             f"\\framesubtitle{{{step.index + 1}/{len(trace.steps)}}}\n\\centering\n"
             f"{network(sc, highlight(step, sc), notation, 9.0, 4.0)}\n\\par\\medskip\\raggedright\n"
@@ -171,7 +172,7 @@ def _summary_frame(trace: Trace, step: Step, digits: int, lang: str, link: Calla
     rows = [f"{rec.sample} & " + ", ".join(number(rec.out[o], digits) for o in sc.outputs) + " & "
             + ", ".join(number(t, digits) for t in s.targets) + " \\\\"
             for rec, s in list(zip(trace.final.samples, sc.samples))[:8]]
-    return (f"\\begin{{frame}}[label={link(step.index)},shrink=0]{{{escape(_t(lang, 'summary'))}}}\n"
+    return (f"\\begin{{frame}}[label={link(step.index)},shrink=0]{{{escape(say(lang, 'phase.summary'))}}}\n"
             f"\\framesubtitle{{{step.index + 1}/{len(trace.steps)}}}\n"
             f"{escape(_t(lang, 'before'))}: {number(trace.iterations[0].total_loss, digits)}\\par\n"
             f"{escape(_t(lang, 'loss_after'))}: {number(trace.final.total_loss, digits)}\\par\\medskip\n"
@@ -209,16 +210,15 @@ def export(trace: Trace, options: Options) -> str:
     if lang == "zh":
         text = plain_chinese(text)
     if options.fragment:
-        return (f"% bpwalk: {comment(sc.title)} (Beamer frames, one per step, for \\input in a deck)\n"
-                "% Needs \\usepackage{tikz} in the deck's preamble.\n"
+        return (f"% bpwalk: {comment(sc.title)} {say(lang, 'tex.beamer_fragment', input=chr(92) + 'input')}\n"
+                f"{say(lang, 'tex.beamer_needs', tikz=chr(92) + 'usepackage{tikz}')}\n"
                 f"{engine_comment(lang, unicode)}\n{text}")
     subtitle = f"\\subtitle{{{escape(sc.source)}}}\n" if sc.source else ""
     title = f"\\title{{{escape(sc.title)}}}\n{subtitle}"
     if lang == "zh":
         title = plain_chinese(title)
     return (f"% bpwalk: {comment(sc.title)}\n{engine_comment(lang, unicode)}\n"
-            "% For a lecture: copy the frames between the two marked lines below, or write them alone\n"
-            "% with `bpwalk export ... --format beamer --fragment -o frames.tex` and \\input{frames}.\n"
+            f"{say(lang, 'tex.beamer_lecture', command=LECTURE_COMMAND, input=chr(92) + 'input{frames}')}\n"
             "\\documentclass[11pt,aspectratio=169]{beamer}\n"
             f"{fonts(lang, unicode)}\n"
             "\\usepackage{tikz}\n\\setbeamertemplate{navigation symbols}{}\n"

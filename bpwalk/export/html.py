@@ -13,12 +13,13 @@ from html import escape
 
 import bpwalk.formula.equations as formula
 from bpwalk.export import Options
-from bpwalk.export.markdown import _t, sections
+from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
+from bpwalk.words import cases, say
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -109,9 +110,9 @@ def value_mathml(x: float, digits: int) -> str:
     return f"<mn>{escape(format_number(x, digits))}</mn>"
 
 
-def _equation(step: Step, notation: Notation, digits: int) -> str:
-    parts = formula.latex(step, notation, digits)
-    compiled = formula.latex_template(step, notation)
+def _equation(step: Step, notation: Notation, digits: int, lang: str) -> str:
+    parts = formula.latex(step, notation, digits, cases(lang))
+    compiled = formula.latex_template(step, notation, cases(lang))
     if parts is None or compiled is None:
         return ""
     general, substituted, value = parts
@@ -136,8 +137,8 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
         name = factor_name(step, i)
         symbol = _inner(mathml(notation.latex(name, operand_sample(step, i))))
         math = MATH.format("inline", symbol)
-        where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", op.source + 1))}</a>'
-                 if op.source is not None else escape(_t(lang, "given")))
+        where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", n=op.source + 1))}</a>'
+                 if op.source is not None else escape(say(lang, "origin.given")))
         # the value as text beside the symbol: a value to copy, not part of a formula
         items.append(f"<li>{math} = {escape(format_number(op.value, digits))} ({where})</li>")
     return f'<ul class="factors">{"".join(items)}</ul>'
@@ -155,8 +156,7 @@ def _tables(trace: Trace, digits: int, lang: str) -> str:
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in [str(n), *map(num, s.inputs), *map(num, s.targets)]) + "</tr>"
                    for n, s in enumerate(sc.samples, 1))
     samples = f'<h3>{escape(_t(lang, "samples"))}</h3><table class="data"><tr>{head}</tr>{body}</table>'
-    settings = escape(_t(lang, "settings", loss=sc.loss, reduction=sc.reduction, update=sc.update,
-                         lr=formula.format_number(sc.learning_rate, digits), iterations=sc.iterations))
+    settings = escape(settings_line(sc, lang, formula.format_number(sc.learning_rate, digits)))
     return params + samples + f"<p>{settings}</p>"
 
 
@@ -181,7 +181,7 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
     if trace.settings.rounding is not None:
         body.append(f'<p class="source"><strong>{escape(rounding_note(trace.settings.rounding, lang))}</strong></p>')
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
-    body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4))}</figure>")
+    body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4), lang)}</figure>")
     body.append(_tables(trace, digits, lang))
     toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
     for opens, phase, step in sections(trace, lang):
@@ -200,26 +200,27 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
             f'<section class="step" id="s{step.index + 1}"><h4><span class="n">{step.index + 1}</span>'
             f"{mathml(notation.latex(step.quantity, step.sample))}</h4>"
             + (f"<p>{escape(sentence)}</p>" if sentence else "")
-            + _equation(step, notation, digits)
+            + _equation(step, notation, digits, lang)
             + _factors(step, notation, digits, lang)
             + "</section>"
         )
     if len(toc) > 1:
         toc.append("</ul></li>")
     num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
-    body.append(f'<h2 id="summary">{escape(_t(lang, "summary"))}</h2>')
+    summary = escape(say(lang, "phase.summary"))
+    body.append(f'<h2 id="summary">{summary}</h2>')
     if len(trace.iterations) > 1:
         losses = [it.total_loss for it in trace.iterations] + [trace.final.total_loss]
-        body.append(f"<figure>{loss_svg(losses, min(digits, 4))}</figure>")
+        body.append(f"<figure>{loss_svg(losses, min(digits, 4), lang)}</figure>")
     body.append(f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
                 f"<tr><td>{num(trace.iterations[0].total_loss)}</td><td>{num(trace.final.total_loss)}</td></tr></table>")
-    toc.append(f'<li><a href="#summary">{escape(_t(lang, "summary"))}</a></li>')
+    toc.append(f'<li><a href="#summary">{summary}</a></li>')
     html_lang = "zh-CN" if lang == "zh" else "en"
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(sc.title)} — bpwalk</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        f'<nav aria-label="contents"><strong>{escape(sc.title)}</strong><ul>{"".join(toc)}</ul></nav>\n'
+        f'<nav aria-label="{escape(_t(lang, "contents"))}"><strong>{escape(sc.title)}</strong><ul>{"".join(toc)}</ul></nav>\n'
         f"<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
 

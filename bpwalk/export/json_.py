@@ -7,6 +7,7 @@ from typing import Any
 
 from bpwalk.engine.steps import SampleRecord, Step, Trace
 from bpwalk.export import Options
+from bpwalk.words import cases
 
 FORMAT_VERSION = 1
 
@@ -53,7 +54,7 @@ def _step(step: Step, notation, digits: int, formulas: bool) -> dict[str, Any]:
     if formulas:
         import bpwalk.formula.equations as formula
 
-        parts = formula.latex(step, notation, digits)
+        parts = formula.latex(step, notation, digits, cases("en"))
         if parts is not None:
             item["latex"], item["substituted"], _ = parts
     return item

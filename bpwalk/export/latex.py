@@ -18,12 +18,13 @@ from typing import Callable, Iterator
 import bpwalk.formula.equations as formula
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.export import Options
-from bpwalk.export.markdown import _t, sections
+from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.tex import (
     FRAGMENT_PRELUDE, anchor_prefix, comment, engine_comment, equation, escape, factors, fonts, markdown,
     needs_unicode, number, plain_chinese,
 )
 from bpwalk.formula.notation import Notation
+from bpwalk.words import name_of, say
 from bpwalk.words.prose import describe, rounding_note
 
 # -- the document: a style is a way of building its blocks ----------------------------------
@@ -94,7 +95,8 @@ def _overview(trace: Trace, notation: Notation, digits: int, lang: str) -> list[
 
     rows = [[t("inputs"), names(sc.inputs), "", "", ""]]
     for l, layer in enumerate(sc.layers, 1):
-        bias = t("none") if layer.bias == "none" else f"{names(layer.bias_names)} ({escape(layer.bias)})"
+        bias = t("none") if layer.bias == "none" else \
+            _t(lang, "bias_mode", names=names(layer.bias_names), mode=escape(name_of(lang, "bias", layer.bias)))
         rows.append([str(l), names(layer.units), escape(layer.activation),
                      names([n for row in layer.weight_names for n in row]), bias])
     out = [f"\\section{{{t('network')}}}",
@@ -108,8 +110,7 @@ def _overview(trace: Trace, notation: Notation, digits: int, lang: str) -> list[
     out += [f"\\subsection*{{{t('samples')}}}",
             _vectors(sc.inputs, sc.outputs, [(n, s.inputs, s.targets) for n, s in enumerate(sc.samples, 1)],
                      digits, t("inputs"), t("targets")),
-            t("settings", loss=sc.loss, reduction=sc.reduction, update=sc.update,
-              lr=formula.format_number(sc.learning_rate, digits), iterations=sc.iterations)]
+            escape(settings_line(sc, lang, formula.format_number(sc.learning_rate, digits)))]
     return out
 
 
@@ -118,14 +119,14 @@ def _step(step: Step, notation: Notation, digits: int, lang: str, link: Callable
     sentence = describe(step, notation, lang)
     head = (f"\\par\\medskip\\noindent\\hypertarget{{{link(step.index)}}}{{\\textbf{{{step.index + 1}}}}}"
             f"\\quad $\\displaystyle {label}$" + (f" --- {escape(sentence)}" if sentence else ""))
-    return "\n".join(part for part in (head, equation(step, notation, digits),
+    return "\n".join(part for part in (head, equation(step, notation, digits, lang),
                                        factors(step, notation, digits, lang, link)) if part)
 
 
 def _summary(trace: Trace, digits: int, lang: str) -> list[str]:
     sc = trace.scenario
     t = lambda key: escape(_t(lang, key))  # noqa: E731
-    return [f"\\section{{{t('summary')}}}",
+    return [f"\\section{{{escape(say(lang, 'phase.summary'))}}}",
             _table("rr", [t("before"), t("loss_after")],
                    [[number(trace.iterations[0].total_loss, digits), number(trace.final.total_loss, digits)]]),
             f"\\subsection*{{{t('outputs')}}}",
@@ -172,8 +173,9 @@ def export(trace: Trace, options: Options) -> str:
     if lang == "zh":
         text = plain_chinese(text)
     if options.fragment:
-        return (f"% bpwalk: {comment(sc.title)} (the body of a LaTeX article, for \\input)\n"
-                f"% Needs \\usepackage{{{','.join(PACKAGES)}}} (and hyperref for links).\n"
+        needs = say(lang, "tex.article_needs", packages=f"\\usepackage{{{','.join(PACKAGES)}}}")
+        return (f"% bpwalk: {comment(sc.title)} {say(lang, 'tex.article_fragment', input=chr(92) + 'input')}\n"
+                f"{needs}\n"
                 f"{engine_comment(lang, unicode)}\n{FRAGMENT_PRELUDE}\n\n{text}")
     title = plain_chinese(escape(sc.title)) if lang == "zh" else escape(sc.title)
     return (f"% bpwalk: {comment(sc.title)}\n{engine_comment(lang, unicode)}\n"

@@ -15,33 +15,18 @@ from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
+from bpwalk.scenario import Scenario
+from bpwalk.words import cases, name_of, say
 
-TITLES = {
-    "en": {"network": "The network", "parameters": "Parameters", "samples": "Samples", "training": "Training",
-           "iteration": "Iteration {}", "final": "After training", "summary": "Summary",
-           "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass", "update": "Update",
-           "sample": "sample {}", "layer": "layer", "units": "units", "activation": "activation",
-           "weights": "weights", "bias": "bias", "inputs": "inputs", "name": "name", "value": "value",
-           "after": "after", "trained": "trained", "yes": "yes", "no": "no", "targets": "targets",
-           "where": "where", "step": "step {}", "given": "given", "before": "total loss before",
-           "loss_after": "total loss after", "outputs": "outputs after training", "none": "none",
-           "settings": "loss: {loss}, over samples: {reduction}, update: {update}, "
-                       "learning rate η = {lr}, iterations: {iterations}"},
-    "zh": {"network": "网络", "parameters": "参数", "samples": "样本", "training": "训练",
-           "iteration": "第 {} 轮", "final": "训练后", "summary": "总结",
-           "forward": "正向传播", "loss": "误差", "backward": "反向传播", "update": "参数更新",
-           "sample": "样本 {}", "layer": "层", "units": "单元", "activation": "激活函数",
-           "weights": "权重", "bias": "偏置", "inputs": "输入", "name": "名称", "value": "值",
-           "after": "训练后", "trained": "训练", "yes": "是", "no": "否", "targets": "目标值",
-           "where": "其中", "step": "第 {} 步", "given": "已知", "before": "训练前总误差",
-           "loss_after": "训练后总误差", "outputs": "训练后的输出", "none": "无",
-           "settings": "损失函数：{loss}，样本汇总：{reduction}，更新方式：{update}，"
-                       "学习率 η = {lr}，迭代次数：{iterations}"},
-}
+def _t(lang: str, key: str, /, **fields: object) -> str:
+    """A transcript's fixed words: `doc.<key>` of the words tables."""
+    return say(lang, f"doc.{key}", **fields)
 
 
-def _t(lang: str, key: str, *args: object, **kwargs: object) -> str:
-    return TITLES.get(lang, TITLES["en"])[key].format(*args, **kwargs)
+def settings_line(sc: Scenario, lang: str, lr: str) -> str:
+    """`loss: half_sse, over samples: sum, update: batch, learning rate η = 0.5, iterations: 1`."""
+    return _t(lang, "settings", loss=name_of(lang, "loss", sc.loss), reduction=name_of(lang, "reduction", sc.reduction),
+              update=name_of(lang, "update", sc.update), lr=lr, iterations=sc.iterations)
 
 
 def _num(x: float, digits: int) -> str:
@@ -61,7 +46,8 @@ def _overview(trace: Trace, digits: int, lang: str) -> Iterator[str]:
     rows = [[_t(lang, "inputs"), ", ".join(sc.inputs), "", "", ""]]
     for l, layer in enumerate(sc.layers, 1):
         weights = " ".join(n for row in layer.weight_names for n in row)
-        bias = _t(lang, "none") if layer.bias == "none" else f"{', '.join(layer.bias_names)} ({layer.bias})"
+        bias = _t(lang, "none") if layer.bias == "none" else \
+            _t(lang, "bias_mode", names=", ".join(layer.bias_names), mode=name_of(lang, "bias", layer.bias))
         rows.append([str(l), ", ".join(layer.units), layer.activation, weights, bias])
     yield from _table([_t(lang, "layer"), _t(lang, "units"), _t(lang, "activation"), _t(lang, "weights"),
                        _t(lang, "bias")], rows)
@@ -82,13 +68,12 @@ def _overview(trace: Trace, digits: int, lang: str) -> Iterator[str]:
         [[str(n), *(_num(x, digits) for x in s.inputs), *(_num(t, digits) for t in s.targets)]
          for n, s in enumerate(sc.samples, 1)],
     )
-    yield _t(lang, "settings", loss=sc.loss, reduction=sc.reduction, update=sc.update,
-             lr=_num(sc.learning_rate, digits), iterations=sc.iterations)
+    yield settings_line(sc, lang, _num(sc.learning_rate, digits))
     yield ""
 
 
-def _equation(step: Step, notation: Notation, digits: int) -> list[str]:
-    parts = formula.latex(step, notation, digits)
+def _equation(step: Step, notation: Notation, digits: int, lang: str) -> list[str]:
+    parts = formula.latex(step, notation, digits, cases(lang))
     if parts is None:
         return []
     general, substituted, value = parts
@@ -104,10 +89,10 @@ def _factors(step: Step, trace: Trace, notation: Notation, digits: int, lang: st
     """Where a chain rule's factors (and a sum's terms) came from."""
     if not shows_factors(step):
         return []
-    lines = [f"{_t(lang, 'where')}:", ""]
+    lines = [f"{say(lang, 'step.where')}:", ""]
     for i, op in enumerate(step.operands):
         name = factor_name(step, i)
-        where = _t(lang, "step", op.source + 1) if op.source is not None else _t(lang, "given")
+        where = _t(lang, "step", n=op.source + 1) if op.source is not None else say(lang, "origin.given")
         # the value outside the math: a value to copy (`numfmt`), not part of a formula
         lines.append(f"- ${notation.latex(name, operand_sample(step, i))}$ = {_num(op.value, digits)} ({where})")
     return lines + [""]
@@ -128,11 +113,11 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
         opens = None
         if step.iteration != iteration:
             iteration = step.iteration
-            opens = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", step.iteration)
+            opens = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", n=step.iteration)
             phase = ""
-        title = _t(lang, step.phase)
+        title = say(lang, f"phase.{step.phase}")
         if step.sample is not None and multi:
-            title += f" ({_t(lang, 'sample', step.sample)})"
+            title = _t(lang, "phase_sample", phase=title, sample=say(lang, "at.sample", n=step.sample))
         yield opens, (title if title != phase else None), step
         phase = title
 
@@ -165,9 +150,9 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         label = notation.latex(step.quantity, step.sample)
         sentence = describe(step, notation, lang)
         out += [f"**${label}$** — {sentence}" if sentence else f"**${label}$**", ""]
-        out += _equation(step, notation, digits)
+        out += _equation(step, notation, digits, lang)
         out += _factors(step, trace, notation, digits, lang)
-    out += [f"## {_t(lang, 'summary')}", ""]
+    out += [f"## {say(lang, 'phase.summary')}", ""]
     out += _table([_t(lang, "before"), _t(lang, "loss_after")],
                   [[_num(trace.iterations[0].total_loss, digits), _num(trace.final.total_loss, digits)]])
     out += [f"### {_t(lang, 'outputs')}", ""]

@@ -10,6 +10,7 @@ from html import escape
 
 from bpwalk.formula.numbers import format_number
 from bpwalk.scenario import Scenario
+from bpwalk.words import say
 
 R = 20            # unit radius
 DX = 170          # distance between layers
@@ -24,13 +25,15 @@ def _shown(units: tuple[str, ...]) -> list[str | None]:
     return list(units[: MAX_SHOWN - 2]) + [None] + [units[-1]]
 
 
-def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digits: int = 4) -> str:
+def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digits: int = 4,
+                lang: str = "en") -> str:
     """An SVG drawing of the network.
 
     Args:
         scenario: the network to draw.
         values: optional out values by unit name, written under each unit.
         digits: significant digits of those values.
+        lang: the language of its headings and its description for screen readers.
     """
     values = values or {}
     columns = [scenario.inputs] + [layer.units for layer in scenario.layers]
@@ -45,7 +48,7 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
                 pos[unit] = (R + 60 + c * DX, top + r * DY)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
-        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="network diagram" class="network">',
+        f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(say(lang, "doc.diagram"))}" class="network">',
         "<style>.w{stroke:#9aa5b1;stroke-width:1.2}.u{fill:#fff;stroke:#334e68;stroke-width:2}"
         ".in{fill:#f0f4f8}.t{font:13px sans-serif;text-anchor:middle;dominant-baseline:central}"
         ".v{font:11px sans-serif;fill:#486581;text-anchor:middle}.wl{font:11px sans-serif;fill:#627d98}"
@@ -64,7 +67,7 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
                     # a third of the way from the source, where lines into one unit are apart
                     lx, ly = x1 + R + (x2 - x1 - 2 * R) * 0.3, y1 + (y2 - y1) * 0.3
                     parts.append(f'<text class="wl" x="{lx:.1f}" y="{ly - 4:.1f}">{escape(layer.weight_names[u][j])}</text>')
-    headings = ["inputs"] + [f"{layer.activation}" for layer in scenario.layers]
+    headings = [say(lang, "diagram.inputs")] + [f"{layer.activation}" for layer in scenario.layers]
     for c, units in enumerate(shown):
         x = R + 60 + c * DX
         parts.append(f'<text class="h" x="{x}" y="14">{escape(headings[c])}</text>')
@@ -88,10 +91,11 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
     return "\n".join(parts)
 
 
-def loss_svg(losses: list[float], digits: int = 4, label: str = "total loss after each update") -> str:
+def loss_svg(losses: list[float], digits: int = 4, lang: str = "en") -> str:
     """The loss after 0, 1, ..., n updates as an SVG line chart (log scale over two decades)."""
     import math
 
+    label = say(lang, "doc.loss_curve")
     width, height, left, bottom = 560, 220, 70, 30
     low, high = min(losses), max(losses)
     log = low > 0 and high / low > 100
@@ -103,7 +107,7 @@ def loss_svg(losses: list[float], digits: int = 4, label: str = "total loss afte
         f"{left + (width - left - 10) * i / n:.1f},{10 + (height - bottom - 20) * (hi - y) / span:.1f}"
         for i, y in enumerate(ys)
     )
-    scale = " (log scale)" if log else ""
+    scale = say(lang, "plot.log") if log else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(label)}" class="loss">'

@@ -18,6 +18,7 @@ import bpwalk.formula.equations as formula
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.export.markdown import _t
 from bpwalk.formula.notation import Notation
+from bpwalk.words import cases, say
 
 ARTICLE_WIDTH = 80.0     # the text width in half-ems of 11 pt type (A4, 2.5 cm margins)
 
@@ -112,12 +113,7 @@ def comment(text: str) -> str:
 
 
 def engine_comment(lang: str, unicode: bool) -> str:
-    if lang == "zh":
-        return "% Compile with xelatex (the document is in Chinese: xeCJK, Noto CJK or Fandol fonts)."
-    if unicode:
-        return ("% Compile with xelatex to print its Chinese text (xeCJK); pdflatex also works and\n"
-                "% writes [...] in its place.")
-    return "% Compile with pdflatex (or xelatex)."
+    return say(lang, "tex.engine_zh" if lang == "zh" else "tex.engine_unicode" if unicode else "tex.engine")
 
 
 def fonts(lang: str, unicode: bool, bullets: bool = False) -> str:
@@ -295,13 +291,13 @@ def _broken(lhs: str, rhs: str, room: float) -> list[str]:
     return [first] + [f"&\\quad {line}" for line in lines[1:]]
 
 
-def equation(step: Step, notation: Notation, digits: int, line_width: float = ARTICLE_WIDTH) -> str:
+def equation(step: Step, notation: Notation, digits: int, lang: str, line_width: float = ARTICLE_WIDTH) -> str:
     """The step's display equation: general = with numbers = result, or "" when it has none.
 
     A side that does not fit on a line is broken before a top-level + or −; what still does
     not fit (one very long fraction) is scaled down to the line's width, never cut off.
     """
-    parts = formula.latex(step, notation, digits)
+    parts = formula.latex(step, notation, digits, cases(lang))
     if parts is None:
         return ""
     general, substituted, value = parts
@@ -323,8 +319,8 @@ def factors(step: Step, notation: Notation, digits: int, lang: str, link: Callab
     items = []
     for i, op in enumerate(step.operands):
         symbol = notation.latex(factor_name(step, i), operand_sample(step, i))
-        where = (f"\\hyperlink{{{link(op.source)}}}{{{escape(_t(lang, 'step', op.source + 1))}}}"
-                 if op.source is not None else escape(_t(lang, "given")))
+        where = (f"\\hyperlink{{{link(op.source)}}}{{{escape(_t(lang, 'step', n=op.source + 1))}}}"
+                 if op.source is not None else escape(say(lang, "origin.given")))
         items.append(f"  \\item $\\displaystyle {symbol} = {formula.latex_number(op.value, digits)}$ ({where})")
-    return (f"{escape(_t(lang, 'where'))}:\n\\begin{{itemize}}\\setlength{{\\itemsep}}{{0pt}}\n"
+    return (f"{escape(say(lang, 'step.where'))}:\n\\begin{{itemize}}\\setlength{{\\itemsep}}{{0pt}}\n"
             + "\n".join(items) + "\n\\end{itemize}")

@@ -26,6 +26,10 @@ from bpwalk.ops import ACTIVATIONS, LOSSES
 from bpwalk.formula.symbolic import HALF
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
+# How a piecewise formula (f' of relu) reads in the language shown, from the words tables
+# (`bpwalk.words.cases`): the one-line form, with {then}, {cond}, {other}; the word before a
+# branch's condition in LaTeX; and the last branch's word ("otherwise").
+Cases = tuple[str, str, str]
 NUM = "#"          # prefix of the symbols that stand for numbers in a substituted formula
 OPERAND = "&"      # prefix of the symbols that stand for operands in a general formula
 
@@ -136,10 +140,20 @@ def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
 class StepLatex(LatexPrinter):
     """LaTeX for one step's shape: symbols from the notation, a slot where each number goes."""
 
-    def __init__(self, step: Step, notation: Notation, **settings) -> None:
+    def __init__(self, step: Step, notation: Notation, cases: Cases, **settings) -> None:
         super().__init__({"order": "none", **settings})
         self.step = step
         self.notation = notation
+        self.cases = cases
+
+    def _print_Piecewise(self, expr: Piecewise) -> str:
+        """sympy's cases, with the words of the language shown (`\\text{for}`, `\\text{otherwise}`)."""
+        _, when, otherwise = self.cases
+        pairs = []
+        for e, c in expr.args:
+            cond = rf"\text{{{otherwise}}}" if c == sympy.true else rf"\text{{{when}}}\: {self._print(c)}"
+            pairs.append(f"{self._print(e)} & {cond}")
+        return r"\begin{cases} " + r" \\".join(pairs) + r" \end{cases}"
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         name = expr.name
@@ -152,22 +166,23 @@ class StepLatex(LatexPrinter):
         return self.notation.latex(name, self.step.sample)
 
 
-def latex(step: Step, notation: Notation, digits: int) -> tuple[str, str, str] | None:
+def latex(step: Step, notation: Notation, digits: int, cases: Cases) -> tuple[str, str, str] | None:
     """The step as three LaTeX strings: `lhs = general`, the substituted right side, the value.
 
-    Returns None for a step with no equation (intro, summary).
+    `cases` are the words of a piecewise formula (`bpwalk.words.cases(lang)`). Returns None
+    for a step with no equation (intro, summary).
     """
     if not has_formula(step) or step.value is None:
         return None
-    compiled = _compiled(_shape(step, notation), notation, "latex")
+    compiled = _compiled(_shape(step, notation), notation, "latex", cases)
     return compiled.general, compiled.fill(step, lambda x: latex_number(x, digits)), format_latex_value(step.value, digits)
 
 
-def latex_template(step: Step, notation: Notation) -> "Compiled | None":
+def latex_template(step: Step, notation: Notation, cases: Cases) -> "Compiled | None":
     """The step's LaTeX with a slot where each number goes (see `Compiled`), or None."""
     if not has_formula(step) or step.value is None:
         return None
-    return _compiled(_shape(step, notation), notation, "latex")
+    return _compiled(_shape(step, notation), notation, "latex", cases)
 
 
 # -- one-line Unicode, for the terminal and plain text --------------------------------------
@@ -178,9 +193,10 @@ _PREC = {"Add": 10, "Mul": 20, "Neg": 15, "Pow": 30, "Atom": 40}
 class StepText:
     """One-line Unicode for the trees the builders make: w₅·out_h1, 1/(1 + e^(−net_h1))."""
 
-    def __init__(self, step: Step, notation: Notation) -> None:
+    def __init__(self, step: Step, notation: Notation, cases: Cases) -> None:
         self.step = step
         self.notation = notation
+        self.cases = cases
 
     def doprint(self, expr: sympy.Expr) -> str:
         return self._print(expr)[0]
@@ -237,7 +253,8 @@ class StepText:
         if isinstance(e, Piecewise):
             (v1, cond), (v2, _) = e.args
             z = self._print(cond.args[0])[0]
-            return f"({self._print(v1)[0]} if {z} > 0, else {self._print(v2)[0]})", _PREC["Atom"]
+            line = self.cases[0].format(then=self._print(v1)[0], cond=f"{z} > 0", other=self._print(v2)[0])
+            return f"({line})", _PREC["Atom"]
         if e == sympy.pi:
             return "π", _PREC["Atom"]
         if isinstance(e, sympy.Function):   # erf, and any other function a template uses, by its name
@@ -253,11 +270,14 @@ def _is_reciprocal(e: sympy.Basic) -> bool:
     return isinstance(e, Pow) and e.args[1] == Integer(-1)
 
 
-def text(step: Step, notation: Notation, digits: int) -> tuple[str, str, str, str] | None:
-    """The step in one-line Unicode: (left side, general formula, substituted, value)."""
+def text(step: Step, notation: Notation, digits: int, cases: Cases) -> tuple[str, str, str, str] | None:
+    """The step in one-line Unicode: (left side, general formula, substituted, value).
+
+    `cases` are the words of a piecewise formula (`bpwalk.words.cases(lang)`).
+    """
     if not has_formula(step) or step.value is None:
         return None
-    compiled = _compiled(_shape(step, notation), notation, "text")
+    compiled = _compiled(_shape(step, notation), notation, "text", cases)
     value = format_number(step.value, digits)
     return compiled.lhs, compiled.general, compiled.fill(step, lambda x: text_number(x, digits)), value
 
@@ -290,15 +310,15 @@ def _shape(step: Step, notation: Notation) -> tuple:
 
 
 @lru_cache(maxsize=8192)
-def _compiled(shape: tuple, notation: Notation, kind: str) -> Compiled:
+def _compiled(shape: tuple, notation: Notation, kind: str, cases: Cases) -> Compiled:
     rule, quantity, names, sample = shape
     operands = tuple(Operand(n, 0.0, None, s) for n, s in names)
     step = Step(0, "forward", 1, sample, quantity, None, rule, operands, 0.0)
     lhs, general, substituted = build(step)
     if kind == "latex":
-        plain = StepLatex(step, notation, ln_notation=True)
-        dotted = StepLatex(step, notation, ln_notation=True, mul_symbol="dot")
+        plain = StepLatex(step, notation, cases, ln_notation=True)
+        dotted = StepLatex(step, notation, cases, ln_notation=True, mul_symbol="dot")
         left = plain.doprint(lhs)
         return Compiled(left, f"{left} = {plain.doprint(general)}", tuple(dotted.doprint(substituted).split(SLOT)))
-    printer = StepText(step, notation)
+    printer = StepText(step, notation, cases)
     return Compiled(printer.doprint(lhs), printer.doprint(general), tuple(printer.doprint(substituted).split(SLOT)))

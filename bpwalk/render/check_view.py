@@ -17,6 +17,7 @@ from rich.text import Text
 from bpwalk.check.audit import Verdict
 from bpwalk.formula.numbers import format_fixed
 from bpwalk.scenario import decimals_of
+from bpwalk.words import say
 
 EXTRA_DIGITS = 3      # the computed value is shown to the printed decimals and this many more
 MAX_DECIMALS = 15
@@ -28,48 +29,55 @@ def computed_text(verdict: Verdict) -> str:
     return format_fixed(verdict.computed, decimals)
 
 
-def summary(verdicts: Sequence[Verdict]) -> str:
+def _count(lang: str, key: str, n: int) -> str:
+    """`1 number`, `2 numbers`: the words tables have a key for one and one for more."""
+    return say(lang, f"{key}_one" if n == 1 else key, n=n)
+
+
+def summary(verdicts: Sequence[Verdict], lang: str = "en") -> str:
     """`42 numbers: 22 agree, 20 do not` (or that there is nothing to check)."""
     if not verdicts:
-        return "no printed numbers to check: the scenario has no expect: entries"
+        return say(lang, "check.nothing")
     agree = sum(v.agrees for v in verdicts)
     count = len(verdicts)
-    noun = "number" if count == 1 else "numbers"
+    numbers = _count(lang, "check.numbers", count)
     if agree == count:
-        return f"{count} {noun}: all agree"
-    wrong = count - agree
-    return f"{count} {noun}: {agree} agree{'s' if agree == 1 else ''}, {wrong} {'does' if wrong == 1 else 'do'} not"
+        return say(lang, "check.all_agree", numbers=numbers)
+    return say(lang, "check.summary", numbers=numbers, agree=_count(lang, "check.agree", agree),
+               disagree=_count(lang, "check.disagree", count - agree))
 
 
-def _where(verdict: Verdict) -> str:
+def _where(verdict: Verdict, lang: str) -> str:
     parts = []
     if verdict.iteration not in (None, 1):
-        parts.append(f"it {verdict.iteration}")
+        parts.append(say(lang, "check.at_iteration", n=verdict.iteration))
     if verdict.sample not in (None, 1):
-        parts.append(f"s {verdict.sample}")
+        parts.append(say(lang, "check.at_sample", n=verdict.sample))
     return " ".join(parts)
 
 
 class CheckReport:
     """The verdict table of `bpwalk check` and its summary line."""
 
-    def __init__(self, verdicts: Sequence[Verdict], title: str = "") -> None:
+    def __init__(self, verdicts: Sequence[Verdict], title: str = "", lang: str = "en") -> None:
         self.verdicts = verdicts
         self.title = title
+        self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.title:
             yield Text(self.title, style="bold")
         if self.verdicts:
             table = Table(box=None, padding=(0, 1), header_style="bold")
-            table.add_column("key")
-            wheres = [_where(v) for v in self.verdicts]
+            lang = self.lang
+            table.add_column(say(lang, "check.key"))
+            wheres = [_where(v, lang) for v in self.verdicts]
             if any(wheres):
-                table.add_column("where", style="dim")
-            table.add_column("document", justify="right")
-            table.add_column("computed", justify="right")
-            table.add_column("verdict", justify="center")
-            table.add_column("cause", overflow="fold")
+                table.add_column(say(lang, "check.where"), style="dim")
+            table.add_column(say(lang, "check.document"), justify="right")
+            table.add_column(say(lang, "check.computed"), justify="right")
+            table.add_column(say(lang, "check.verdict"), justify="center")
+            table.add_column(say(lang, "check.cause"), overflow="fold")
             for verdict, where in zip(self.verdicts, wheres):
                 mark = Text("✓", style="green") if verdict.agrees else Text("✗", style="bold red")
                 row = [verdict.key] + ([where] if any(wheres) else [])
@@ -77,4 +85,4 @@ class CheckReport:
                 table.add_row(*row)
             yield table
         style = "green" if all(v.agrees for v in self.verdicts) else "bold red"
-        yield Text(summary(self.verdicts), style=style)
+        yield Text(summary(self.verdicts, self.lang), style=style)

@@ -35,6 +35,7 @@ from bpwalk.render.style_views import (
 )
 from bpwalk.walk.styles import dC_dz
 from bpwalk.engine.steps import Step
+from bpwalk.words import cases
 
 MAX_INPUTS = 7          # a unit fed back by more shows the first three, a ⋮ and the last two
 MAX_SUM_TERMS = 6       # a longer formula (a softmax δ of many outputs) shows its ends around a ⋯
@@ -53,7 +54,7 @@ def _split(expression: str) -> list[str]:
 
 def step_equation(ctx: ViewContext, width: int, step: Step, lhs: str | None = None) -> list[RenderableType]:
     """One step as `lhs = general = substituted = value`, from `formula.text`."""
-    parts = formula.text(step, ctx.notation, ctx.digits)
+    parts = formula.text(step, ctx.notation, ctx.digits, cases(ctx.lang))
     if parts is None:
         return []
     left, general, substituted, value = parts
@@ -195,7 +196,7 @@ def unit(ctx: ViewContext, width: int) -> list[RenderableType]:
                                           [result(ctx, delta.value)]))
         right.append(Text(f"[ {gain} = {ctx.num(dact.value)} ]", style="bold"))
     right.append(Text.assemble(f"{dz} = ", (ctx.num(delta.value), RESULT)))
-    lines.append(Text(ctx.word("reversed"), style="dim"))
+    lines.append(Text(ctx.word("style.reversed"), style="dim"))
     if inputs:
         lines += reversed_network(inputs, right, width)
     return lines
@@ -243,8 +244,8 @@ def grad(ctx: ViewContext, width: int) -> list[RenderableType]:
         if _table_width(headers, rows) <= width:
             break
     lines.append(_table(headers, rows, 5))
-    lines.append(Text(f"∂{z}/∂w: {ctx.word('forward_value')}", style="dim"))
-    lines.append(Text(f"{dz}: {ctx.word('backward_value')}", style="dim"))
+    lines.append(Text(f"∂{z}/∂w: {ctx.word('style.forward_value')}", style="dim"))
+    lines.append(Text(f"{dz}: {ctx.word('style.backward_value')}", style="dim"))
     return lines
 
 
@@ -273,7 +274,7 @@ def sums(ctx: ViewContext, width: int) -> list[RenderableType]:
     rows = [[n.name_text(s.subject)] + [ctx.num(s.operands[k].value) if k is not None else "⋯" for k in shown]
             + [ctx.num(s.value)] for s in ctx.steps]
     lines.append(_table(headers, rows, len(headers) - 1))
-    lines.append(Text(ctx.word("mean" if mean else "sum"), style="dim"))
+    lines.append(Text(ctx.word("style.mean" if mean else "style.sum"), style="dim"))
     return lines
 
 
@@ -294,7 +295,7 @@ def update(ctx: ViewContext, width: int) -> list[RenderableType]:
         rows.append([n.name_text(s.subject), ctx.num(s.operands[0].value), gradient, ctx.num(s.value)])
     lines.append(_table(["", "w", f"∂{loss}/∂w", "w⁺"], rows, 3))
     if len(trained) < len(ctx.steps):
-        lines.append(Text(f"—: {ctx.word('not_trained')}", style="dim"))
+        lines.append(Text(f"—: {ctx.word('step.not_trained')}", style="dim"))
     return lines
 
 

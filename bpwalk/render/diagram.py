@@ -27,9 +27,8 @@ from rich.text import Text
 from bpwalk.formula.numbers import format_number
 from bpwalk.scenario import Scenario
 from bpwalk.engine.steps import Step, Trace
+from bpwalk.words import say
 
-HEADERS = {"en": {"inputs": "inputs", "hidden": "hidden", "outputs": "outputs"},
-           "zh": {"inputs": "输入层", "hidden": "隐藏层", "outputs": "输出层"}}
 MAX_UNITS = 6          # a longer layer shows its first units, the step's units, a ⋮ and its last one
 MAX_NAMES = 4          # weight names in one row of a weight column
 GAP = 2                # cells between two columns (the table's padding of 1 on either side)
@@ -259,7 +258,7 @@ class NetworkDiagram:
     def columns(self, layout: Layout) -> list[Column]:
         """The drawing's columns under one layout (a skipped run of layers is one ⋯ column)."""
         sc = self.scenario
-        names = HEADERS.get(self.lang, HEADERS["en"])
+        names = {key: say(self.lang, f"diagram.{key}") for key in ("inputs", "hidden", "outputs")}
         digits = min(self.digits, layout.digits)
         where = self._layer_of()
         touched = {where[n] for n in self.focus if n in where}

@@ -183,7 +183,7 @@ def delta_out(ctx: ViewContext, width: int) -> list[RenderableType]:
                      equation([gradient], general, numbers, [vec(ctx, values(d_loss), RESULT)]))
     if dact:
         lines += _derivative_lines(ctx, width, dact)
-    return lines + _delta_result(ctx, width, dE, deltas, dact) + [Text(ctx.word("elementwise"), style="dim")]
+    return lines + _delta_result(ctx, width, dE, deltas, dact) + [Text(ctx.word("style.elementwise"), style="dim")]
 
 
 def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
@@ -203,7 +203,7 @@ def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
     if dact:
         lines += _derivative_lines(ctx, width, dact)
     return lines + _delta_result(ctx, width, vec(ctx, values(sums)), deltas, dact) + [
-        Text(ctx.word("elementwise"), style="dim")]
+        Text(ctx.word("style.elementwise"), style="dim")]
 
 
 def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:
@@ -286,7 +286,7 @@ def reduce(ctx: ViewContext, width: int) -> list[RenderableType]:
         terms.append(")" if mean else "")
         summed = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
         lines += eq_lines(width, equation([f"∂{total}/∂{name}"], [general], terms, [summed]))
-    lines.append(Text(ctx.word("mean" if ctx.steps[0].rule.endswith(":mean") else "sum"), style="dim"))
+    lines.append(Text(ctx.word("style.mean" if ctx.steps[0].rule.endswith(":mean") else "style.sum"), style="dim"))
     return lines
 
 
@@ -299,7 +299,7 @@ def update(ctx: ViewContext, width: int) -> list[RenderableType]:
     new = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
     if ctx.steps[0].rule == "keep":
         lines = eq_lines(width, equation([f"{name}*"], [name], [new]))
-        return lines + [Text(ctx.word("not_trained"), style="dim")]
+        return lines + [Text(ctx.word("step.not_trained"), style="dim")]
     lr = ctx.steps[0].operands[1].value
     loss_name = ctx.notation.text("loss", ctx.steps[0].sample)
     general = f"{name} − {ctx.notation.text('lr')}·∂{loss_name}/∂{name}"

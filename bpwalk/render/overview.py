@@ -11,22 +11,9 @@ from rich.text import Text
 
 from bpwalk.formula.numbers import format_number
 from bpwalk.render.diagram import NetworkDiagram
-from bpwalk.render.terminal import PHASE_NAMES, word
+from bpwalk.render.terminal import phase_name
 from bpwalk.engine.steps import Trace
-
-LABELS = {
-    "en": {"parameters": "Parameters", "samples": "Samples", "settings": "Training", "loss": "loss",
-           "reduction": "over samples", "update": "update", "lr": "learning rate η", "iterations": "iterations",
-           "inputs": "inputs", "targets": "targets", "outputs": "outputs after training",
-           "before": "total loss before", "after": "total loss after", "trained": "trained",
-           "yes": "yes", "no": "no (kept)", "name": "name", "value": "value", "final": "after"},
-    "zh": {"parameters": "参数", "samples": "样本", "settings": "训练设置", "loss": "损失函数",
-           "reduction": "样本汇总", "update": "更新方式", "lr": "学习率 η", "iterations": "迭代次数",
-           "inputs": "输入", "targets": "目标值", "outputs": "训练后的输出",
-           "before": "训练前总误差", "after": "训练后总误差", "trained": "训练",
-           "yes": "是", "no": "否（保持）", "name": "名称", "value": "值", "final": "训练后"},
-}
-
+from bpwalk.words import name_of, say
 
 SIDE_GAP = 4            # cells between the parameters and the samples beside them
 UNLIMITED = 10_000
@@ -61,7 +48,7 @@ def light_markdown(source: str) -> Text:
 
 
 def label(lang: str, key: str) -> str:
-    return LABELS.get(lang, LABELS["en"])[key]
+    return say(lang, f"overview.{key}")
 
 
 def _num(x: float, digits: int) -> str:
@@ -107,7 +94,7 @@ def untrained_note(trace: Trace, lang: str) -> Text | None:
     """The footnote for the parameters marked * (biases of layers with train_bias: false)."""
     if all(layer.train_bias or layer.bias == "none" for layer in trace.scenario.layers):
         return None
-    return Text(f"* {word(lang, 'not_trained')}", style="dim")
+    return Text(f"* {say(lang, 'step.not_trained')}", style="dim")
 
 
 def sample_table(trace: Trace, digits: int, lang: str) -> Table:
@@ -118,7 +105,7 @@ def sample_table(trace: Trace, digits: int, lang: str) -> Table:
         table.add_column(name, justify="right")
     table.add_column("→", style="dim")
     for name in sc.outputs[:8]:
-        table.add_column(f"target {name}" if lang == "en" else f"目标 {name}", justify="right")
+        table.add_column(say(lang, "overview.target", name=name), justify="right")
     for n, sample in enumerate(sc.samples[:20], 1):
         table.add_row(str(n), *(_num(x, digits) for x in sample.inputs[:8]), "",
                       *(_num(t, digits) for t in sample.targets[:8]))
@@ -132,9 +119,9 @@ def settings_table(trace: Trace, digits: int, lang: str) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column()
-    table.add_row(label(lang, "loss"), sc.loss)
-    table.add_row(label(lang, "reduction"), sc.reduction)
-    table.add_row(label(lang, "update"), sc.update)
+    table.add_row(label(lang, "loss"), name_of(lang, "loss", sc.loss))
+    table.add_row(label(lang, "reduction"), name_of(lang, "reduction", sc.reduction))
+    table.add_row(label(lang, "update"), name_of(lang, "update", sc.update))
     table.add_row(label(lang, "lr"), _num(sc.learning_rate, digits))
     table.add_row(label(lang, "iterations"), str(sc.iterations))
     return table
@@ -164,7 +151,7 @@ class IntroView:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         sc = self.trace.scenario
-        yield Text(f"{PHASE_NAMES.get(self.lang, PHASE_NAMES['en'])['intro']} · {sc.title}", style="bold")
+        yield Text(f"{phase_name(self.lang, 'intro')} · {sc.title}", style="bold")
         if sc.source:
             yield Text(sc.source, style="dim")
         if sc.description:
@@ -200,14 +187,14 @@ class SummaryView:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         trace, digits, lang = self.trace, self.digits, self.lang
         first, final = trace.iterations[0].total_loss, trace.final.total_loss
-        yield Text(PHASE_NAMES.get(lang, PHASE_NAMES["en"])["summary"] + f" · {trace.scenario.title}", style="bold")
+        yield Text(phase_name(lang, "summary") + f" · {trace.scenario.title}", style="bold")
         grid = Table.grid(padding=(0, 2))
         grid.add_column(style="dim")
         grid.add_column(justify="right")
         grid.add_row(label(lang, "before"), _num(first, digits))
         grid.add_row(label(lang, "after"), Text(_num(final, digits), style="bold green"))
         change = final - first
-        grid.add_row(word(lang, "change"), f"{_num(change, digits)} ({_num(100 * change / first, 3) if first else '∞'} %)")
+        grid.add_row(label(lang, "change"), f"{_num(change, digits)} ({_num(100 * change / first, 3) if first else '∞'} %)")
         yield grid
         yield Text()
         outs = Table(title=label(lang, "outputs"), title_justify="left", box=None, padding=(0, 1))

@@ -13,6 +13,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from bpwalk.formula.numbers import format_number
+from bpwalk.words import say
 
 # braille dot bits, indexed [row][column] within a cell (Unicode U+2800 block)
 DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
@@ -27,12 +28,13 @@ def _scale(values: Sequence[float]) -> tuple[list[float], bool]:
 class LossCurve:
     """The total loss of each iteration as a line, with its range on the axes."""
 
-    def __init__(self, losses: Sequence[float], height: int = 8, title: str = "loss",
-                 x_label: str = "updates made") -> None:
+    def __init__(self, losses: Sequence[float], height: int = 8, title: str | None = None,
+                 x_label: str | None = None, lang: str = "en") -> None:
         self.losses = list(losses)     # losses[i]: after i updates
         self.height = height
-        self.title = title
-        self.x_label = x_label
+        self.title = say(lang, "plot.loss") if title is None else title
+        self.x_label = say(lang, "plot.updates") if x_label is None else x_label
+        self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         losses = self.losses
@@ -53,7 +55,7 @@ class LossCurve:
             i = round(px * (n - 1) / (cols - 1))
             py = round((hi - ys[i]) / span * (rows - 1))
             grid[py // 4][px // 2] |= DOTS[py % 4][px % 2]
-        axis = " (log scale)" if log else ""
+        axis = say(self.lang, "plot.log") if log else ""
         yield Text(f"{self.title}{axis}", style="bold")
         for r, row in enumerate(grid):
             label = top_label if r == 0 else low_label if r == self.height - 1 else ""

@@ -22,53 +22,28 @@ from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe
 from bpwalk.walk.quiz import MIN_DIGITS, MINUS_SIGNS, Grade, QuizState, Score
 from bpwalk.render.diagram import NetworkDiagram, known_values
-from bpwalk.render.terminal import PHASE_NAMES, heading
+from bpwalk.render.terminal import heading, phase_name
 from bpwalk.engine.steps import Step, Trace
+from bpwalk import words
 
-WORDS = {
-    "en": {"your_answer": "your answer: ", "hint": "hint: the numbers filled in",
-           "empty": "type the result first (digits . - e), then Enter",
-           "too_short": f"give at least {MIN_DIGITS} significant digits",
-           "unreadable": "not a number: {}", "try_again": "✗ {} is not it: try again, with the hint",
-           "right": "✓ {}: right", "right_second": "✓ {}: right at the second try",
-           "missed": "✗ {}: the answer is {}", "then": ", then ",
-           "answer_first": "type the result, then Enter", "next": "→ next step",
-           "score": "Score", "phase": "phase", "asked": "asked", "first": "right first try",
-           "second": "right second try", "missed_col": "missed", "total": "total",
-           "end": "The end of the quiz.", "questions": "{} questions: type each result "
-           f"(at least {MIN_DIGITS} significant digits); q quits.",
-           "no_key": "no key {}: ? for help", "first_step": "first step"},
-    "zh": {"your_answer": "你的答案：", "hint": "提示：代入数值",
-           "empty": "先输入结果（数字 . - e），再按 Enter",
-           "too_short": f"请至少给出 {MIN_DIGITS} 位有效数字",
-           "unreadable": "不是数字：{}", "try_again": "✗ {} 不对：参考提示再试一次",
-           "right": "✓ {}：正确", "right_second": "✓ {}：第二次答对",
-           "missed": "✗ {}：正确答案是 {}", "then": "，然后 ",
-           "answer_first": "输入结果，再按 Enter", "next": "→ 下一步",
-           "score": "得分", "phase": "阶段", "asked": "题数", "first": "一次答对",
-           "second": "二次答对", "missed_col": "答错", "total": "合计",
-           "end": "测验结束。", "questions": f"共 {{}} 题：输入每一步的结果（至少 {MIN_DIGITS} 位有效数字）；q 退出。",
-           "no_key": "没有 {} 键：按 ? 查看帮助", "first_step": "已是第一步"},
-}
-
-# (keys, what they do), as the help overlay lists them
+# (keys, what they do), as the help overlay lists them (see `bpwalk.render.status.HELP_KEYS`)
 HELP_KEYS: tuple[tuple[str, str], ...] = (
-    ("0-9  .  -  e", "type the result (at least 3 significant digits)"),
-    ("Backspace", "delete the last character typed"),
-    ("Enter", "check the answer; once it is shown, the next step"),
-    ("→  Space  n  l  j  ↓", "next step (once the result is shown)"),
-    ("←  ↑  p  h  k", "look back at the steps already done"),
-    ("g  Home   /   G  End", "first step / back to the question"),
-    ("PgDn  PgUp", "scroll a step taller than the terminal"),
-    ("Ctrl-L", "redraw the screen"),
-    ("?", "this help (any key closes it)"),
-    ("q  Esc  Ctrl-C", "quit and show the score (Esc first clears the answer)"),
+    ("0-9  .  -  e", "help.quiz.type"),
+    ("Backspace", "help.quiz.delete"),
+    ("Enter", "help.quiz.enter"),
+    ("→  {space}  n  l  j  ↓", "help.quiz.next"),
+    ("←  ↑  p  h  k", "help.quiz.back"),
+    ("g  Home   /   G  End", "help.quiz.ends"),
+    ("PgDn  PgUp", "help.scroll"),
+    ("Ctrl-L", "help.redraw"),
+    ("?", "help.help"),
+    ("q  Esc  Ctrl-C", "help.quiz.quit"),
 )
 
 
-def say(lang: str, key: str, *args: object) -> str:
-    """One of the quiz's words in `lang` (English when there is no such language)."""
-    return WORDS.get(lang, WORDS["en"])[key].format(*args)
+def say(lang: str, key: str, /, **fields: object) -> str:
+    """One of the quiz's strings in `lang`: `quiz.<key>` of the words tables."""
+    return words.say(lang, f"quiz.{key}", **fields)
 
 
 def shown_answer(text: str) -> str:
@@ -81,8 +56,8 @@ def grade_message(result: Grade, text: str, lang: str) -> str:
     if not text.strip():
         return say(lang, "empty")
     if result.verdict == "too_short":
-        return say(lang, "too_short")
-    return say(lang, "unreadable", text.strip())
+        return say(lang, "too_short", n=MIN_DIGITS)
+    return say(lang, "unreadable", text=text.strip())
 
 
 def feedback(state: QuizState, value: str, lang: str) -> Text | None:
@@ -91,12 +66,12 @@ def feedback(state: QuizState, value: str, lang: str) -> Text | None:
     if not tries:
         return None
     if state.outcome == "first":
-        return Text(say(lang, "right", tries[-1]), style="bold green")
+        return Text(say(lang, "right", answer=tries[-1]), style="bold green")
     if state.outcome == "second":
-        return Text(say(lang, "right_second", tries[-1]), style="bold green")
+        return Text(say(lang, "right_second", answer=tries[-1]), style="bold green")
     if state.outcome == "missed":
-        return Text(say(lang, "missed", say(lang, "then").join(tries), value), style="bold red")
-    return Text(say(lang, "try_again", tries[-1]), style="bold red")
+        return Text(say(lang, "missed", answers=say(lang, "then").join(tries), value=value), style="bold red")
+    return Text(say(lang, "try_again", answer=tries[-1]), style="bold red")
 
 
 def diagram_before(trace: Trace, index: int, digits: int, lang: str) -> NetworkDiagram:
@@ -119,14 +94,14 @@ def diagram_before(trace: Trace, index: int, digits: int, lang: str) -> NetworkD
     return diagram
 
 
-def question_lines(step: Step, notation: Notation, digits: int, hint: bool) -> list[str] | None:
+def question_lines(step: Step, notation: Notation, digits: int, hint: bool, lang: str = "en") -> list[str] | None:
     """A question as plain lines: `lhs = general`, the hint (when asked for) and `= ?`.
 
     None for a step without an equation.
     """
     import bpwalk.formula.equations as formula
 
-    parts = formula.text(step, notation, digits)
+    parts = formula.text(step, notation, digits, words.cases(lang))
     if parts is None:
         return None
     lhs, general, substituted, _ = parts
@@ -158,7 +133,7 @@ class QuestionView:
         if sentence:
             yield Text(sentence, style="italic dim")
         hint = self.state.attempt == 2
-        lines = question_lines(step, notation, self.digits, hint) or []
+        lines = question_lines(step, notation, self.digits, hint, self.lang) or []
         for i, line in enumerate(lines):
             if i == 0:
                 lhs, _, rest = line.partition(" = ")
@@ -176,10 +151,6 @@ class QuestionView:
             yield diagram_before(self.trace, self.state.step, self.digits, self.lang)
 
 
-def phase_name(phase: str, lang: str) -> str:
-    return PHASE_NAMES.get(lang, PHASE_NAMES["en"])[phase]
-
-
 def score_table(state: QuizState, lang: str = "en") -> Table:
     """The score per phase: asked, right at the first try, at the second, missed; and the total."""
     table = Table(title=say(lang, "score"), title_style="bold", title_justify="left")
@@ -191,7 +162,7 @@ def score_table(state: QuizState, lang: str = "en") -> Table:
         table.add_row(name, str(score.asked), str(score.first), str(score.second), str(score.missed), style=style)
 
     for phase, score in state.scores:
-        row(phase_name(phase, lang), score)
+        row(phase_name(lang, phase), score)
     if len(state.scores) > 1:
         row(say(lang, "total"), state.total(), "bold")
     return table

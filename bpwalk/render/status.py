@@ -16,24 +16,27 @@ from rich.text import Text
 
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.navigate import NavState
-from bpwalk.render.terminal import PHASE_NAMES, word
+from bpwalk.walk.quiz import MIN_DIGITS
+from bpwalk.render.terminal import phase_name, where_in
+from bpwalk.words import say
 
 SEPARATOR = " │ "
 
-# (keys, what they do), in the order the help overlay lists them
+# (keys, what they do), in the order the help overlay lists them: the meaning is a key of the
+# words tables, and `{space}` in the keys is the space bar's name in the language shown
 HELP_KEYS: tuple[tuple[str, str], ...] = (
-    ("→  Space  Enter  n  l  j  ↓", "next step"),
-    ("←  Backspace  p  h  k  ↑", "previous step"),
-    ("g  Home   /   G  End", "first / last step"),
-    ("]   [", "next / previous phase"),
-    ("12 Enter", "go to step 12"),
-    ("/w5 Enter", "search: the next step about w5 (also out_o1, delta, …)"),
-    ("n   N", "after a search: the next / previous match"),
-    ("PgDn  PgUp", "scroll a step taller than the terminal"),
-    ("e", "export the walk-through (Markdown, HTML, text, SVG, JSON)"),
-    ("Ctrl-L", "redraw the screen"),
-    ("?", "this help (any key closes it)"),
-    ("q  Esc  Ctrl-C", "quit"),
+    ("→  {space}  Enter  n  l  j  ↓", "help.next"),
+    ("←  Backspace  p  h  k  ↑", "help.back"),
+    ("g  Home   /   G  End", "help.ends"),
+    ("]   [", "help.phase"),
+    ("12 Enter", "help.jump"),
+    ("/w5 Enter", "help.search"),
+    ("n   N", "help.repeat"),
+    ("PgDn  PgUp", "help.scroll"),
+    ("e", "help.export"),
+    ("Ctrl-L", "help.redraw"),
+    ("?", "help.help"),
+    ("q  Esc  Ctrl-C", "help.quit"),
 )
 
 
@@ -41,45 +44,46 @@ def position(frame: Frame, count: int, lang: str, multi_sample: bool, short: boo
     """`[12/60] Forward pass · iteration 1 · sample 2 · out_h1` (short: `[12/60] out_h1 it1`)."""
     counter = f"[{frame.index + 1}/{count}]"
     if frame.phase in ("intro", "summary"):
-        return f"{counter} {PHASE_NAMES.get(lang, PHASE_NAMES['en'])[frame.phase]}"
+        return f"{counter} {phase_name(lang, frame.phase)}"
+    sample = frame.sample if multi_sample else None
     if short:
-        where = f"it{frame.iteration}" if frame.iteration is not None else word(lang, "final")
-        if multi_sample and frame.sample is not None:
-            where += f" s{frame.sample}"
+        where = say(lang, "at.short_iteration", n=frame.iteration) if frame.iteration is not None \
+            else say(lang, "at.final")
+        if sample is not None:
+            where += " " + say(lang, "at.short_sample", n=sample)
         return f"{counter} {frame.label} {where}"
-    parts = [PHASE_NAMES.get(lang, PHASE_NAMES["en"])[frame.phase]]
-    parts.append(word(lang, "final") if frame.iteration is None else word(lang, "iteration", frame.iteration))
-    if multi_sample and frame.sample is not None:
-        parts.append(word(lang, "sample", frame.sample))
-    parts.append(frame.label)
+    parts = [phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample), frame.label]
     return f"{counter} {' · '.join(parts)}"
 
 
-def hints(state: NavState, level: int = 0) -> str:
+def hints(state: NavState, level: int = 0, lang: str = "en") -> str:
     """The key hints, from the full list (level 0) to the bare keys (level 2).
 
     `n` shows the search it repeats once a search has found something.
     """
-    n = f"n /{state.search}" if state.search else ""
+    def hint(name: str) -> str:
+        return say(lang, f"hint.{name}")
+
+    n = say(lang, "hint.repeat", query=state.search) if state.search else ""
     if level == 0:
-        keys = ["→ next", "← back", n, "g/G ends", "[ ] phase", "/ search", "e export", "? help", "q quit"]
+        keys = [hint("next"), hint("back"), n, *map(hint, ("ends", "phase", "search", "export", "help", "quit"))]
     elif level == 1:
-        keys = ["→/← step", n or "/ search", "? help", "q quit"]
+        keys = [hint("step"), n or hint("search"), hint("help"), hint("quit")]
     else:
         keys = ["→ ←", n or "/", "?", "q"]
     return "  ".join(k for k in keys if k)
 
 
-def prompt(state: NavState, bare: bool = False) -> Text | None:
+def prompt(state: NavState, bare: bool = False, lang: str = "en") -> Text | None:
     """What is being typed, with how to finish it (unless bare); None in normal and help mode."""
     if state.mode == "number":
-        label, how = "go to step: ", "  Enter go · Esc cancel"
+        label, how = say(lang, "prompt.number"), "  " + say(lang, "prompt.number_how")
     elif state.mode == "search":
-        label, how = "/", "  Enter search · Esc cancel"
+        label, how = "/", "  " + say(lang, "prompt.search_how")
     elif state.mode == "export":
-        which = "steps seen so far" if state.seen_only else "whole walk-through"
-        return Text.assemble(("export ", "bold"), (which, "bold cyan"), ": m md  h html  t txt  s svg  j json",
-                             ("" if bare else "  v seen/all · Esc cancel", "dim"))
+        which = say(lang, "prompt.export_seen" if state.seen_only else "prompt.export_all")
+        return Text.assemble((say(lang, "prompt.export"), "bold"), (which, "bold cyan"), say(lang, "prompt.export_keys"),
+                             ("" if bare else "  " + say(lang, "prompt.export_how"), "dim"))
     else:
         return None
     return Text.assemble((label, "bold"), state.buffer, ("▏", "blink"), ("" if bare else how, "dim"))
@@ -94,23 +98,23 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
         frame: the frame shown.
         count: how many frames there are.
         width: the terminal's width in cells.
-        lang: language of the phase names.
+        lang: language of the phase names, prompts and key hints.
         multi_sample: whether to say which sample a frame belongs to.
     """
     long_where = Text(position(frame, count, lang, multi_sample), style="bold")
     short_where = Text(position(frame, count, lang, multi_sample, short=True), style="bold")
     counter = Text(f"[{frame.index + 1}/{count}]", style="bold")
-    typed = prompt(state)
+    typed = prompt(state, lang=lang)
     if typed is not None:
-        bare = prompt(state, bare=True)
+        bare = prompt(state, bare=True, lang=lang)
         forms = [(long_where, typed), (short_where, typed), (short_where, bare), (counter, bare)]
     elif state.message:
-        style = "bold red" if state.message.startswith(("not found", "no ", "not written")) else "bold yellow"
+        style = "bold red" if state.alarm else "bold yellow"
         said = Text(state.message, style=style)
         forms = [(long_where, said), (short_where, said), (counter, said)]
     else:
         # shorten the hints before the position: where you are matters more than the key list
-        forms = [(where, Text(hints(state, level), style="dim"))
+        forms = [(where, Text(hints(state, level, lang), style="dim"))
                  for where, level in ((long_where, 0), (long_where, 1), (short_where, 1), (long_where, 2),
                                       (short_where, 2), (counter, 2))]
     for where, extra in forms:
@@ -123,18 +127,21 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
     return line
 
 
-def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | None = None) -> Table:
+def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | None = None,
+               lang: str = "en") -> Table:
     """The help overlay: every key and what it does (run's keys by default).
 
     Narrower than `width`, the keys close up and the padding shrinks before the meanings wrap.
     """
+    keys_list = tuple((keys.replace("{space}", say(lang, "key.space")), say(lang, meaning, n=MIN_DIGITS))
+                      for keys, meaning in keys_list)
     keys_w = max(cell_len(k) for k, _ in keys_list)
     meaning_w = max(cell_len(m) for _, m in keys_list)
     narrow = width is not None and keys_w + meaning_w + 8 > width
-    table = Table(title="Keys", title_style="bold", show_header=False, box=None, padding=(0, 1 if narrow else 2))
+    table = Table(title=say(lang, "help.title"), title_style="bold", show_header=False, box=None, padding=(0, 1 if narrow else 2))
     table.add_column(style="bold cyan", no_wrap=True)
     table.add_column()
     for keys, meaning in keys_list:
         table.add_row(re.sub(r" {2,}", " ", keys) if narrow else keys, meaning)
-    table.caption = "any key closes this"
+    table.caption = say(lang, "help.caption")
     return table

@@ -26,31 +26,18 @@ from bpwalk.formula.notation import Notation
 from bpwalk.render.blocks import Block, Equation, text
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.layers import LayerIndex, MatrixNames
-from bpwalk.render.terminal import PHASE_NAMES, word
+from bpwalk.render.terminal import phase_name, where_in
 from bpwalk.engine.steps import Step, Trace
+from bpwalk.words import say
 
 RESULT = "bold green"
 MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its last
-
-STYLE_WORDS = {
-    "en": {"sum": "summed over the samples", "mean": "averaged over the samples",
-           "elementwise": "⊗ multiplies element by element", "reversed": "the backward pass: the network run backwards",
-           "forward_value": "from the forward pass", "backward_value": "from the backward pass"},
-    "zh": {"sum": "对样本求和", "mean": "对样本取平均", "elementwise": "⊗ 表示逐元素相乘",
-           "reversed": "反向传播：把网络反过来运行", "forward_value": "来自正向传播",
-           "backward_value": "来自反向传播"},
-}
-
 
 class ViewSettings(Protocol):
     """What a view reads from the walk-through's settings (`bpwalk.render.views.Settings`)."""
 
     digits: int
     lang: str
-
-
-def style_word(lang: str, key: str) -> str:
-    return STYLE_WORDS.get(lang, STYLE_WORDS["en"])[key]
 
 
 @dataclass(frozen=True)
@@ -91,13 +78,12 @@ class ViewContext:
         """A number inside an expression: negatives in parentheses."""
         return text_number(x, self.digits)
 
-    def word(self, key: str, *args: object) -> str:
-        if key in STYLE_WORDS["en"]:
-            return style_word(self.lang, key)
-        return word(self.lang, key, *args)
+    def word(self, key: str, /, **fields: object) -> str:
+        """A string of the words tables in the frame's language (`style.sum`, `step.not_trained`)."""
+        return say(self.lang, key, **fields)
 
     def phase(self, phase: str) -> str:
-        return PHASE_NAMES.get(self.lang, PHASE_NAMES["en"])[phase]
+        return phase_name(self.lang, phase)
 
     def with_prefix(self, prefix: str) -> list[Step]:
         return [s for s in self.steps if s.quantity.startswith(prefix)]
@@ -174,8 +160,5 @@ def heading(ctx: ViewContext, width: int) -> list[Text]:
 
 def _where(ctx: ViewContext) -> str:
     frame = ctx.frame
-    parts = [ctx.phase(frame.phase)]
-    parts.append(ctx.word("final") if frame.iteration is None else ctx.word("iteration", frame.iteration))
-    if frame.sample is not None and ctx.notation.multi_sample:
-        parts.append(ctx.word("sample", frame.sample))
-    return " · ".join(parts)
+    sample = frame.sample if ctx.notation.multi_sample else None
+    return " · ".join([ctx.phase(frame.phase), *where_in(ctx.lang, frame.iteration, sample)])

@@ -17,44 +17,33 @@ from rich.text import Text
 from bpwalk.formula.notation import Notation
 from bpwalk.ops import PARAMETERS
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
+from bpwalk.words import cases, say
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
 from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
 
-PHASE_NAMES = {
-    "en": {"intro": "Scenario", "forward": "Forward pass", "loss": "Loss", "backward": "Backward pass",
-           "update": "Update", "summary": "Summary"},
-    "zh": {"intro": "场景", "forward": "正向传播", "loss": "误差", "backward": "反向传播",
-           "update": "参数更新", "summary": "总结"},
-}
-WORDS = {
-    "en": {"iteration": "iteration {}", "sample": "sample {}", "final": "after training", "step": "step {}",
-           "given": "given", "input": "input", "target": "target", "learning_rate": "learning rate",
-           "parameter": "parameter", "updated": "updated in step {}", "from": "from step {}",
-           "where": "where", "constant": "constant", "outputs": "outputs",
-           "count": "number of outputs", "not_trained": "not trained: keeps its value",
-           "loss_before": "loss before training", "loss_after": "loss after {} iteration(s)",
-           "change": "change"},
-    "zh": {"iteration": "第 {} 轮", "sample": "样本 {}", "final": "训练后", "step": "第 {} 步",
-           "given": "已知", "input": "输入", "target": "目标值", "learning_rate": "学习率",
-           "parameter": "参数", "updated": "第 {} 步更新", "from": "来自第 {} 步",
-           "where": "其中", "constant": "常数", "outputs": "输出",
-           "count": "输出个数", "not_trained": "不训练：保持原值",
-           "loss_before": "训练前误差", "loss_after": "{} 轮后误差", "change": "变化"},
-}
+def phase_name(lang: str, phase: str) -> str:
+    """`Forward pass`, `正向传播`: a phase as headings and the status line name it."""
+    return say(lang, f"phase.{phase}")
 
 
-def word(lang: str, key: str, *args: object) -> str:
-    return WORDS.get(lang, WORDS["en"])[key].format(*args)
+def where_in(lang: str, iteration: int | None, sample: int | None = None) -> list[str]:
+    """`iteration 1`, `sample 2` (or `after training`): the parts of a heading after the phase."""
+    parts = [say(lang, "at.final") if iteration is None else say(lang, "at.iteration", n=iteration)]
+    if sample is not None:
+        parts.append(say(lang, "at.sample", n=sample))
+    return parts
+
+
+# what an operand that no step computed is, by its name
+GIVEN = {"lr": "learning_rate", "K": "count", "1": "constant"}
 
 
 def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     """`Forward pass · iteration 1 · sample 1 · out_h1`."""
-    parts = [PHASE_NAMES.get(lang, PHASE_NAMES["en"])[step.phase]]
+    parts = [phase_name(lang, step.phase)]
     if step.phase not in ("intro", "summary"):
-        parts.append(word(lang, "final") if step.iteration is None else word(lang, "iteration", step.iteration))
-        if step.sample is not None and notation.multi_sample:
-            parts.append(word(lang, "sample", step.sample))
+        parts += where_in(lang, step.iteration, step.sample if notation.multi_sample else None)
         parts.append(notation.text(step.quantity, step.sample))
     return " · ".join(parts)
 
@@ -63,24 +52,13 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
     """Where an operand's value came from: a step, or given (input, target, parameter, ...)."""
     if op.source is not None:
         source = trace.steps[op.source]
-        if source.phase == "update":
-            return word(lang, "updated", op.source + 1)
-        return word(lang, "from", op.source + 1)
+        return say(lang, "origin.updated" if source.phase == "update" else "origin.from", n=op.source + 1)
     kind = op.name.split(".", 1)[0]
-    if kind == "out":
-        return word(lang, "input")
-    if kind == "target":
-        return word(lang, "target")
-    if op.name == "lr":
-        return word(lang, "learning_rate")
     if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
         words = PARAMETERS[op.name].words
         return words.get(lang, words["en"])
-    if op.name == "K":
-        return word(lang, "count")
-    if op.name == "1":
-        return word(lang, "constant")
-    return word(lang, "parameter")
+    given = {"out": "input", "target": "target"}.get(kind) or GIVEN.get(op.name, "parameter")
+    return say(lang, f"origin.{given}")
 
 
 class StepView:
@@ -98,7 +76,7 @@ class StepView:
         """The equation three ways, one `=` a line; a line wider than `width` wraps at an operator."""
         import bpwalk.formula.equations as formula
 
-        parts = formula.text(self.step, self.notation, self.digits)
+        parts = formula.text(self.step, self.notation, self.digits, cases(self.lang))
         if parts is None:
             return []
         lhs, general, substituted, value = parts
@@ -109,7 +87,7 @@ class StepView:
         lines = Equation([lhs], sides, stacked=True).lines(width)
         if self.step.rule == "keep":
             pad = " " * cell_len(lhs)
-            lines.append(Text(f"{pad}   ({word(self.lang, 'not_trained')})", style="dim"))
+            lines.append(Text(f"{pad}   ({say(self.lang, 'step.not_trained')})", style="dim"))
         return lines
 
     def operand_table(self) -> Table | None:
@@ -146,5 +124,5 @@ class StepView:
         if self.operands:
             table = self.operand_table()
             if table is not None:
-                yield Text(word(self.lang, "where"), style="dim")
+                yield Text(say(self.lang, "step.where"), style="dim")
                 yield table

@@ -9,6 +9,7 @@ from rich.text import Text
 from bpwalk.formula.numbers import format_number
 from bpwalk.render.plot import LossCurve
 from bpwalk.engine.train import TrainResult
+from bpwalk.words import say
 
 MAX_ROWS = 40
 MAX_OUTPUTS = 8
@@ -20,8 +21,9 @@ def _num(x: float, digits: int) -> str:
     return format_number(x, digits)
 
 
-def _more(count: int, what: str) -> Text:
-    return Text(f"… {count:,} more {what}: use --json or --csv", style="dim")
+def _more(count: int, what: str, lang: str) -> Text:
+    """`… 120 more parameters: use --json or --csv`; `what` is a key: parameters, samples, ..."""
+    return Text(say(lang, "train.more", n=f"{count:,}", what=say(lang, f"train.more_{what}")), style="dim")
 
 
 def _blocks(widths: list[int], room: int) -> list[list[int]]:
@@ -37,7 +39,7 @@ def _blocks(widths: list[int], room: int) -> list[list[int]]:
     return blocks
 
 
-def snapshot_tables(r: TrainResult, d: int, width: int) -> RenderResult:
+def snapshot_tables(r: TrainResult, d: int, width: int, lang: str = "en") -> RenderResult:
     """The snapshots as rows, every parameter as a column, wrapped into blocks that fit `width`.
 
     Each row holds the parameters after an iteration's update and the total loss computed with
@@ -48,10 +50,11 @@ def snapshot_tables(r: TrainResult, d: int, width: int) -> RenderResult:
     hidden_rows = max(0, len(snaps) - MAX_SNAPSHOTS)
     # the last row stays: it is the final state, the one the headline's final loss belongs to
     rows = snaps if not hidden_rows else snaps[:MAX_SNAPSHOTS - 1] + [None] + snaps[-1:]
-    labels = ["…" if s is None else "start" if s.iteration == 0 else f"{s.iteration:,}" for s in rows]
+    start = say(lang, "train.start")
+    labels = ["…" if s is None else start if s.iteration == 0 else f"{s.iteration:,}" for s in rows]
     losses = ["" if s is None else _num(s.loss, d) for s in rows]
     cells = [["" if s is None else _num(s.parameters[n], d) for s in rows] for n in names]
-    label_head, loss_head = "after\niteration", "total loss\nwith these\nparameters"
+    label_head, loss_head = say(lang, "train.after_iteration"), say(lang, "train.loss_with")
     label_w = max(9, *map(len, labels))
     loss_w = max(10, *map(len, losses))
     widths = [max(len(n), *map(len, col)) for n, col in zip(names, cells)]
@@ -59,12 +62,10 @@ def snapshot_tables(r: TrainResult, d: int, width: int) -> RenderResult:
     rest = _blocks(widths[len(first):], width - (label_w + 2))
     blocks = [first] + [[i + len(first) for i in block] for block in rest if block]
     shown = blocks[:MAX_BLOCKS]
-    yield Text("snapshots", style="bold")
-    yield Text("each row: the parameters after that iteration's update, and the total loss computed "
-               "with them (start: the initial parameters)", style="dim")
+    yield Text(say(lang, "train.snapshots"), style="bold")
+    yield Text(say(lang, "train.snapshots_note"), style="dim")
     if r.scenario.update == "per_sample":
-        yield Text("update: per_sample: the loss is of one forward pass of every sample with these "
-                   "parameters, not an iteration's sum over its sweep", style="dim")
+        yield Text(say(lang, "train.per_sample_note"), style="dim")
     for b, block in enumerate(shown):
         table = Table(box=None, padding=(0, 1), show_edge=True)
         table.add_column(label_head, justify="right", style="dim", min_width=label_w, no_wrap=True,
@@ -80,56 +81,58 @@ def snapshot_tables(r: TrainResult, d: int, width: int) -> RenderResult:
         yield table
     hidden = sum(len(block) for block in blocks[MAX_BLOCKS:])
     if hidden:
-        yield _more(hidden, "parameters")
+        yield _more(hidden, "parameters", lang)
     if hidden_rows:
-        yield _more(hidden_rows, "snapshots")
+        yield _more(hidden_rows, "snapshots", lang)
 
 
 class TrainReport:
     """The result of a numbers-only training run."""
 
-    def __init__(self, result: TrainResult, digits: int = 6, seconds: float | None = None) -> None:
+    def __init__(self, result: TrainResult, digits: int = 6, seconds: float | None = None, lang: str = "en") -> None:
         self.result = result
         self.digits = digits
         self.seconds = seconds
+        self.lang = lang
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        r, d = self.result, self.digits
+        r, d, lang = self.result, self.digits, self.lang
         sc = r.scenario
         count = len(r.losses)
-        yield Text(f"{sc.title} · {count:,} iteration{'' if count == 1 else 's'}", style="bold")
+        yield Text(say(lang, "train.title_one" if count == 1 else "train.title", title=sc.title, n=f"{count:,}"),
+                   style="bold")
         first = r.losses[0]
-        line = Text.assemble("total loss  ", (_num(first, d), ""), " → ", (_num(r.final_loss, d), "bold green"))
+        line = Text.assemble(say(lang, "train.loss"), (_num(first, d), ""), " → ", (_num(r.final_loss, d), "bold green"))
         if self.seconds is not None:
             line.append(f"   ({self.seconds:.2f} s)", style="dim")
         yield line
         yield Text()
         curve = list(r.losses) + [r.final_loss]
         if len(curve) > 2:
-            yield LossCurve(curve, title="total loss per iteration")
+            yield LossCurve(curve, title=say(lang, "train.curve"), lang=lang)
             yield Text()
-        outs = Table(title="outputs after training", title_justify="left", box=None, padding=(0, 1))
-        outs.add_column("sample", style="dim")
+        outs = Table(title=say(lang, "train.outputs"), title_justify="left", box=None, padding=(0, 1))
+        outs.add_column(say(lang, "train.sample"), style="dim")
         for name in sc.outputs[:MAX_OUTPUTS]:
             outs.add_column(name, justify="right")
         for n, (values, sample) in enumerate(zip(r.final_outputs[:MAX_ROWS], sc.samples), 1):
             outs.add_row(str(n), *(f"{_num(v, d)} (→ {_num(t, d)})" for v, t in zip(values[:MAX_OUTPUTS], sample.targets)))
         yield outs
         if len(sc.samples) > MAX_ROWS:
-            yield _more(len(sc.samples) - MAX_ROWS, "samples")
+            yield _more(len(sc.samples) - MAX_ROWS, "samples", lang)
         if len(sc.outputs) > MAX_OUTPUTS:
-            yield _more(len(sc.outputs) - MAX_OUTPUTS, "outputs")
+            yield _more(len(sc.outputs) - MAX_OUTPUTS, "outputs", lang)
         yield Text()
         initial = sc.parameters()
-        params = Table(title="parameters", title_justify="left", box=None, padding=(0, 1))
-        params.add_column("name", style="cyan")
-        params.add_column("initial", justify="right")
-        params.add_column("trained", justify="right", style="green")
+        params = Table(title=say(lang, "train.parameters"), title_justify="left", box=None, padding=(0, 1))
+        params.add_column(say(lang, "train.name"), style="cyan")
+        params.add_column(say(lang, "train.initial"), justify="right")
+        params.add_column(say(lang, "train.trained"), justify="right", style="green")
         for name, value in list(r.parameters.items())[:MAX_ROWS]:
             params.add_row(name, _num(initial[name], d), _num(value, d))
         yield params
         if len(r.parameters) > MAX_ROWS:
-            yield _more(len(r.parameters) - MAX_ROWS, "parameters")
+            yield _more(len(r.parameters) - MAX_ROWS, "parameters", lang)
         if r.snapshots:
             yield Text()
-            yield from snapshot_tables(r, d, options.max_width)
+            yield from snapshot_tables(r, d, options.max_width, lang)

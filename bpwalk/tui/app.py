@@ -31,10 +31,11 @@ from rich.text import Text
 from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame
 from bpwalk.tui.keys import ReadKey, TerminalKeys
-from bpwalk.walk.navigate import EXIT_INTERRUPT, NavState, Navigator
+from bpwalk.walk.navigate import EXIT_INTERRUPT, NavState, Navigator, told
 from bpwalk.render.status import HELP_KEYS, help_table, status_line
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
+from bpwalk.words import say
 
 SCROLL_KEYS = {"pgdn": 1, "pgup": -1}              # pages within a frame taller than the screen
 CACHE_SIZE = 64                                    # rendered frames kept (per width)
@@ -99,7 +100,7 @@ class Painter:
         """The help overlay; on a screen too short for it, rows before the last give way, so that
         the last one (how to quit) always shows: any key closes the overlay, PgDn included."""
         while True:
-            lines = self._render(help_table(keys, width), width)
+            lines = self._render(help_table(keys, width, self.settings.lang), width)
             if len(lines) <= rows or len(keys) <= 1:
                 return lines
             keys = keys[:-2] + keys[-1:]
@@ -124,7 +125,8 @@ class Painter:
         window = lines[top:top + shown]
         below = len(lines) - top - len(window)
         if rows > 1:
-            note = f"… {below} more lines below · PgDn" if below else f"… end · {top} lines above · PgUp"
+            lang = self.settings.lang
+            note = say(lang, "screen.more_below", n=below) if below else say(lang, "screen.end_above", n=top)
             window = window + [blank] * (shown - len(window)) + [self._line(note, width)]
         return window[:rows]
 
@@ -229,8 +231,8 @@ def full_screen(console: Console, read_key: ReadKey | None = None) -> Iterator[R
         yield read_key
 
 
-def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, settings: Settings) -> str:
-    """Write the transcript the user asked for with `e`; returns what to tell them."""
+def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, settings: Settings) -> NavState:
+    """Write the transcript the user asked for with `e`; returns the state that tells them how it went."""
     from bpwalk.errors import BpwalkError
     from bpwalk.export import save
 
@@ -239,12 +241,12 @@ def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, set
     try:
         path = save(trace, state.export or "md", settings.digits, settings.lang, settings.style, steps)
     except BpwalkError as err:
-        return f"not written: {err}"
+        return told(state, settings.lang, "export.not_written", alarm=True, error=err)
     try:
         shown = path.relative_to(Path.cwd())
     except ValueError:
         shown = path
-    return f"wrote {shown}"
+    return told(state, settings.lang, "export.wrote", path=shown)
 
 
 def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Console, start: int = 0,
@@ -263,7 +265,7 @@ def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Con
     Returns:
         The exit status: 0 after q or Esc, 130 after Ctrl-C or SIGINT.
     """
-    navigator = Navigator(frames, start)
+    navigator = Navigator(frames, start, settings.lang)
     painter = Painter(trace, frames, settings, console)
     with full_screen(console, read_key) as read_key:
         try:
@@ -286,7 +288,7 @@ def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Con
                 if new.done:
                     return new.exit_code or 0
                 if new.export:
-                    new = navigator.state = replace(new, export=None, message=write_transcript(trace, frames, new, settings))
+                    new = navigator.state = replace(write_transcript(trace, frames, new, settings), export=None)
                 if new.index != state.index:
                     painter.page = 0
                 painter.paint(new)

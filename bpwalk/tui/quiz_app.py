@@ -18,7 +18,7 @@ from rich.text import Text
 
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
-from bpwalk.walk.quiz import MINUS_SIGNS, Quiz
+from bpwalk.walk.quiz import MIN_DIGITS, MINUS_SIGNS, Quiz
 from bpwalk.tui.app import Lines, Painter, full_screen, warm_up
 from bpwalk.walk.styles import frames_for
 from bpwalk.tui.keys import ReadKey
@@ -29,6 +29,7 @@ from bpwalk.render.status import SEPARATOR, position
 from bpwalk.render.terminal import heading
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
+from bpwalk import words
 
 # what a number is typed (or pasted) with: any minus sign that `quiz.read_number` reads
 ANSWER_CHARS = frozenset("0123456789.-+eE").union(map(chr, MINUS_SIGNS))
@@ -130,7 +131,7 @@ class QuizSession:
         if key in ANSWER_CHARS:
             return replace(screen, message=say(self.lang, "next"))
         if len(key) == 1 and key.isprintable():
-            return replace(screen, message=say(self.lang, "no_key", repr(key)))
+            return replace(screen, message=words.say(self.lang, "nav.no_key", key=repr(key)))
         return screen
 
     def _looking_back(self, screen: QuizScreen, key: str) -> QuizScreen:
@@ -152,7 +153,7 @@ class QuizSession:
 
     def _back(self, screen: QuizScreen) -> QuizScreen:
         if screen.shown == 0:
-            return replace(screen, message=say(self.lang, "first_step"))
+            return replace(screen, message=words.say(self.lang, "nav.first_step"))
         return replace(screen, shown=screen.shown - 1)
 
 
@@ -192,16 +193,20 @@ class QuizPainter(Painter):
         state = self.session.quiz.state
         score = state.total()
         tally = f"✓{score.first + score.second} ✗{score.missed}"
+        lang = self.settings.lang
+
+        def keys(*names: str) -> Text:
+            return Text("  ".join(words.say(lang, f"hint.{name}") for name in names), style="dim")
+
         if screen.message:
             said = [Text(screen.message, style="bold yellow")]
         elif screen.mode == "score":
-            said = [Text("q quit  ← back", style="dim")]
+            said = [keys("quit", "back")]
         elif screen.shown == state.step and state.waiting:
-            said = [Text("type the result  Enter check  ← back  ? help  q quit", style="dim"),
-                    Text("Enter check  ? help  q quit", style="dim"), Text("Enter  ?  q", style="dim")]
+            said = [keys("type", "check", "back", "help", "quit"), keys("check", "help", "quit"),
+                    Text("Enter  ?  q", style="dim")]
         else:
-            said = [Text("→ next  ← back  ? help  q quit", style="dim"), Text("→ next  ? help  q quit", style="dim"),
-                    Text("→ ← ? q", style="dim")]
+            said = [keys("next", "back", "help", "quit"), keys("next", "help", "quit"), Text("→ ← ? q", style="dim")]
         long_where, short_where, counter = (
             Text(position(frame, count, self.settings.lang, self.multi_sample), style="bold"),
             Text(position(frame, count, self.settings.lang, self.multi_sample, short=True), style="bold"),
@@ -301,7 +306,8 @@ def quiz_lines(trace: Trace, settings: Settings, console: Console, phases: tuple
     def out(text: str = "") -> None:
         console.print(text, markup=False, highlight=False, soft_wrap=True)
 
-    out(say(lang, "questions", len(quiz.questions & set(range(quiz.state.step, len(trace.steps))))))
+    out(say(lang, "questions", count=len(quiz.questions & set(range(quiz.state.step, len(trace.steps)))),
+            n=MIN_DIGITS))
     out()
     while True:
         state = quiz.state
@@ -311,7 +317,7 @@ def quiz_lines(trace: Trace, settings: Settings, console: Console, phases: tuple
         else:
             step = quiz.current
             out(heading(step, notation, lang))
-            for line in question_lines(step, notation, settings.digits, hint=False) or []:
+            for line in question_lines(step, notation, settings.digits, hint=False, lang=lang) or []:
                 out(line)
             if not _ask(quiz, console, lang, read_line, out, echo, notation, settings.digits):
                 break
@@ -345,10 +351,10 @@ def _ask(quiz: Quiz, console: Console, lang: str, read_line: Callable[[], str | 
         if said is not None:
             out(said.plain)
         if state.waiting:                        # a second try: the formula with the numbers in
-            lines = question_lines(quiz.current, notation, digits, hint=True) or []
+            lines = question_lines(quiz.current, notation, digits, hint=True, lang=lang) or []
             for line in lines[1:-1]:
                 out(f"{line}   ← {say(lang, 'hint')}")
         elif state.outcome == "missed":
-            lhs = (question_lines(quiz.current, notation, digits, hint=False) or ["?"])[0].split(" = ")[0]
+            lhs = (question_lines(quiz.current, notation, digits, hint=False, lang=lang) or ["?"])[0].split(" = ")[0]
             out(f"{lhs} = {value}")
     return True

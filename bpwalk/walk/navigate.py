@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
 from bpwalk.walk.frames import Frame, normalize
+from bpwalk.words import say
 
 Mode = Literal["normal", "number", "search", "help", "export"]
 EXPORT_KEYS: dict[str, str] = {"m": "md", "h": "html", "t": "txt", "s": "svg", "j": "json"}
@@ -45,6 +46,7 @@ class NavState:
     mode: Mode = "normal"
     buffer: str = ""                # what is typed in number or search mode
     message: str = ""               # one-keypress feedback: "not found: w9", "wrapped", ...
+    alarm: bool = False             # the message says something failed (shown in red)
     search: str = ""                # the last query that found something ("" before any)
     exit_code: int | None = None    # set when the walk-through should end
     seen: int = 0                   # the furthest frame shown so far
@@ -62,67 +64,74 @@ class Navigator:
     Args:
         frames: the frames of the walk-through, at least one.
         start: 0-based frame to open at (clamped into range).
+        lang: the language of the messages.
     """
 
-    def __init__(self, frames: Sequence[Frame], start: int = 0) -> None:
+    def __init__(self, frames: Sequence[Frame], start: int = 0, lang: str = "en") -> None:
         if not frames:
             raise ValueError("a walk-through needs at least one frame")
         self.frames = frames
+        self.lang = lang
         self.state = NavState(index=min(max(start, 0), len(frames) - 1))
 
     def handle(self, key: str) -> NavState:
         """Apply one key and return the new state (also kept as `self.state`)."""
-        self.state = transition(self.frames, self.state, key)
+        self.state = transition(self.frames, self.state, key, self.lang)
         return self.state
 
 
-def transition(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
-    """The state after `key`: a pure function of the frames, the state and the key."""
+def told(state: NavState, lang: str, key: str, /, alarm: bool = False, **fields: object) -> NavState:
+    """The state with a message for the status line (a key of the words tables, filled in)."""
+    return replace(state, message=say(lang, key, **fields), alarm=alarm)
+
+
+def transition(frames: Sequence[Frame], state: NavState, key: str, lang: str = "en") -> NavState:
+    """The state after `key`: a pure function of the frames, the state, the key (and the language)."""
     if key == "ctrl-c":
         return replace(state, mode="normal", buffer="", exit_code=EXIT_INTERRUPT)
     if key == "resize":
         return state                 # the screen redraws; nothing moves, the message stays
-    state = replace(state, message="", export=None)
-    new = _route(frames, state, key)
+    state = replace(state, message="", alarm=False, export=None)
+    new = _route(frames, state, key, lang)
     return new if new.index <= new.seen else replace(new, seen=new.index)
 
 
-def _route(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+def _route(frames: Sequence[Frame], state: NavState, key: str, lang: str) -> NavState:
     if state.mode == "export":
         return _export_key(state, key)
     if state.mode == "help":
         return replace(state, mode="normal")
     if state.mode == "number":
-        return _number_key(frames, state, key)
+        return _number_key(frames, state, key, lang)
     if state.mode == "search":
-        return _search_key(frames, state, key)
-    return _normal_key(frames, state, key)
+        return _search_key(frames, state, key, lang)
+    return _normal_key(frames, state, key, lang)
 
 
-def _normal_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+def _normal_key(frames: Sequence[Frame], state: NavState, key: str, lang: str) -> NavState:
     last = len(frames) - 1
     if key in QUIT_KEYS:
         return replace(state, exit_code=EXIT_QUIT)
     if key == "n" and state.search:
-        return _find(frames, state, state.search, forward=True)
+        return _find(frames, state, state.search, True, lang)
     if key == "N" and state.search:
-        return _find(frames, state, state.search, forward=False)
+        return _find(frames, state, state.search, False, lang)
     if key in NEXT_KEYS or key == "n":
         if state.index == last:
-            return replace(state, message="last step")
+            return told(state, lang, "nav.last_step")
         return replace(state, index=state.index + 1)
     if key in BACK_KEYS:
         if state.index == 0:
-            return replace(state, message="first step")
+            return told(state, lang, "nav.first_step")
         return replace(state, index=state.index - 1)
     if key in FIRST_KEYS:
         return replace(state, index=0)
     if key in LAST_KEYS:
         return replace(state, index=last)
     if key == "]":
-        return _next_section(frames, state)
+        return _next_section(frames, state, lang)
     if key == "[":
-        return _previous_section(frames, state)
+        return _previous_section(frames, state, lang)
     if key.isdigit() and len(key) == 1:
         return replace(state, mode="number", buffer=key)
     if key == "/":
@@ -132,7 +141,7 @@ def _normal_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
     if key == "e":
         return replace(state, mode="export")
     if len(key) == 1 and key.isprintable():
-        return replace(state, message=f"no key {key!r}: ? for help")
+        return told(state, lang, "nav.no_key", alarm=True, key=repr(key))
     return state                     # other named keys (pgdn, tab, ...) mean nothing here
 
 
@@ -146,7 +155,7 @@ def _export_key(state: NavState, key: str) -> NavState:
     return state
 
 
-def _number_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+def _number_key(frames: Sequence[Frame], state: NavState, key: str, lang: str) -> NavState:
     if key.isdigit() and len(key) == 1:
         return replace(state, buffer=state.buffer + key)
     if key == "backspace":
@@ -158,13 +167,13 @@ def _number_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
         number = int(state.buffer)
         state = replace(state, mode="normal", buffer="")
         if not 1 <= number <= len(frames):
-            return replace(state, message=f"no step {number}: 1–{len(frames)}")
+            return told(state, lang, "nav.no_step", alarm=True, n=number, count=len(frames))
         return replace(state, index=number - 1)
     # any other key ends the number and then does what it does in normal mode ("5q" quits)
-    return _normal_key(frames, replace(state, mode="normal", buffer=""), key)
+    return _normal_key(frames, replace(state, mode="normal", buffer=""), key, lang)
 
 
-def _search_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
+def _search_key(frames: Sequence[Frame], state: NavState, key: str, lang: str) -> NavState:
     if key == "esc":
         return replace(state, mode="normal", buffer="")
     if key == "backspace":
@@ -178,13 +187,13 @@ def _search_key(frames: Sequence[Frame], state: NavState, key: str) -> NavState:
             if not state.search:
                 return state
             query = state.search
-        return _find(frames, state, query, forward=True)
+        return _find(frames, state, query, True, lang)
     if len(key) == 1 and key.isprintable():
         return replace(state, buffer=state.buffer + key)
     return state                     # arrows and other named keys are ignored while typing
 
 
-def _find(frames: Sequence[Frame], state: NavState, query: str, forward: bool) -> NavState:
+def _find(frames: Sequence[Frame], state: NavState, query: str, forward: bool, lang: str) -> NavState:
     """Jump to the next (or previous) frame with `query` among its terms, wrapping around."""
     term = normalize(query)
     count = len(frames)
@@ -193,8 +202,9 @@ def _find(frames: Sequence[Frame], state: NavState, query: str, forward: bool) -
         j = (state.index + step * distance) % count
         if term in frames[j].terms:
             wrapped = j <= state.index if forward else j >= state.index
-            return replace(state, index=j, search=query, message=f"wrapped: {query}" if wrapped else "")
-    return replace(state, message=f"not found: {query}")
+            found = replace(state, index=j, search=query)
+            return told(found, lang, "nav.wrapped", query=query) if wrapped else found
+    return told(state, lang, "nav.not_found", alarm=True, query=query)
 
 
 def starts_section(frames: Sequence[Frame], index: int) -> bool:
@@ -218,18 +228,18 @@ def section_start(frames: Sequence[Frame], index: int) -> int:
     return index
 
 
-def _next_section(frames: Sequence[Frame], state: NavState) -> NavState:
+def _next_section(frames: Sequence[Frame], state: NavState, lang: str) -> NavState:
     for j in range(state.index + 1, len(frames)):
         if starts_section(frames, j):
             return replace(state, index=j)
-    return replace(state, message="last phase")
+    return told(state, lang, "nav.last_phase")
 
 
-def _previous_section(frames: Sequence[Frame], state: NavState) -> NavState:
+def _previous_section(frames: Sequence[Frame], state: NavState, lang: str) -> NavState:
     """To the start of this phase; from its start, to the start of the one before."""
     start = section_start(frames, state.index)
     if start < state.index:
         return replace(state, index=start)
     if start == 0:
-        return replace(state, message="first phase")
+        return told(state, lang, "nav.first_phase")
     return replace(state, index=section_start(frames, start - 1))
