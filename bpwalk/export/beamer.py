@@ -20,7 +20,7 @@ from typing import Callable
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.export import Options
 from bpwalk.export.tex import (
-    anchor_prefix, comment, engine_comment, equation, escape, factors, fonts, needs_unicode, number, plain_chinese,
+    Setup, comment, engine_comment, equation, escape, factors, fonts, needs_unicode, number, plain_chinese,
 )
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.formula.notation import Notation
@@ -183,12 +183,8 @@ def _summary_frame(trace: Trace, step: Step, digits: int, lang: str, link: Calla
 
 def frames(trace: Trace, options: Options) -> str:
     """Every step's frame, in order: the part of the slides a lecture can \\input."""
-    sc = trace.scenario
-    digits = options.digits or sc.display.precision
-    lang = options.lang or sc.display.lang
-    notation = Notation.of(sc)
-    prefix = anchor_prefix(trace)
-    link = lambda i: f"{prefix}-s{i + 1}"  # noqa: E731
+    setup = Setup.of(trace, options)
+    digits, lang, notation, link = setup.digits, setup.lang, setup.notation, setup.link
     titles = _titles(trace, lang)
     out = []
     for step in trace.steps:

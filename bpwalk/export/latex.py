@@ -20,7 +20,7 @@ from bpwalk.engine.steps import Step, Trace
 from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.tex import (
-    FRAGMENT_PRELUDE, anchor_prefix, comment, engine_comment, equation, escape, factors, fonts, markdown,
+    Setup, FRAGMENT_PRELUDE, comment, engine_comment, equation, escape, factors, fonts, markdown,
     needs_unicode, number, plain_chinese,
 )
 from bpwalk.formula.notation import Notation
@@ -138,11 +138,8 @@ def _summary(trace: Trace, digits: int, lang: str) -> list[str]:
 def body(trace: Trace, options: Options) -> str:
     """Everything after \\maketitle: what `--fragment` writes, and what the article wraps."""
     sc = trace.scenario
-    digits = options.digits or sc.display.precision
-    lang = options.lang or sc.display.lang
-    notation = Notation.of(sc)
-    prefix = anchor_prefix(trace)
-    link = lambda i: f"{prefix}-s{i + 1}"  # noqa: E731
+    setup = Setup.of(trace, options)
+    digits, lang, notation, link = setup.digits, setup.lang, setup.notation, setup.link
     out: list[str] = []
     if sc.source:
         out.append(f"\\begin{{center}}\\itshape {escape(sc.source)}\\end{{center}}")

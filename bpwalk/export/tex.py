@@ -12,13 +12,17 @@ English document (a source's title) print as [...] under pdflatex, with a warnin
 from __future__ import annotations
 
 import re
-from typing import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
 
 import bpwalk.formula.equations as formula
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.export.markdown import _t
 from bpwalk.formula.notation import Notation
 from bpwalk.words import cases, say
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bpwalk.export import Options
 
 ARTICLE_WIDTH = 80.0     # the text width in half-ems of 11 pt type (A4, 2.5 cm margins)
 
@@ -144,6 +148,26 @@ FRAGMENT_PRELUDE = r"""% Defaults for what a document that \inputs this may lack
 \providecommand{\toprule}{\hline}
 \providecommand{\midrule}{\hline}
 \providecommand{\bottomrule}{\hline}"""
+
+
+@dataclass(frozen=True)
+class Setup:
+    """What both TeX writers read from a trace and the options: digits, language, notation, links."""
+
+    digits: int
+    lang: str
+    notation: Notation
+    prefix: str
+
+    @classmethod
+    def of(cls, trace: Trace, options: "Options") -> "Setup":
+        display = trace.scenario.display
+        return cls(options.digits or display.precision, options.lang or display.lang,
+                   Notation.of(trace.scenario), anchor_prefix(trace))
+
+    def link(self, index: int) -> str:
+        """The link target of the step at `index` (0-based)."""
+        return f"{self.prefix}-s{index + 1}"
 
 
 def anchor_prefix(trace: Trace) -> str:
