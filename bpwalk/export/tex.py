@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import bpwalk.formula.equations as formula
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
@@ -256,9 +256,14 @@ def terms(tex: str) -> list[str]:
 
 def _packed(tex: str, room: float) -> list[str]:
     """A sum cut into lines of whole terms that fit in `room` (a term wider than that stands alone)."""
+    return _pack(terms(tex), room)
+
+
+def _pack(parts: Iterable[str], room: float) -> list[str]:
+    """Terms joined into as few lines as fit in `room`, in order (a term wider than that stands alone)."""
     lines: list[str] = []
     current = ""
-    for term in terms(tex):
+    for term in parts:
         joined = f"{current} {term}".strip()
         if current and width(joined) > room:
             lines.append(current)
@@ -301,16 +306,7 @@ def _fitted(term: str, room: float) -> str:
 
 def _broken(lhs: str, rhs: str, room: float) -> list[str]:
     """`rhs` as the lines of an aligned block after `lhs &= `: as many terms a line as fit in `room`."""
-    lines: list[str] = []
-    current = ""
-    for term in (_fitted(t, room) for t in terms(rhs)):
-        joined = f"{current} {term}".strip()
-        if current and width(joined) > room:
-            lines.append(current)
-            current = term
-        else:
-            current = joined
-    lines.append(current)
+    lines = _pack((_fitted(t, room) for t in terms(rhs)), room)
     first = f"{lhs} &= {lines[0]}".lstrip()
     return [first] + [f"&\\quad {line}" for line in lines[1:]]
 
