@@ -244,6 +244,19 @@ def test_compiles(tmp_path: Path, scenario: str, fmt: str, lang: str, engine: st
     compile_tex(tmp_path, render(trace, fmt, lang=lang), engine)
 
 
+GROUPED_CASES = [("mazur", "latex", "matrix"), ("softmax-3class", "latex", "delta"), ("deep-relu", "latex", "matrix"),
+                 ("mazur", "beamer", "delta"), ("softmax-3class", "beamer", "matrix")]
+
+
+@pytest.mark.parametrize("scenario,fmt,style", GROUPED_CASES, ids=["-".join(c) for c in GROUPED_CASES])
+def test_grouped_styles_compile(tmp_path: Path, scenario: str, fmt: str, style: str) -> None:
+    """The matrix and delta styles' pages (vectors, matrices, the reversed network) typeset."""
+    trace = run(load_scenario(resolve(scenario)))
+    text = render(trace, fmt, style=style)
+    assert ("\\begin{bmatrix}" in text) == (style == "matrix")
+    compile_tex(tmp_path, text, "pdflatex")
+
+
 def test_compiles_with_special_characters(tmp_path: Path, nasty: Path) -> None:
     trace = run(load_scenario(nasty))
     compile_tex(tmp_path, render(trace, "latex"), "pdflatex", "article")

@@ -358,9 +358,10 @@ def inner(math: str) -> str:
 
 def check_where_lists(trace: Trace, html: bool = True) -> None:
     n = Notation.of(trace.scenario)
-    md = render(trace, "md", 6).splitlines()
-    tex = render(trace, "latex", 6).splitlines()
-    page = render(trace, "html", 6) if html else ""
+    # the where lists are the scalar style's (a scenario may default to another style)
+    md = render(trace, "md", 6, style="scalar").splitlines()
+    tex = render(trace, "latex", 6, style="scalar").splitlines()
+    page = render(trace, "html", 6, style="scalar") if html else ""
     for step in sums_over_samples(trace):
         lines = terminal_lines(trace, step)
         section = re.search(rf'<section class="step" id="s{step.index + 1}">(.*?)</section>', page, re.S)

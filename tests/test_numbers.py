@@ -101,7 +101,7 @@ def test_text_markdown_and_html_exports_print_values_that_paste(name: str) -> No
     txt = invoke("export", name, "-f", "txt")
     assert not bad_values(txt), bad_values(txt)[:5]
     # Markdown: the LaTeX is a formula; the tables and the "where" lists are values
-    md = invoke("export", name, "-f", "md")
+    md = invoke("export", name, "-f", "md", "--style", "scalar")
     prose = re.sub(r"\$\$.*?\$\$", "", md, flags=re.S)
     prose = re.sub(r"\$[^$\n]*\$", "", prose)
     assert not bad_values(prose), bad_values(prose)[:5]
@@ -110,7 +110,7 @@ def test_text_markdown_and_html_exports_print_values_that_paste(name: str) -> No
     for value in where:
         float(value)
     # HTML: the MathML of the formulas keeps its minus; results, tables and lists do not
-    page = invoke("export", name, "-f", "html")
+    page = invoke("export", name, "-f", "html", "--style", "scalar")
     results = re.findall(r'<tr class="result">.*?</tr>', page)
     assert results and all("&#x02212;" not in r for r in results)
     for row in results:

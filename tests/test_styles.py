@@ -20,7 +20,8 @@ from rich.cells import cell_len
 from bpwalk.read.builtin import builtin_paths, resolve
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.styles import frames_for
-from bpwalk.render.grouped import view
+from bpwalk.render.pages import PageView
+from bpwalk.walk.pages import page
 from bpwalk.walk.styles import frames
 from bpwalk.render.views import Settings
 from bpwalk.read import load_scenario
@@ -51,7 +52,7 @@ def trace_of(name: str) -> Trace:
 def render(trace: Trace, frame: Frame, style: str, width: int = 80, lang: str = "en", soft_wrap: bool = False) -> str:
     """A frame as plain text; with soft_wrap, rich does not re-wrap lines (so overlong ones show)."""
     console = Console(file=StringIO(), width=width, color_system=None, legacy_windows=False)
-    console.print(view(trace, frame, Settings(digits=trace.scenario.display.precision, lang=lang, style=style)),
+    console.print(PageView(trace, page(trace, frame, lang), trace.scenario.display.precision, lang),
                   soft_wrap=soft_wrap)
     return console.file.getvalue()
 
@@ -124,12 +125,13 @@ def test_frames_have_kinds_labels_and_terms(name: str, style: str) -> None:
         assert all(trace.steps[i].phase == f.phase for i in f.steps)
 
 
-def test_every_grouped_kind_has_one_drawer() -> None:
-    """The drawers are keyed by the kinds themselves: none missing, none for a kind no style makes."""
-    from bpwalk.render.grouped import DRAWERS
+def test_every_grouped_kind_has_one_builder() -> None:
+    """The page builders are keyed by the kinds themselves: none missing, none for a kind no style makes."""
+    from bpwalk.walk.pages import _builders
 
-    assert set(DRAWERS) == {kind for kind in FrameKind if kind.style in GROUPED}
-    assert all(isinstance(kind, FrameKind) for kind in DRAWERS)
+    builders = _builders()
+    assert set(builders) == {kind for kind in FrameKind if kind.style in GROUPED}
+    assert all(isinstance(kind, FrameKind) for kind in builders)
 
 
 @pytest.mark.parametrize("width", (60, 80))

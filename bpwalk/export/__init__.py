@@ -10,10 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from importlib import import_module
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from bpwalk.errors import ExportError
 from bpwalk.engine.steps import Trace
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bpwalk.walk.frames import Frame
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,14 @@ class Options:
     lang: str | None = None         # en or zh
     style: str | None = None        # scalar, matrix or delta (text, SVG, LaTeX)
     fragment: bool = False          # only the part another document can \input (latex, beamer)
+    frames: int | None = None       # only the style's first frames (what the walk-through has shown)
+
+    def shown(self, trace: Trace) -> "tuple[Frame, ...]":
+        """The frames of the trace in the chosen style that the transcript writes."""
+        from bpwalk.walk.styles import frames_for
+
+        frames = frames_for(trace, self.style or trace.scenario.display.style)
+        return frames if self.frames is None else frames[: self.frames]
 
 
 @dataclass(frozen=True)
@@ -75,13 +86,13 @@ def format_for(path: Path | None, given: str | None) -> str:
 
 
 def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
-           style: str | None = None, fragment: bool = False) -> str:
+           style: str | None = None, fragment: bool = False, frames: int | None = None) -> str:
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
         fmt: a name in FORMATS.
-        digits, lang, style, fragment: see `Options`. How the trace was computed (its
+        digits, lang, style, fragment, frames: see `Options`. How the trace was computed (its
             rounding, its iterations) it carries itself: `Trace.settings`.
 
     Raises:
@@ -93,7 +104,7 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     if fragment and not entry.fragment:
         offered = ", ".join(f.name for f in REGISTRY if f.fragment)
         raise ExportError(f"--fragment is for {offered}, not {fmt}")
-    return entry.load()(trace, Options(digits, lang, style, fragment))
+    return entry.load()(trace, Options(digits, lang, style, fragment, frames))
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:
@@ -108,14 +119,15 @@ def free_name(folder: Path, stem: str, fmt: str) -> Path:
 
 
 def save(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None, style: str | None = None,
-         steps: int | None = None, folder: Path | None = None) -> Path:
+         frames: int | None = None, folder: Path | None = None) -> Path:
     """Write a transcript next to the user, named after the scenario, without replacing any file.
 
     Args:
         trace: the walk-through.
         fmt: one of FORMATS.
         digits, lang, style: as for `render`.
-        steps: keep only the first `steps` steps (the steps seen so far); None: all of them.
+        frames: keep only the style's first `frames` frames (those seen so far); None: all of them.
+            The scalar style and JSON keep the steps of those frames.
         folder: where to write (default: the current folder).
 
     Returns:
@@ -125,8 +137,11 @@ def save(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = N
 
     from bpwalk.export.files import write_atomic
 
-    if steps is not None:
-        trace = replace(trace, steps=trace.steps[:steps])
+    if frames is not None and (fmt == "json" or (style or trace.scenario.display.style) == "scalar"):
+        # JSON lists steps in scalar order: every step the frames seen so far hold
+        seen = Options(style=style, frames=frames).shown(trace)
+        trace = replace(trace, steps=trace.steps[: max(max(f.steps) for f in seen) + 1])
+        frames = None
     stem = Path(trace.scenario.path).stem if trace.scenario.path else "bpwalk"
     path = free_name(folder or Path.cwd(), stem, fmt)
-    return write_atomic(path, render(trace, fmt, digits, lang, style))
+    return write_atomic(path, render(trace, fmt, digits, lang, style, frames=frames))

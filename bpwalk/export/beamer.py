@@ -20,11 +20,13 @@ from typing import Callable
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.export import Options
 from bpwalk.export.tex import (
-    Setup, comment, engine_comment, equation, escape, factors, fonts, needs_unicode, number, plain_chinese,
+    Setup, comment, engine_comment, equation, escape, factors, fonts, needs_unicode, number, page_block,
+    plain_chinese,
 )
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.formula.notation import Notation
 from bpwalk.scenario import Scenario
+from bpwalk.export.pagetex import Section, Writer, document
 from bpwalk.walk.highlight import Highlight, highlight
 from bpwalk.words import say
 from bpwalk.words.prose import describe
@@ -181,10 +183,47 @@ def _summary_frame(trace: Trace, step: Step, digits: int, lang: str, link: Calla
             + "\n".join(rows) + "\n\\end{tabular}}\n\\end{frame}")
 
 
+# a grouped page can be taller than a slide: its blocks shrink to the room, as a picture would
+FIT_PRELUDE = r"""\ifdefined\bpwalkbox\else\newsavebox{\bpwalkbox}\fi
+\providecommand{\bpwalkfit}[2]{\savebox{\bpwalkbox}{\parbox[t]{\linewidth}{#2}}%
+\ifdim\dimexpr\ht\bpwalkbox+\dp\bpwalkbox\relax>#1\resizebox*{!}{#1}{\usebox{\bpwalkbox}}%
+\else\usebox{\bpwalkbox}\fi}"""
+
+
+def _page_frame(trace: Trace, section: Section, count: int, writer: Writer, link: Callable[[int], str]) -> str:
+    """One frame of a grouped style: the network marking every quantity of the page, then its blocks."""
+    p = section.page
+    picture = network(trace.scenario, p.marks, writer.notation)
+    blocks = "\n".join(page_block(writer, b) for b in p.blocks)
+    return (f"\\begin{{frame}}[label={link(p.frame.first)},shrink=0]{{{escape(section.phase)}}}\n"
+            f"\\framesubtitle{{{escape(section.opens)} $\\cdot$ {p.frame.index + 1}/{count}}}\n"
+            "\\begin{columns}[T]\n\\begin{column}{0.34\\textwidth}\n\\centering\n"
+            f"{picture}\n\\end{{column}}\n\\begin{{column}}{{0.64\\textwidth}}\n"
+            f"{{\\large $\\displaystyle {p.label.latex}$}}\\par\\smallskip\n"
+            f"\\bpwalkfit{{0.7\\textheight}}{{\\small\n{blocks}}}\n"
+            "\\end{column}\n\\end{columns}\n\\end{frame}")
+
+
+def _grouped(trace: Trace, options: Options, setup: Setup) -> list[str]:
+    frames = options.shown(trace)
+    writer = Writer(trace, setup.digits, setup.lang)
+    out = [_intro_frame(trace, trace.steps[0], setup.notation, setup.digits, setup.lang, setup.link)]
+    titles = ("", "")
+    for section in document(trace, frames, setup.lang):
+        titles = (section.opens or titles[0], section.phase or titles[1])
+        out.append(_page_frame(trace, Section(*titles, section.page), len(frames), writer, setup.link))
+    if options.frames is None:
+        out.append(_summary_frame(trace, trace.steps[-1], setup.digits, setup.lang, setup.link))
+    return out
+
+
 def frames(trace: Trace, options: Options) -> str:
     """Every step's frame, in order: the part of the slides a lecture can \\input."""
     setup = Setup.of(trace, options)
     digits, lang, notation, link = setup.digits, setup.lang, setup.notation, setup.link
+    style = options.style or trace.scenario.display.style
+    if style != "scalar":
+        return PRELUDE + "\n" + FIT_PRELUDE + "\n\n" + "\n\n".join(_grouped(trace, options, setup)) + "\n"
     titles = _titles(trace, lang)
     out = []
     for step in trace.steps:

@@ -17,26 +17,27 @@ from bpwalk.engine.steps import Trace
 WIDTH = 100
 
 
-def record(trace: Trace, settings: Settings, width: int = WIDTH, color: bool = True) -> Console:
+def record(trace: Trace, settings: Settings, width: int = WIDTH, color: bool = True,
+           shown: int | None = None) -> Console:
     """A console that has printed every frame (numbered [i/N]) and kept what it printed."""
     console = Console(record=True, file=StringIO(), width=width, color_system="truecolor" if color else None,
                       force_terminal=color, legacy_windows=False, emoji=False)   # as `bpwalk run` prints
     frames = frames_for(trace, settings.style)
-    for frame in frames:
+    for frame in frames[:shown]:
         console.print(f"[{frame.index + 1}/{len(frames)}]", style="dim", markup=False, highlight=False)
         console.print(FrameView(trace, frame, settings))
         console.print()
     return console
 
 
-def to_text(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
-    """Every frame as plain text."""
-    return record(trace, settings, width, color=False).export_text()
+def to_text(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | None = None) -> str:
+    """Every frame (or the first `shown`) as plain text."""
+    return record(trace, settings, width, color=False, shown=shown).export_text()
 
 
-def to_svg(trace: Trace, settings: Settings, width: int = WIDTH) -> str:
-    """Every frame as one SVG picture of the terminal."""
-    return record(trace, settings, width).export_svg(title=f"bpwalk · {trace.scenario.title}")
+def to_svg(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | None = None) -> str:
+    """Every frame (or the first `shown`) as one SVG picture of the terminal."""
+    return record(trace, settings, width, shown=shown).export_svg(title=f"bpwalk · {trace.scenario.title}")
 
 
 def _settings(trace: Trace, options: Options) -> Settings:
@@ -47,9 +48,9 @@ def _settings(trace: Trace, options: Options) -> Settings:
 
 def export_text(trace: Trace, options: Options) -> str:
     """The registry's entry point for txt."""
-    return to_text(trace, _settings(trace, options))
+    return to_text(trace, _settings(trace, options), shown=options.frames)
 
 
 def export_svg(trace: Trace, options: Options) -> str:
     """The registry's entry point for svg."""
-    return to_svg(trace, _settings(trace, options))
+    return to_svg(trace, _settings(trace, options), shown=options.frames)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from html import escape
 
 import bpwalk.formula.equations as formula
@@ -20,6 +21,9 @@ from bpwalk.formula.numbers import format_number
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.words import cases, say
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bpwalk.export.pagetex import Writer
 
 CSS = """
 :root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
@@ -47,6 +51,16 @@ table.eq td.lhs { text-align: right; } table.eq tr.result { font-weight: bold; }
 ul.factors { margin: .2rem 0; padding-left: 1.2rem; font-size: 14px; color: #334e68; }
 ul.factors a { color: var(--accent); }
 figure { margin: 1rem 0; } svg.network { max-width: 100%; height: auto; }
+.scroll { overflow-x: auto; max-width: 100%; }
+p.note { color: var(--soft); font-size: 14px; margin: .2rem 0; }
+table.grid td.result { font-weight: bold; color: #1f7a4d; }
+svg.fanin .wire { stroke: #9fb3c8; stroke-width: 1.4; fill: none; }
+svg.fanin .edge { fill: var(--accent); font-size: 12px; }
+svg.fanin .hub { fill: #627d98; }
+svg.fanin rect.stage { fill: #f0f4f8; stroke: #bcccdc; }
+svg.fanin rect.gain { fill: #fff7e6; stroke: #e8a33d; stroke-width: 1.5; }
+svg.fanin rect.result { fill: #e3f9ee; stroke: #1f7a4d; stroke-width: 1.5; }
+svg.fanin text { fill: var(--ink); }
 math { font-size: 1.05em; }
 @media print {
   body { display: block; font-size: 11pt; } nav { display: none; }
@@ -144,6 +158,71 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
     return f'<ul class="factors">{"".join(items)}</ul>'
 
 
+def _aligned(writer: "Writer", block: object) -> str:
+    """An equation of a grouped page as the table the scalar steps use: lhs, =, each side."""
+    rows = writer.rows(block)  # type: ignore[arg-type]
+    cells = []
+    for k, row in enumerate(rows):
+        left, _, right = row.partition("&= ")
+        cls = "result" if k == len(rows) - 1 and k else ""
+        cells.append(f'<tr class="{cls}"><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
+                     f'</td><td>=</td><td>{mathml(right, "block")}</td></tr>')
+    return f'<table class="eq">{"".join(cells)}</table>'
+
+
+def _page_block(writer: "Writer", block: object, key: str) -> str:
+    from bpwalk.export.fansvg import fan_in_svg
+    from bpwalk.walk import page as model
+
+    inline = lambda latex: MATH.format("inline", _inner(mathml(latex))) if latex else ""  # noqa: E731
+    if isinstance(block, (model.Math, model.StepBlock)):
+        return _aligned(writer, block)
+    if isinstance(block, model.Note):
+        about = f"{inline(block.about.latex)}: " if block.about else ""
+        return f'<p class="note">{about}{escape(block.text)}</p>'
+    if isinstance(block, model.Grid):
+        def cell(c: model.Cell) -> str:
+            # a number as text, to copy as printed (ASCII minus); a name as math
+            if isinstance(c, model.Num):
+                return escape(format_number(c.value, writer.digits))
+            if isinstance(c, model.Named):
+                value = escape(format_number(c.value, writer.digits))
+                return f"{inline(c.name.latex)} = {value}" if c.name is not None else value
+            return inline(writer.cell(c))
+
+        head = "".join(f"<th>{cell(h)}</th>" for h in block.headers)
+        rows = "".join("<tr>" + "".join(
+            f'<td{" class=result" if i == block.result else ""}>{cell(c)}</td>' for i, c in enumerate(r))
+            + "</tr>" if r is not None else f'<tr><td colspan="{len(block.headers)}">⋮</td></tr>' for r in block.rows)
+        return f'<div class="scroll"><table class="data grid"><tr>{head}</tr>{rows}</table></div>'
+    assert isinstance(block, model.FanIn)
+    num = lambda x: format_number(x, writer.digits)  # noqa: E731
+    return f'<figure class="scroll">{fan_in_svg(block, num, key)}</figure>'
+
+
+def _grouped(trace: Trace, options: Options, digits: int, lang: str, body: list[str], toc: list[str]) -> None:
+    """The frames of a grouped style (matrix, delta), each a section under the transcript's headings."""
+    from bpwalk.export.pagetex import Writer, document
+
+    writer = Writer(trace, digits, lang)
+    for section in document(trace, options.shown(trace), lang):
+        frame = section.page.frame
+        if section.opens:
+            anchor = "final" if frame.iteration is None else f"it{frame.iteration}"
+            body.append(f'<h2 id="{anchor}">{escape(section.opens)}</h2>')
+            if toc[-1] != "</ul></li>" and len(toc) > 1:
+                toc.append("</ul></li>")
+            toc.append(f'<li><a href="#{anchor}">{escape(section.opens)}</a><ul>')
+        if section.phase:
+            anchor = f"f{frame.index + 1}-{frame.phase}"
+            body.append(f'<h3 id="{anchor}">{escape(section.phase)}</h3>')
+            toc.append(f'<li><a href="#{anchor}">{escape(section.phase)}</a></li>')
+        blocks = "".join(_page_block(writer, b, f"{frame.index}-{k}") for k, b in enumerate(section.page.blocks))
+        ids = "".join(f'<a id="s{i + 1}"></a>' for i in frame.steps)   # a step's link lands on its frame
+        body.append(f'<section class="step" id="f{frame.index + 1}">{ids}<h4><span class="n">{frame.index + 1}</span>'
+                    f"{mathml(section.page.label.latex)}</h4>{blocks}</section>")
+
+
 def _tables(trace: Trace, digits: int, lang: str) -> str:
     sc = trace.scenario
     num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
@@ -160,13 +239,16 @@ def _tables(trace: Trace, digits: int, lang: str) -> str:
     return params + samples + f"<p>{settings}</p>"
 
 
-def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
+def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, style: str | None = None,
+            frames: int | None = None) -> str:
     """The whole walk-through as a self-contained HTML page.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
         digits: significant digits shown (default: the scenario's display.precision).
         lang: "en" or "zh" (default: the scenario's display.lang).
+        style: scalar, matrix or delta (default: the scenario's display.style).
+        frames: only the style's first frames (what the walk-through has shown).
     """
     sc = trace.scenario
     digits = digits or sc.display.precision
@@ -184,7 +266,10 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
     body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4), lang)}</figure>")
     body.append(_tables(trace, digits, lang))
     toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
-    for opens, phase, step in sections(trace, lang):
+    style = style or sc.display.style
+    if style != "scalar":
+        _grouped(trace, Options(style=style, frames=frames), digits, lang, body, toc)
+    for opens, phase, step in sections(trace, lang) if style == "scalar" else ():
         if opens:
             anchor = "final" if step.iteration is None else f"it{step.iteration}"
             body.append(f'<h2 id="{anchor}">{escape(opens)}</h2>')
@@ -227,4 +312,4 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None) ->
 
 def export(trace: Trace, options: Options) -> str:
     """The registry's entry point (`bpwalk.export.REGISTRY`)."""
-    return to_html(trace, options.digits, options.lang)
+    return to_html(trace, options.digits, options.lang, options.style, options.frames)

@@ -21,9 +21,11 @@ from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.tex import (
     Setup, FRAGMENT_PRELUDE, comment, engine_comment, equation, escape, factors, fonts, markdown,
-    needs_unicode, number, plain_chinese,
+    needs_unicode, number, page_tex, plain_chinese,
 )
+from bpwalk.export.pagetex import Writer, document
 from bpwalk.formula.notation import Notation
+from bpwalk.walk.page import Page
 from bpwalk.words import name_of, say
 from bpwalk.words.prose import describe, rounding_note
 
@@ -41,11 +43,16 @@ class Steps:
     label: str = ""             # a group's own heading (plain text); "" for a single step
 
 
-Block = Heading | Steps
-Builder = Callable[[Trace, str], Iterator[Block]]
+@dataclass(frozen=True)
+class PageBlock:
+    page: Page                  # a frame of a grouped style (bpwalk.walk.page)
 
 
-def scalar_blocks(trace: Trace, lang: str) -> Iterator[Block]:
+Block = Heading | Steps | PageBlock
+Builder = Callable[[Trace, str, Options], Iterator[Block]]
+
+
+def scalar_blocks(trace: Trace, lang: str, options: Options) -> Iterator[Block]:
     """One step at a time under the Markdown transcript's headings (`markdown.sections`)."""
     for opens, phase, step in sections(trace, lang):
         if opens:
@@ -55,9 +62,17 @@ def scalar_blocks(trace: Trace, lang: str) -> Iterator[Block]:
         yield Steps((step.index,))
 
 
-# matrix and delta group steps in the terminal (bpwalk.walk.styles); here they read as scalar
-# until the shared walk-through model gives every output the same frames
-BUILDERS: dict[str, Builder] = {"scalar": scalar_blocks}
+def grouped_blocks(trace: Trace, lang: str, options: Options) -> Iterator[Block]:
+    """The frames of a grouped style (matrix, delta), under the same headings."""
+    for section in document(trace, options.shown(trace), lang):
+        if section.opens:
+            yield Heading(1, section.opens)
+        if section.phase:
+            yield Heading(2, section.phase)
+        yield PageBlock(section.page)
+
+
+BUILDERS: dict[str, Builder] = {"scalar": scalar_blocks, "matrix": grouped_blocks, "delta": grouped_blocks}
 
 
 def _table(spec: str, header: list[str], rows: list[list[str]]) -> str:
@@ -149,9 +164,13 @@ def body(trace: Trace, options: Options) -> str:
         out.append(f"\\begin{{quote}}\\bfseries {escape(rounding_note(trace.settings.rounding, lang))}\\end{{quote}}")
     out += _overview(trace, notation, digits, lang)
     build = BUILDERS.get(options.style or sc.display.style, scalar_blocks)
-    for block in build(trace, lang):
+    writer = Writer(trace, digits, lang)
+    for block in build(trace, lang, options):
         if isinstance(block, Heading):
             out.append(f"\\{'sub' * (block.level - 1)}section{{{escape(block.title)}}}")
+            continue
+        if isinstance(block, PageBlock):
+            out.append(page_tex(writer, block.page))
             continue
         out += [_step(trace.steps[i], notation, digits, lang, link) for i in block.steps]
     out += _summary(trace, digits, lang)

@@ -8,7 +8,7 @@ terminal (`bpwalk.words.prose`) and the formulas with the JSON export (`bpwalk.f
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 import bpwalk.formula.equations as formula
 from bpwalk.export import Options
@@ -17,6 +17,10 @@ from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.scenario import Scenario
 from bpwalk.words import cases, name_of, say
+
+if TYPE_CHECKING:  # pragma: no cover
+    from bpwalk.export.pagetex import Writer
+    from bpwalk.walk.frames import Frame
 
 def _t(lang: str, key: str, /, **fields: object) -> str:
     """A transcript's fixed words: `doc.<key>` of the words tables."""
@@ -122,13 +126,62 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
         phase = title
 
 
-def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None) -> str:
+def _cell(writer: "Writer", cell: object) -> str:
+    """A table cell: a number as text (to copy as printed), a name as math."""
+    from bpwalk.walk import page as model
+
+    if isinstance(cell, model.Num):
+        return _num(cell.value, writer.digits)
+    if isinstance(cell, model.Named):
+        value = _num(cell.value, writer.digits)
+        return f"${cell.name.latex}$ = {value}" if cell.name is not None else value
+    latex = writer.cell(cell)  # type: ignore[arg-type]
+    return f"${latex}$" if latex else ""
+
+
+def _block(writer: "Writer", block: object) -> list[str]:
+    """One block of a grouped page: display math, a table, or a remark."""
+    from bpwalk.walk import page as model
+
+    if isinstance(block, (model.Math, model.StepBlock)):
+        return ["$$", writer.aligned(block), "$$", ""]
+    if isinstance(block, model.Note):
+        about = f"${block.about.latex}$: " if block.about else ""
+        return [f"*{about}{block.text}*", ""]
+    if isinstance(block, model.Grid):
+        rows = [[_cell(writer, c) for c in r] if r is not None else ["⋮"] * len(block.headers) for r in block.rows]
+        return _table([_cell(writer, h) for h in block.headers], rows)
+    assert isinstance(block, model.FanIn)
+    return ["$$", "\\begin{gathered}", " \\\\\n".join(writer.fan_in(block)), "\\end{gathered}", "$$", ""]
+
+
+def grouped(trace: Trace, frames: "Sequence[Frame]", digits: int, lang: str) -> list[str]:
+    """The walk-through in a grouped style (matrix, delta): a section per frame, as on screen."""
+    from bpwalk.export.pagetex import Writer, document
+
+    writer = Writer(trace, digits, lang)
+    out: list[str] = []
+    for section in document(trace, frames, lang):
+        if section.opens:
+            out += [f"## {section.opens}", ""]
+        if section.phase:
+            out += [f"### {section.phase}", ""]
+        out += [f"**${section.page.label.latex}$**", ""]
+        for block in section.page.blocks:
+            out += _block(writer, block)
+    return out
+
+
+def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None, style: str | None = None,
+                frames: int | None = None) -> str:
     """The whole walk-through as Markdown.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
         digits: significant digits shown (default: the scenario's display.precision).
         lang: "en" or "zh" (default: the scenario's display.lang).
+        style: scalar, matrix or delta (default: the scenario's display.style).
+        frames: only the style's first frames (what the walk-through has shown).
     """
     sc = trace.scenario
     digits = digits or sc.display.precision
@@ -142,7 +195,8 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
     if trace.settings.rounding is not None:
         out += [f"> {rounding_note(trace.settings.rounding, lang)}", ""]
     out += list(_overview(trace, digits, lang))
-    for opens, phase, step in sections(trace, lang):
+    style = style or sc.display.style
+    for opens, phase, step in sections(trace, lang) if style == "scalar" else ():
         if opens:
             out += [f"## {opens}", ""]
         if phase:
@@ -152,6 +206,8 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         out += [f"**${label}$** — {sentence}" if sentence else f"**${label}$**", ""]
         out += _equation(step, notation, digits, lang)
         out += _factors(step, trace, notation, digits, lang)
+    if style != "scalar":
+        out += grouped(trace, Options(style=style, frames=frames).shown(trace), digits, lang)
     out += [f"## {say(lang, 'phase.summary')}", ""]
     out += _table([_t(lang, "before"), _t(lang, "loss_after")],
                   [[_num(trace.iterations[0].total_loss, digits), _num(trace.final.total_loss, digits)]])
@@ -165,4 +221,4 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
 
 def export(trace: Trace, options: Options) -> str:
     """The registry's entry point (`bpwalk.export.REGISTRY`)."""
-    return to_markdown(trace, options.digits, options.lang)
+    return to_markdown(trace, options.digits, options.lang, options.style, options.frames)

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Callable, Iterable
 import bpwalk.formula.equations as formula
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.export.markdown import _t
+from bpwalk.export.pagetex import Writer
+from bpwalk.walk import page as model
 from bpwalk.formula.notation import Notation
 from bpwalk.words import cases, say
 
@@ -344,3 +346,36 @@ def factors(step: Step, notation: Notation, digits: int, lang: str, link: Callab
         items.append(f"  \\item $\\displaystyle {symbol} = {formula.latex_number(op.value, digits)}$ ({where})")
     return (f"{escape(say(lang, 'step.where'))}:\n\\begin{{itemize}}\\setlength{{\\itemsep}}{{0pt}}\n"
             + "\n".join(items) + "\n\\end{itemize}")
+
+
+# -- the walk-through model's pages in a LaTeX document (the article and the slides) ----------
+
+def page_block(writer: Writer, block: model.Block) -> str:
+    """One block of a page in a LaTeX document; a block wider than the line is scaled down to it."""
+    if isinstance(block, (model.Math, model.StepBlock)):
+        return fit(f"$\\displaystyle {writer.aligned(block)}$")
+    if isinstance(block, model.Note):
+        about = f"${block.about.latex}$: " if block.about else ""
+        return f"{{\\small\\itshape {about}{escape(block.text)}}}\\par"
+    if isinstance(block, model.Grid):
+        def cells(row: tuple[model.Cell, ...]) -> str:
+            return " & ".join(f"${writer.cell(c)}$" if writer.cell(c) else "" for c in row)
+
+        body = [cells(r) if r is not None else "\\vdots" for r in block.rows]
+        spec = "l" + "r" * (len(block.headers) - 1)
+        return fit(f"\\begin{{tabular}}{{{spec}}}\n{cells(block.headers)} \\\\ \\hline\n"
+                   + " \\\\\n".join(body) + "\n\\end{tabular}")
+    assert isinstance(block, model.FanIn)
+    return fit("$\\displaystyle \\begin{gathered}" + " \\\\\n".join(writer.fan_in(block)) + "\\end{gathered}$")
+
+
+def page_tex(writer: Writer, p: model.Page) -> str:
+    """A page: its label, then its blocks."""
+    return "\n".join([f"\\par\\medskip\\noindent $\\displaystyle {p.label.latex}$\\par",
+                      *(page_block(writer, b) for b in p.blocks)])
+
+
+def fit(box: str) -> str:
+    """A centred box, scaled down to the line's width when it is wider (graphicx)."""
+    return ("\\begin{center}\\resizebox{\\ifdim\\width>\\linewidth\\linewidth\\else\\width\\fi}{!}{"
+            f"{box}}}\\end{{center}}")

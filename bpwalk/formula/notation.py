@@ -82,7 +82,7 @@ Label = Union[Quantity, Derivative, Product]
 
 # -- LaTeX pieces ------------------------------------------------------------------------------
 
-def _latex_letters(text: str) -> str:
+def latex_letters(text: str) -> str:
     """A symbol's letters in LaTeX: Greek as commands, a run of two or more letters upright."""
     pieces: list[str] = []
     for token in _TOKENS.findall(text):
@@ -104,13 +104,13 @@ def _latex_label(text: str) -> str:
         return text
     if re.fullmatch(r"[A-Za-z0-9_]+", text):
         return "\\mathrm{" + text.replace("_", "\\_") + "}"
-    return _latex_letters(text)
+    return latex_letters(text)
 
 
 def _latex_symbol(text: str) -> str:
     """A user symbol in LaTeX: `E_total` -> E_{\\mathrm{total}}, `net` -> \\mathrm{net}, `δ` -> \\delta."""
     base, sep, sub = text.partition("_")
-    return f"{_latex_letters(base)}_{{{_latex_label(sub)}}}" if sep and sub else _latex_letters(text)
+    return f"{latex_letters(base)}_{{{_latex_label(sub)}}}" if sep and sub else latex_letters(text)
 
 
 def _unicode_symbol(text: str) -> str:
@@ -192,9 +192,9 @@ class Notation:
         """A parameter, input or unit name as a LaTeX symbol: w5 -> w_{5}, b1_2 -> b_{1,2}."""
         base, index = split_index(name)
         if index:
-            return f"{_latex_letters(base)}_{{{index}}}"
+            return f"{latex_letters(base)}_{{{index}}}"
         head, sep, sub = name.partition("_")
-        return f"{_latex_letters(head)}_{{{_latex_label(sub)}}}" if sep and sub and head else _latex_letters(name)
+        return f"{latex_letters(head)}_{{{_latex_label(sub)}}}" if sep and sub and head else latex_letters(name)
 
     def unit_latex(self, kind: str, unit: str) -> str:
         if kind == "out" and unit in self.inputs:

@@ -27,6 +27,7 @@ from rich.text import Text
 from bpwalk.formula.numbers import format_number
 from bpwalk.scenario import Scenario
 from bpwalk.engine.steps import Step, Trace
+from bpwalk.walk.frames import Frame
 from bpwalk.words import say
 
 MAX_UNITS = 6          # a longer layer shows its first units, the step's units, a ⋮ and its last one
@@ -43,16 +44,17 @@ class Known:
     params: dict[str, float] = field(default_factory=dict)
 
 
-def known_values(trace: Trace, upto: int) -> Known:
-    """Values shown beside the diagram when step `upto` (0-based) is on screen."""
+def known_values(trace: Trace, upto: int, shown: Frame | None = None) -> Known:
+    """Values shown beside the diagram when step `upto` (0-based) is on screen, or frame `shown`
+    (whose steps a grouped style shows out of the trace's order: only those it has shown count)."""
     known = Known(params=dict(trace.parameters))
     current = trace.steps[upto]
     for step in trace.steps[: upto + 1]:
-        if step.value is None:
+        if step.value is None or (shown is not None and not shown.known(step.index)):
             continue
         kind, _, name = step.quantity.partition(".")
         same_sample = step.sample is None or current.sample is None or step.sample == current.sample
-        if kind == "out" and same_sample:
+        if kind == "out" and same_sample and step.iteration == current.iteration:
             known.out[name] = step.value
         elif kind == "delta" and same_sample and step.iteration == current.iteration:
             known.delta[name] = step.value
@@ -154,13 +156,15 @@ class Column:
 class NetworkDiagram:
     """The network as columns of units and weights, with the current step's names highlighted."""
 
-    def __init__(self, trace: Trace, upto: int, digits: int = 4, show_values: bool = True, lang: str = "en") -> None:
+    def __init__(self, trace: Trace, upto: int, digits: int = 4, show_values: bool = True, lang: str = "en",
+                 frame: Frame | None = None) -> None:
+        """The network as of step `upto`; with `frame` (a grouped style's), marking all its steps."""
         self.lang = lang
         self.scenario: Scenario = trace.scenario
-        self.known = known_values(trace, upto) if show_values else Known()
-        step = trace.steps[upto]
-        self.marked = highlighted(step) if show_values else set()
-        self.focus = self._focus(step) if show_values else set()
+        self.known = known_values(trace, upto, frame) if show_values else Known()
+        steps = [trace.steps[i] for i in frame.steps] if frame is not None else [trace.steps[upto]]
+        self.marked = set().union(*(highlighted(s) for s in steps)) if show_values else set()
+        self.focus = set().union(*(self._focus(s) for s in steps)) if show_values else set()
         self.digits = min(digits, 4)
 
     # -- what the step touches ----------------------------------------------------------

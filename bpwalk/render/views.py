@@ -44,12 +44,14 @@ class FrameView:
             yield SummaryView(trace, s.digits, s.lang)
             return
         if frame.kind is not FrameKind.STEP:
-            from bpwalk.render import grouped
+            from bpwalk.render.pages import PageView
+            from bpwalk.walk.pages import page
 
-            yield grouped.view(trace, frame, s)
+            yield PageView(trace, page(trace, frame, s.lang), s.digits, s.lang)
         else:
             for i in frame.steps:
                 yield StepView(trace, trace.steps[i], s.digits, s.lang)
         if s.diagram:
             yield Rule(style="dim")
-            yield NetworkDiagram(trace, frame.steps[-1], s.digits, lang=s.lang)
+            yield NetworkDiagram(trace, max(frame.steps), s.digits, lang=s.lang,
+                                 frame=frame if frame.kind is not FrameKind.STEP else None)

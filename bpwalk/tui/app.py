@@ -236,10 +236,9 @@ def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, set
     from bpwalk.errors import BpwalkError
     from bpwalk.export import save
 
-    # frames of the grouped styles are not always in step order: keep every step seen so far
-    steps = max(max(f.steps) for f in frames[: state.seen + 1]) + 1 if state.seen_only else None
+    shown = state.seen + 1 if state.seen_only else None
     try:
-        path = save(trace, state.export or "md", settings.digits, settings.lang, settings.style, steps)
+        path = save(trace, state.export or "md", settings.digits, settings.lang, settings.style, shown)
     except BpwalkError as err:
         return told(state, settings.lang, "export.not_written", alarm=True, error=err)
     try:

@@ -63,6 +63,15 @@ class Frame:
     label: str                      # short text for the heading and status line: "out_h1", "δ(2)"
     terms: frozenset[str]           # normalized names a search matches ("w5", "outo1", "delta", "o1")
     kind: FrameKind = FrameKind.STEP    # how a view draws it
+    latex: str = ""                 # the label in LaTeX, where it is not one step's name
+    # what is known when the frame is shown: every step before `segment` (the first step of its
+    # run of one phase and sample), and `seen`, the steps of that run shown so far, its own included
+    segment: int = 0
+    seen: tuple[int, ...] = ()
+
+    def known(self, index: int) -> bool:
+        """Whether step `index` has been shown when this frame is (grouped frames skip around)."""
+        return index < self.segment or index in self.seen
 
     @property
     def first(self) -> int:
@@ -90,6 +99,7 @@ def scalar_frames(trace: Trace) -> tuple[Frame, ...]:
     notation = Notation.of(trace.scenario)
     return tuple(
         Frame(i, s.phase, s.iteration, s.sample, (i,), notation.text(s.quantity, s.sample)
-              if s.phase not in ("intro", "summary") else s.phase, frozenset(step_terms(s, notation)))
+              if s.phase not in ("intro", "summary") else s.phase, frozenset(step_terms(s, notation)),
+              segment=i, seen=(i,))
         for i, s in enumerate(trace.steps)
     )

@@ -17,7 +17,8 @@ The matrix style writes each layer's quantities as one vector or matrix, as seed
 The forms below write one equation of a layer in vector notation (⊗: element by element,
 ⊘: element-wise division). Each takes its vectors as opaque pieces and returns the equation
 as a list of strings and pieces, so that the same form prints once with names (the general
-formula) and once with bracketed numbers (the substituted one). Nothing here imports rich.
+formula) and once with bracketed numbers (the substituted one). Names are `Sym`s, spelled for
+text and for LaTeX. Nothing here imports rich.
 """
 
 from __future__ import annotations
@@ -25,9 +26,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
-from bpwalk.formula.notation import Notation
+from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS, LOSSES
 from bpwalk.scenario import Scenario
+from bpwalk.walk.page import Sym
 
 P = TypeVar("P")
 Form = list  # a list of str and pieces, read left to right
@@ -100,30 +102,37 @@ class MatrixNames:
         """Two layers or fewer: the document's X, H, A, h, a."""
         return self.layers <= 2
 
-    def pre(self, l: int) -> str:
-        if self.document:
-            return "h" if l == self.layers - 1 else "H"
-        return f"{self.pre_symbol}⁽{superscript(l + 1)}⁾"
+    def _layer(self, letter: str, l: int) -> Sym:
+        return Sym(f"{letter}⁽{superscript(l + 1)}⁾", f"{latex_letters(letter)}^{{({l + 1})}}")
 
-    def act(self, l: int) -> str:
+    def pre(self, l: int) -> Sym:
+        if self.document:
+            return _plain("h" if l == self.layers - 1 else "H")
+        return self._layer(self.pre_symbol, l)
+
+    def act(self, l: int) -> Sym:
         """The activation vector of layer l; layer -1 is the input X."""
         if l < 0:
-            return "X"
+            return _plain("X")
         if self.document:
-            return "a" if l == self.layers - 1 else "A"
-        return f"{self.act_symbol}⁽{superscript(l + 1)}⁾"
+            return _plain("a" if l == self.layers - 1 else "A")
+        return self._layer(self.act_symbol, l)
 
-    def weights(self, l: int) -> str:
-        return f"W{subscript(l + 1)}"
+    def weights(self, l: int) -> Sym:
+        return Sym(f"W{subscript(l + 1)}", f"W_{{{l + 1}}}")
 
-    def bias(self, l: int) -> str:
-        return f"b⁽{superscript(l + 1)}⁾"
+    def bias(self, l: int) -> Sym:
+        return Sym(f"b⁽{superscript(l + 1)}⁾", f"b^{{({l + 1})}}")
 
-    def delta(self, l: int) -> str:
-        return f"{self.delta_symbol}({l + 1})"
+    def delta(self, l: int) -> Sym:
+        return Sym(f"{self.delta_symbol}({l + 1})", f"{latex_letters(self.delta_symbol)}^{{({l + 1})}}")
 
-    def target(self) -> str:
-        return self.target_symbol
+    def target(self) -> Sym:
+        return _plain(self.target_symbol)
+
+
+def _plain(letters: str) -> Sym:
+    return Sym(letters, latex_letters(letters))
 
 
 # -- vector forms: each activation's and loss's own, from its registry entry -----------------

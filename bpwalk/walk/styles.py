@@ -42,9 +42,13 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from bpwalk.formula.notation import Notation
+from bpwalk.formula import mathtext
+from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import Frame, FrameKind, normalize, scalar_frames, step_terms
+from bpwalk.walk.page import (
+    COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, derivative, joined_syms,
+)
 from bpwalk.engine.steps import Step, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +64,7 @@ class Group:
     """A frame in the making: its kind, label, steps and its own search terms."""
 
     kind: FrameKind
-    label: str
+    label: Sym
     steps: list[int] = field(default_factory=list)
     terms: set[str] = field(default_factory=set)
 
@@ -75,6 +79,24 @@ class Context:
     @property
     def layers(self):
         return self.trace.scenario.layers
+
+    def q(self, name: str, sample: int | None = None) -> Sym:
+        return _q(self.notation, name, sample)
+
+    def param(self, name: str) -> Sym:
+        return Sym(self.notation.name_text(name), self.notation.name_latex(name))
+
+
+def _q(notation: Notation, name: str, sample: int | None = None) -> Sym:
+    return Sym(notation.text(name, sample), notation.latex(name, sample))
+
+
+def function(symbol: str) -> Sym:
+    """An activation's name in f(z): σ, tanh, softmax."""
+    return Sym(symbol, mathtext.latex(symbol))
+
+
+OPEN, CLOSE = Sym("(", "("), Sym(")", ")")
 
 
 @dataclass(frozen=True)
@@ -110,23 +132,25 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     result: list[Frame] = []
     for segment in segments(trace.steps):
         if segment.what in ("intro", "summary"):
-            groups = [Group(FrameKind.STEP, segment.what, [segment.steps[0].index])]
+            groups = [Group(FrameKind.STEP, Sym(segment.what, segment.what), [segment.steps[0].index])]
         else:
             groups = grouper[segment.what](ctx, segment)
+        seen: list[int] = []
         for group in groups:
             if group.steps:
-                result.append(_frame(ctx, segment, group, len(result)))
+                seen += group.steps
+                result.append(_frame(ctx, segment, group, len(result), tuple(sorted(seen))))
     return tuple(result)
 
 
-def _frame(ctx: Context, segment: Segment, group: Group, index: int) -> Frame:
+def _frame(ctx: Context, segment: Segment, group: Group, index: int, seen: tuple[int, ...]) -> Frame:
     steps = tuple(sorted(group.steps))
-    terms = set(group.terms) | {normalize(group.label)}
+    terms = set(group.terms) | {normalize(group.label.text)}
     for i in steps:
         terms |= step_terms(ctx.trace.steps[i], ctx.notation)
     phase = ctx.trace.steps[steps[0]].phase
-    return Frame(index, phase, segment.iteration, segment.sample, steps, group.label,
-                 frozenset(t for t in terms if t), group.kind)
+    return Frame(index, phase, segment.iteration, segment.sample, steps, group.label.text,
+                 frozenset(t for t in terms if t), group.kind, group.label.latex, segment.steps[0].index, seen)
 
 
 def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
@@ -158,11 +182,6 @@ def _chain_unit(step: Step) -> str:
     return _unit(step.operands[0].name) if step.rule == "chain" else ""
 
 
-def _listed(names: Sequence[str]) -> str:
-    shown = ", ".join(names[:MAX_LABEL_NAMES])
-    return shown + (", …" if len(names) > MAX_LABEL_NAMES else "")
-
-
 def _by_layer(ctx: Context, steps: Sequence[Step]) -> dict[int, list[Step]]:
     out: dict[int, list[Step]] = {}
     for step in steps:
@@ -178,24 +197,25 @@ def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
     names, groups = ctx.names, []
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
         layer = ctx.layers[l]
-        net = f"{names.pre(l)} = {names.weights(l)}·{names.act(l - 1)}"
+        net = names.pre(l) + EQUALS + names.weights(l) + TIMES + names.act(l - 1)
         if layer.bias != "none":
-            net += f" + {names.bias(l)}"
-        act = f"{names.act(l)} = {symbol(layer.activation)}({names.pre(l)})"
-        own = {normalize(names.weights(l)), f"w{l + 1}", normalize(names.pre(l)), normalize(names.act(l))}
+            net += PLUS + names.bias(l)
+        act = names.act(l) + EQUALS + function(symbol(layer.activation)) + OPEN + names.pre(l) + CLOSE
+        own = {normalize(names.weights(l).text), f"w{l + 1}", normalize(names.pre(l).text),
+               normalize(names.act(l).text)}
         groups.append(Group(FrameKind.MATRIX_NET, net, [s.index for s in steps if s.quantity.startswith("net.")], own))
         groups.append(Group(FrameKind.MATRIX_ACT, act, [s.index for s in steps if s.quantity.startswith("out.")],
-                            {normalize(names.act(l))}))
+                            {normalize(names.act(l).text)}))
     return groups
 
 
 def _matrix_loss(ctx: Context, seg: Segment) -> list[Group]:
-    return [Group(FrameKind.MATRIX_LOSS, ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+    return [Group(FrameKind.MATRIX_LOSS, ctx.q("loss", seg.sample), [s.index for s in seg.steps])]
 
 
 def _total(kind: FrameKind) -> Callable[[Context, Segment], list[Group]]:
     def group(ctx: Context, seg: Segment) -> list[Group]:
-        return [Group(kind, ctx.notation.text("total_loss"), [s.index for s in seg.steps])]
+        return [Group(kind, ctx.q("total_loss"), [s.index for s in seg.steps])]
     return group
 
 
@@ -211,15 +231,16 @@ def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
             (grad_b if step.subject in ctx.index.biases else grad_w).setdefault(l, []).append(step.index)
         else:
             deltas.setdefault(l, []).append(step.index)
-    loss = ctx.notation.text("loss", seg.sample if ctx.notation.multi_sample else None)
+    loss = ctx.q("loss", seg.sample if ctx.notation.multi_sample else None)
     for l in sorted(set(deltas) | set(grad_w) | set(grad_b), reverse=True):
         delta = names.delta(l)
-        own = {f"delta{l + 1}", normalize(delta)}
+        own = {f"delta{l + 1}", normalize(delta.text)}
         kind = FrameKind.MATRIX_DELTA_OUT if l == top else FrameKind.MATRIX_DELTA_HIDDEN
         groups.append(Group(kind, delta, deltas.get(l, []), own))
-        groups.append(Group(FrameKind.MATRIX_GRAD_W, f"∂{loss}/∂{names.weights(l)} = {delta}·{names.act(l - 1)}ᵀ",
-                            grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l))} | own))
-        groups.append(Group(FrameKind.MATRIX_GRAD_B, f"∂{loss}/∂{names.bias(l)}", grad_b.get(l, []),
+        groups.append(Group(FrameKind.MATRIX_GRAD_W,
+                            derivative(loss, names.weights(l)) + EQUALS + delta + TIMES + names.act(l - 1) + TRANSPOSED,
+                            grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l).text)} | own))
+        groups.append(Group(FrameKind.MATRIX_GRAD_B, derivative(loss, names.bias(l)), grad_b.get(l, []),
                             {f"b{l + 1}"} | own))
     return groups
 
@@ -235,9 +256,11 @@ def _param_groups(ctx: Context, seg: Segment) -> dict[int, tuple[list[int], list
 
 def _matrix_reduce(ctx: Context, seg: Segment) -> list[Group]:
     names, groups = ctx.names, []
-    total = ctx.notation.text("total_loss")
+    total = ctx.q("total_loss")
     for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
-        label = f"∂{total}/∂{names.weights(l)}" + (f", ∂{total}/∂{names.bias(l)}" if biases else "")
+        label = derivative(total, names.weights(l))
+        if biases:
+            label += COMMA + derivative(total, names.bias(l))
         groups.append(Group(FrameKind.MATRIX_REDUCE, label, weights + biases, {"sum", "mean", f"w{l + 1}"}))
     return groups
 
@@ -245,8 +268,8 @@ def _matrix_reduce(ctx: Context, seg: Segment) -> list[Group]:
 def _matrix_update(ctx: Context, seg: Segment) -> list[Group]:
     names, groups = ctx.names, []
     for l, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
-        groups.append(Group(FrameKind.MATRIX_UPDATE_W, f"{names.weights(l)}*", weights, {f"w{l + 1}"}))
-        groups.append(Group(FrameKind.MATRIX_UPDATE_B, f"{names.bias(l)}*", biases, {f"b{l + 1}"}))
+        groups.append(Group(FrameKind.MATRIX_UPDATE_W, names.weights(l) + UPDATED, weights, {f"w{l + 1}"}))
+        groups.append(Group(FrameKind.MATRIX_UPDATE_B, names.bias(l) + UPDATED, biases, {f"b{l + 1}"}))
     return groups
 
 
@@ -265,28 +288,29 @@ MATRIX: dict[str, Callable[[Context, Segment], list[Group]]] = {
 def _delta_forward(ctx: Context, seg: Segment) -> list[Group]:
     from bpwalk.walk.layers import symbol
 
-    text, groups = ctx.notation.text, []
+    q, groups = ctx.q, []
     for l, steps in sorted(_by_layer(ctx, seg.steps).items()):
         if ACTIVATIONS[ctx.layers[l].activation].layer_wise:
             # every output of a softmax needs every net of its layer: the nets first, one by one
-            groups += [Group(FrameKind.DELTA_FORWARD, text(s.quantity, s.sample), [s.index])
+            groups += [Group(FrameKind.DELTA_FORWARD, q(s.quantity, s.sample), [s.index])
                        for s in steps if s.quantity.startswith("net.")]
             outs = [s for s in steps if s.quantity.startswith("out.")]
-            groups.append(Group(FrameKind.DELTA_FORWARD, symbol(ctx.layers[l].activation), [s.index for s in outs]))
+            groups.append(Group(FrameKind.DELTA_FORWARD, function(symbol(ctx.layers[l].activation)),
+                                [s.index for s in outs]))
             continue
         for unit in ctx.layers[l].units:
             mine = [s.index for s in steps if s.subject == unit]
-            groups.append(Group(FrameKind.DELTA_FORWARD, f"{text('net.' + unit)}, {text('out.' + unit)}", mine))
+            groups.append(Group(FrameKind.DELTA_FORWARD, q("net." + unit) + COMMA + q("out." + unit), mine))
     return groups
 
 
 def _delta_loss(ctx: Context, seg: Segment) -> list[Group]:
-    return [Group(FrameKind.DELTA_LOSS, ctx.notation.text("loss", seg.sample), [s.index for s in seg.steps])]
+    return [Group(FrameKind.DELTA_LOSS, ctx.q("loss", seg.sample), [s.index for s in seg.steps])]
 
 
-def dC_dz(notation: Notation, unit: str, sample: int | None) -> str:
+def dC_dz(notation: Notation, unit: str, sample: int | None) -> Sym:
     """∂C/∂z of a unit: the loss of the sample over the unit's pre-activation."""
-    return f"∂{notation.text('loss', sample)}/∂{notation.text('net.' + unit, sample)}"
+    return derivative(_q(notation, "loss", sample), _q(notation, f"net.{unit}", sample))
 
 
 def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
@@ -307,32 +331,37 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
             softmax_dE.append(step.index)
         else:
             unit_steps.setdefault(step.subject, []).append(step.index)
-    loss = notation.text("loss", sample)
-    groups = [Group(FrameKind.DELTA_DE_DOUT, f"∂{loss}/∂{notation.sym('activation') or 'a'}", softmax_dE, {"dedout"})]
+    loss = ctx.q("loss", sample)
+    a = notation.sym("activation") or "a"
+    groups = [Group(FrameKind.DELTA_DE_DOUT, derivative(loss, Sym(a, latex_letters(a))), softmax_dE, {"dedout"})]
     order = [(l, unit) for l in range(top, -1, -1) for unit in ctx.layers[l].units]
     for _, unit in order:
         groups.append(Group(FrameKind.DELTA_UNIT, dC_dz(notation, unit, sample), unit_steps.get(unit, []),
                             {"dcdz", normalize(unit)}))
     for l in range(top, -1, -1):
         for unit in ctx.layers[l].units:
-            groups.append(Group(FrameKind.DELTA_GRAD, f"∂{loss}/∂w ({notation.text('net.' + unit)})",
+            net = ctx.q("net." + unit)
+            groups.append(Group(FrameKind.DELTA_GRAD, derivative(loss, Sym("w", "w")) + Sym(f" ({net.text})",
+                                                                                          f"\\ ({net.latex})"),
                                 grads.get(unit, []), {"dcdw", normalize(unit)}))
-        groups.append(Group(FrameKind.DELTA_BIAS, f"∂{loss}/∂{notation.name_text(ctx.layers[l].bias_names[0])}"
-                            if ctx.layers[l].bias_names else "", shared.get(l, [])))
+        groups.append(Group(FrameKind.DELTA_BIAS, derivative(loss, ctx.param(ctx.layers[l].bias_names[0]))
+                            if ctx.layers[l].bias_names else Sym("", ""), shared.get(l, [])))
     return groups
 
 
-def _param_label(ctx: Context, steps: list[int], suffix: str = "") -> str:
-    names = [ctx.notation.name_text(ctx.trace.steps[i].subject) + suffix for i in steps]
-    return _listed(names)
+def _param_label(ctx: Context, steps: list[int], suffix: Sym = Sym("", "")) -> Sym:
+    names = [ctx.param(ctx.trace.steps[i].subject) + suffix for i in steps]
+    shown = joined_syms(names[:MAX_LABEL_NAMES], COMMA)
+    return shown + COMMA + Sym("…", "\\ldots") if len(names) > MAX_LABEL_NAMES else shown
 
 
 def _delta_reduce(ctx: Context, seg: Segment) -> list[Group]:
-    total = ctx.notation.text("total_loss")
+    total = ctx.q("total_loss")
     groups = []
     for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
         steps = weights + biases
-        groups.append(Group(FrameKind.DELTA_SUM, f"∂{total}/∂({_param_label(ctx, steps)})", steps, {"sum", "mean"}))
+        label = derivative(total, Sym("(", "(") + _param_label(ctx, steps) + Sym(")", ")"))
+        groups.append(Group(FrameKind.DELTA_SUM, label, steps, {"sum", "mean"}))
     return groups
 
 
@@ -340,7 +369,7 @@ def _delta_update(ctx: Context, seg: Segment) -> list[Group]:
     groups = []
     for _, (weights, biases) in sorted(_param_groups(ctx, seg).items(), reverse=True):
         steps = weights + biases
-        groups.append(Group(FrameKind.DELTA_UPDATE, _param_label(ctx, steps, "⁺"), steps))
+        groups.append(Group(FrameKind.DELTA_UPDATE, _param_label(ctx, steps, NEW), steps))
     return groups
 
 

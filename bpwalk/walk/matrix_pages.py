@@ -1,4 +1,4 @@
-"""The matrix style's drawers (seed 002): each layer's equation with vectors and matrices.
+"""The matrix style's pages (seed 002): each layer's equation with vectors and matrices.
 
     δ(2) = ∂J/∂a ⊗ ∂a/∂h = (a − t) ⊗ a ⊗ (1 − a)
     ∂J/∂a = a − t = ⎡0.7514⎤ − ⎡0.01⎤ = ⎡ 0.7414⎤
@@ -10,12 +10,10 @@ and matrices it is computed from are their operands.
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
-from rich.console import RenderableType
-from rich.text import Text
-
-from bpwalk.render.blocks import Atom, Block, Fit, column, fitted, text
+from bpwalk.engine.steps import Step
+from bpwalk.formula.notation import latex_letters
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import FrameKind
 from bpwalk.walk.layers import (
@@ -27,25 +25,21 @@ from bpwalk.walk.layers import (
     needs_parentheses,
     parenthesized,
 )
-from bpwalk.render.style_views import RESULT, Drawer, ViewContext, elided, eq_lines, equation, result, total_loss
-from bpwalk.engine.steps import Step
+from bpwalk.walk.page import TRANSPOSED, Atom, Block, Mat, Note, Num, Sym, Vec, derivative
+from bpwalk.walk.pagekit import Builder, PageContext, elided, math, total_loss
 
 
-def spaced(form: Sequence[object]) -> list[Atom]:
+def spaced(form: Sequence[object]) -> list[Any]:
     """A form with numbers in it: products get room around them (⎤ · ⎡ rather than ⎤·⎡)."""
-    out: list[Atom] = []
-    for atom in form:
-        out.append(atom.replace("·", " · ") if isinstance(atom, str) else atom)  # type: ignore[arg-type]
-    return out
+    return [atom.replace("·", " · ") if isinstance(atom, str) else atom for atom in form]
 
 
-def vec(ctx: ViewContext, values: Sequence[float], style: str = "") -> Block:
-    return column([ctx.num(x) for x in values], style)
+def vec(values: Sequence[float], result: bool = False) -> Vec:
+    return Vec(tuple(values), result)
 
 
-def mat(ctx: ViewContext, rows: Sequence[Sequence[float]], style: str = "") -> Fit:
-    """A matrix that elides its middle columns when the line has no room for all of them."""
-    return fitted([[ctx.num(x) for x in row] for row in rows], style)
+def mat(rows: Sequence[Sequence[float]], result: bool = False) -> Mat:
+    return Mat(tuple(tuple(r) for r in rows), result)
 
 
 def values(steps: Sequence[Step]) -> list[float]:
@@ -57,20 +51,20 @@ def operand(step: Step, prefix: str) -> float | None:
     return next((op.value for op in step.operands if op.name.startswith(prefix)), None)
 
 
-def _parameter(ctx: ViewContext, act: str, step: Step) -> str | None:
+def _parameter(act: str, step: Step) -> Num | None:
     """The step's value of the activation's parameter (leaky_relu's slope) as a term, if it takes one."""
     p = ACTIVATIONS[act].param
     value = operand(step, p.operand) if p is not None else None
-    return ctx.term(value) if value is not None else None
+    return Num(value, term=True) if value is not None else None
 
 
-def _loss_name(ctx: ViewContext, step: Step) -> str:
-    return ctx.notation.text("loss", step.sample)
+def _count(k: float | None) -> Any:
+    return Num(k, term=True) if k is not None else "K"
 
 
 # -- forward --------------------------------------------------------------------------------
 
-def net(ctx: ViewContext, width: int) -> list[RenderableType]:
+def net(ctx: PageContext) -> list[Block]:
     """H = W₁·X + b⁽¹⁾ with W₁, X, b⁽¹⁾ and H as numbers."""
     steps, names, l = ctx.steps, ctx.names, ctx.layer
     n_in = len(steps[0].operands) // 2
@@ -78,16 +72,16 @@ def net(ctx: ViewContext, width: int) -> list[RenderableType]:
     weights = [[op.value for op in s.operands[0:2 * n_in:2]] for s in steps]
     inputs = [op.value for op in steps[0].operands[1:2 * n_in:2]]
     general: list[Atom] = [names.weights(l), "·", names.act(l - 1)]
-    numbers: list[Atom] = [mat(ctx, weights), " · ", vec(ctx, inputs)]
+    numbers: list[Atom] = [mat(weights), " · ", vec(inputs)]
     if has_bias:
         biases = [s.operands[-1].value for s in steps]
         general += [" + ", names.bias(l)]
         shared = ctx.trace.scenario.layers[l].bias == "shared"
-        numbers += [" + ", text(ctx.num(biases[0])) if shared else vec(ctx, biases)]
-    return eq_lines(width, equation([names.pre(l)], general, numbers, [vec(ctx, values(steps), RESULT)]))
+        numbers += [" + ", Num(biases[0]) if shared else vec(biases)]
+    return [math([names.pre(l)], general, numbers, [vec(values(steps), True)])]
 
 
-def act(ctx: ViewContext, width: int) -> list[RenderableType]:
+def act(ctx: PageContext) -> list[Block]:
     """A = f(H)."""
     steps, names, l = ctx.steps, ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
@@ -96,97 +90,93 @@ def act(ctx: ViewContext, width: int) -> list[RenderableType]:
     else:
         nets = [s.operands[0].value for s in steps]
     general = activation_form(f, names.pre(l))
-    numbers = spaced(activation_form(f, vec(ctx, nets), _parameter(ctx, f, steps[0])))
+    numbers = spaced(activation_form(f, vec(nets), _parameter(f, steps[0])))
     sides = [general, numbers] if f != "identity" else [general]
-    return eq_lines(width, equation([names.act(l)], *sides, [vec(ctx, values(steps), RESULT)]))
+    return [math([names.act(l)], *sides, [vec(values(steps), True)])]
 
 
-def loss(ctx: ViewContext, width: int) -> list[RenderableType]:
+def loss(ctx: PageContext) -> list[Block]:
     """J = Σ ½(t − a)² with t and a as vectors, then the sum of the error terms."""
     errors = ctx.with_prefix("error.")
     (total,) = [s for s in ctx.steps if s.quantity == "loss"]
     names, top = ctx.names, len(ctx.trace.scenario.layers) - 1
     targets = [e.operands[0].value for e in errors]
     outs = [e.operands[1].value for e in errors]
-    k = operand(errors[0], "K")
     name = ctx.trace.scenario.loss
     general = loss_form(name, names.act(top), names.target())
-    numbers = spaced(loss_form(name, vec(ctx, outs), vec(ctx, targets), ctx.term(k) if k is not None else "K"))
-    terms: list[Atom] = ["Σ ", vec(ctx, values(errors))]
-    lhs = ctx.notation.text("loss", total.sample)
-    return eq_lines(width, equation([lhs], general, numbers, terms, [result(ctx, total.value)]))
+    numbers = spaced(loss_form(name, vec(outs), vec(targets), _count(operand(errors[0], "K"))))
+    terms: list[Atom] = ["Σ ", vec(values(errors))]
+    assert total.value is not None
+    return [math([ctx.q("loss", total.sample)], general, numbers, terms, [Num(total.value, result=True)])]
 
 
 # -- backward -------------------------------------------------------------------------------
 
-def _derivative_lines(ctx: ViewContext, width: int, dact: list[Step]) -> list[RenderableType]:
+def _derivative(ctx: PageContext, dact: list[Step]) -> list[Block]:
     """∂A/∂H = A ⊗ (1 − A) with the layer's numbers."""
     names, l = ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
     outs = [operand(s, "out.") for s in dact]
     nets = [operand(s, "net.") for s in dact]
     general, _ = derivative_form(f, names.act(l), names.pre(l))
-    a = vec(ctx, [x for x in outs if x is not None]) if None not in outs else names.act(l)
-    z = vec(ctx, [x for x in nets if x is not None]) if None not in nets else names.pre(l)
-    numbers, _ = derivative_form(f, a, z, _parameter(ctx, f, dact[0]))
-    lhs = f"∂{names.act(l)}/∂{names.pre(l)}"
+    a = vec([x for x in outs if x is not None]) if None not in outs else names.act(l)
+    z = vec([x for x in nets if x is not None]) if None not in nets else names.pre(l)
+    numbers, _ = derivative_form(f, a, z, _parameter(f, dact[0]))
     sides = [general, spaced(numbers)] if f != "identity" else [general]
-    return eq_lines(width, equation([lhs], *sides, [vec(ctx, values(dact), RESULT)]))
+    return [math([derivative(names.act(l), names.pre(l))], *sides, [vec(values(dact), True)])]
 
 
-def _delta_general(ctx: ViewContext, incoming: list[Atom], incoming_compound: bool) -> list[Atom]:
+def _delta_general(ctx: PageContext, incoming: list[Any], incoming_compound: bool) -> list[Any]:
     """(incoming) ⊗ f′(H), or the softmax Jacobian times the incoming gradient."""
     names, l = ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
     if ACTIVATIONS[f].layer_wise:
-        return layer_delta_form(f, names.act(l), "".join(str(a) for a in parenthesized(incoming, incoming_compound)))
-    derivative, compound = derivative_form(f, names.act(l), names.pre(l))
-    return [*parenthesized(incoming, incoming_compound), " ⊗ ", *parenthesized(derivative, compound)]
+        # the incoming gradient is one piece of the Jacobian form: an expression (`math` splices it)
+        return layer_delta_form(f, names.act(l), tuple(parenthesized(incoming, incoming_compound)))
+    d, compound = derivative_form(f, names.act(l), names.pre(l))
+    return [*parenthesized(incoming, incoming_compound), " ⊗ ", *parenthesized(d, compound)]
 
 
-def _delta_result(ctx: ViewContext, width: int, incoming: Block, deltas: list[Step],
-                  dact: list[Step]) -> list[RenderableType]:
+def _delta_result(ctx: PageContext, incoming: Any, deltas: list[Step], dact: list[Step]) -> list[Block]:
     """δ = incoming ⊗ f′ with the numbers; for softmax, the Jacobian form with a and ∂J/∂a."""
     names, l = ctx.names, ctx.layer
     if deltas and deltas[0].rule != "delta":   # delta:<f> of a layer-wise f
         half = len(deltas[0].operands) // 2
-        outs = vec(ctx, [op.value for op in deltas[0].operands[half:]])
+        outs = vec([op.value for op in deltas[0].operands[half:]])
         numbers = spaced(layer_delta_form(ctx.trace.scenario.layers[l].activation, outs, incoming))
     else:
-        numbers = [incoming, " ⊗ ", vec(ctx, values(dact))]
-    return eq_lines(width, equation([names.delta(l)], numbers, [vec(ctx, values(deltas), RESULT)]))
+        numbers = [incoming, " ⊗ ", vec(values(dact))]
+    return [math([names.delta(l)], numbers, [vec(values(deltas), True)])]
 
 
-def delta_out(ctx: ViewContext, width: int) -> list[RenderableType]:
+def delta_out(ctx: PageContext) -> list[Block]:
     """δ(L) = ∂J/∂a ⊗ f′(h): the loss derivative, the activation's derivative, their product."""
     names, l = ctx.names, ctx.layer
     d_loss = ctx.with_prefix("dE_dout.")
     dact = ctx.with_prefix("dout_dnet.")
     deltas = ctx.with_prefix("delta.")
-    loss_name = ctx.notation.text("loss", d_loss[0].sample)
     a, t = names.act(l), names.target()
     name = ctx.trace.scenario.loss
     general = loss_derivative_form(name, a, t)
-    gradient = f"∂{loss_name}/∂{a}"
+    gradient = derivative(ctx.q("loss", d_loss[0].sample), a)
     outs = [d.operands[0].value for d in d_loss]
     targets = [d.operands[1].value for d in d_loss]
-    k = operand(d_loss[0], "K")
-    numbers = spaced(loss_derivative_form(name, vec(ctx, outs), vec(ctx, targets), ctx.term(k) if k is not None else "K"))
-    dE = vec(ctx, values(d_loss))
+    numbers = spaced(loss_derivative_form(name, vec(outs), vec(targets), _count(operand(d_loss[0], "K"))))
+    first: list[Any]
     if dact:
-        first: list[Atom] = [gradient, " ⊗ ", f"∂{a}/∂{names.pre(l)}"]
+        first = [gradient, " ⊗ ", derivative(a, names.pre(l))]
     elif deltas and deltas[0].rule != "delta":
         first = layer_delta_form(ctx.trace.scenario.layers[l].activation, a, gradient)
     else:
         first = [gradient]
-    lines = eq_lines(width, equation([names.delta(l)], first, _delta_general(ctx, general, needs_parentheses(general))),
-                     equation([gradient], general, numbers, [vec(ctx, values(d_loss), RESULT)]))
+    blocks: list[Block] = [math([names.delta(l)], first, _delta_general(ctx, general, needs_parentheses(general))),
+                           math([gradient], general, numbers, [vec(values(d_loss), True)])]
     if dact:
-        lines += _derivative_lines(ctx, width, dact)
-    return lines + _delta_result(ctx, width, dE, deltas, dact) + [Text(ctx.word("style.elementwise"), style="dim")]
+        blocks += _derivative(ctx, dact)
+    return blocks + _delta_result(ctx, vec(values(d_loss)), deltas, dact) + [Note(ctx.word("style.elementwise"))]
 
 
-def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
+def delta_hidden(ctx: PageContext) -> list[Block]:
     """δ(l) = (W_{l+1}ᵀ·δ(l+1)) ⊗ f′(H): the paths back through the weights, then f′."""
     names, l = ctx.names, ctx.layer
     paths = [s for s in ctx.steps if s.rule == "path"]
@@ -196,14 +186,12 @@ def delta_hidden(ctx: ViewContext, width: int) -> list[RenderableType]:
     units = [s.subject for s in sums]
     rows = [[p.operands[1].value for p in paths if p.subject == u] for u in units]   # W_{l+1}ᵀ: row u = weights out of u
     next_deltas = [p.operands[0].value for p in paths if p.subject == units[0]]
-    back = f"{names.weights(l + 1)}ᵀ·{names.delta(l + 1)}"
-    lines = eq_lines(width, equation([names.delta(l)], _delta_general(ctx, [back], True)),
-                     equation([back], [mat(ctx, rows), " · ", vec(ctx, next_deltas)],
-                              [vec(ctx, values(sums), RESULT)]))
+    back = [names.weights(l + 1) + TRANSPOSED, "·", names.delta(l + 1)]
+    blocks: list[Block] = [math([names.delta(l)], _delta_general(ctx, back, True)),
+                           math(back, [mat(rows), " · ", vec(next_deltas)], [vec(values(sums), True)])]
     if dact:
-        lines += _derivative_lines(ctx, width, dact)
-    return lines + _delta_result(ctx, width, vec(ctx, values(sums)), deltas, dact) + [
-        Text(ctx.word("style.elementwise"), style="dim")]
+        blocks += _derivative(ctx, dact)
+    return blocks + _delta_result(ctx, vec(values(sums)), deltas, dact) + [Note(ctx.word("style.elementwise"))]
 
 
 def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:
@@ -214,36 +202,38 @@ def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:
     return rows
 
 
-def grad_w(ctx: ViewContext, width: int) -> list[RenderableType]:
+def grad_w(ctx: PageContext) -> list[Block]:
     """∂J/∂W = δ·Aᵀ: the outer product of the layer's δ and its input."""
     names, l = ctx.names, ctx.layer
     rows = _by_unit(ctx.steps)
     deltas = [ctx.delta_value(r[0]) for r in rows.values()]
     first_row = next(iter(rows.values()))
     inputs = [s.operands[-1].value for s in first_row]
-    lhs = f"∂{_loss_name(ctx, ctx.steps[0])}/∂{names.weights(l)}"
-    general = [names.delta(l), "·", f"{names.act(l - 1)}ᵀ"]
-    numbers = [vec(ctx, deltas), " · ", fitted([[ctx.num(x) for x in inputs]])]
-    grads = mat(ctx, [values(r) for r in rows.values()], RESULT)
-    return eq_lines(width, equation([lhs], general, numbers, [grads]))
+    lhs = derivative(ctx.q("loss", ctx.steps[0].sample), names.weights(l))
+    general: list[Atom] = [names.delta(l), "·", names.act(l - 1) + TRANSPOSED]
+    numbers: list[Atom] = [vec(deltas), " · ", mat([inputs])]
+    return [math([lhs], general, numbers, [mat([values(r) for r in rows.values()], True)])]
 
 
-def grad_b(ctx: ViewContext, width: int) -> list[RenderableType]:
+def grad_b(ctx: PageContext) -> list[Block]:
     """∂J/∂b = δ (one bias per unit), or Σ δ (one bias shared by the layer)."""
     names, l = ctx.names, ctx.layer
-    lhs = f"∂{_loss_name(ctx, ctx.steps[0])}/∂{names.bias(l)}"
+    lhs = derivative(ctx.q("loss", ctx.steps[0].sample), names.bias(l))
     shared = [s for s in ctx.steps if s.rule == "bias:shared"]
     if shared:
         step = shared[0]
-        general = f"Σᵤ {names.delta(l)}ᵤ"
-        numbers = " + ".join(elided([ctx.term(op.value) for op in step.operands], "⋯"))
-        return eq_lines(width, equation([lhs], [general], [numbers], [result(ctx, step.value)]))
-    return eq_lines(width, equation([lhs], [f"{names.delta(l)}·1"], [vec(ctx, values(ctx.steps), RESULT)]))
+        terms: list[Atom] = []
+        for k, x in enumerate(elided([Num(op.value, term=True) for op in step.operands], "⋯")):
+            terms += [" + "] if k else []
+            terms.append(x)
+        assert step.value is not None
+        return [math([lhs], ["Σᵤ ", names.delta(l), "ᵤ"], terms, [Num(step.value, result=True)])]
+    return [math([lhs], [names.delta(l), "·1"], [vec(values(ctx.steps), True)])]
 
 
 # -- several samples, updates ---------------------------------------------------------------
 
-def _arranged(ctx: ViewContext, steps: Sequence[Step]) -> tuple[list[list[Step]], bool]:
+def _arranged(ctx: PageContext, steps: Sequence[Step]) -> tuple[list[list[Step]], bool]:
     """Parameter steps of one layer as the weight matrix (rows: units), or biases as a column.
 
     Returns:
@@ -256,58 +246,59 @@ def _arranged(ctx: ViewContext, steps: Sequence[Step]) -> tuple[list[list[Step]]
     return [[by_name[w] for w in row if w in by_name] for row in layer.weight_names], False
 
 
-def _shaped(ctx: ViewContext, rows: list[list[float]], biases: bool, style: str = "", term: bool = False) -> Atom:
+def _shaped(rows: list[list[float]], biases: bool, result: bool = False, term: bool = False) -> Atom:
     """A matrix, a bias vector, or one shared bias (`term`: inside an expression, negatives bracketed)."""
     if biases and len(rows) == 1:
-        return text(ctx.term(rows[0][0]) if term else ctx.num(rows[0][0]), style)
-    return mat(ctx, rows, style)
+        return Num(rows[0][0], term=term, result=result)
+    return mat(rows, result)
 
 
-def reduce(ctx: ViewContext, width: int) -> list[RenderableType]:
+def reduce(ctx: PageContext) -> list[Block]:
     """∂L/∂W = Σₙ ∂C⁽ⁿ⁾/∂W (or the mean): each sample's gradient matrix, then their sum."""
     names, l = ctx.names, ctx.layer
-    total, per = ctx.notation.text("total_loss"), f"{ctx.notation.sym('loss')}⁽ⁿ⁾"
+    total = ctx.q("total_loss")
+    letter = ctx.notation.sym("loss")
+    per = Sym(f"{letter}⁽ⁿ⁾", f"{latex_letters(letter)}^{{(n)}}")
     weights = [s for s in ctx.steps if s.subject not in ctx.index.biases]
     biases = [s for s in ctx.steps if s.subject in ctx.index.biases]
-    lines: list[RenderableType] = []
+    blocks: list[Block] = []
     for steps, name in ((weights, names.weights(l)), (biases, names.bias(l))):
         if not steps:
             continue
         rows, is_bias = _arranged(ctx, steps)
         count = len(rows[0][0].operands)
         mean = rows[0][0].rule.endswith(":mean")
-        general = f"{f'(1/{count})·' if mean else ''}Σₙ ∂{per}/∂{name}"
-        shown = elided(list(range(count)), None)
+        general: list[Atom] = [f"(1/{count})·Σₙ " if mean else "Σₙ ", derivative(per, name)]
         terms: list[Atom] = [f"(1/{count})·(" if mean else ""]
-        for k, n in enumerate(shown):
+        for k, n in enumerate(elided(list(range(count)), None)):
             terms.append(" + " if k else "")
-            terms.append("⋯" if n is None else _shaped(ctx, [[s.operands[n].value for s in r] for r in rows], is_bias,
+            terms.append("⋯" if n is None else _shaped([[s.operands[n].value for s in r] for r in rows], is_bias,
                                                        term=True))
         terms.append(")" if mean else "")
-        summed = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
-        lines += eq_lines(width, equation([f"∂{total}/∂{name}"], [general], terms, [summed]))
-    lines.append(Text(ctx.word("style.mean" if ctx.steps[0].rule.endswith(":mean") else "style.sum"), style="dim"))
-    return lines
+        summed = _shaped([values(r) for r in rows], is_bias, result=True)
+        blocks.append(math([derivative(total, name)], general, [t for t in terms if t != ""], [summed]))
+    blocks.append(Note(ctx.word("style.mean" if ctx.steps[0].rule.endswith(":mean") else "style.sum")))
+    return blocks
 
 
-def update(ctx: ViewContext, width: int) -> list[RenderableType]:
+def update(ctx: PageContext) -> list[Block]:
     """W* = W − α·∂J/∂W (and b* likewise); a bias that is not trained keeps its value."""
     names, l = ctx.names, ctx.layer
     rows, is_bias = _arranged(ctx, ctx.steps)
     name = names.bias(l) if is_bias else names.weights(l)
-    old = _shaped(ctx, [[s.operands[0].value for s in r] for r in rows], is_bias, term=True)
-    new = _shaped(ctx, [values(r) for r in rows], is_bias, RESULT)
+    new_name = name + Sym("*", "^{*}")
+    old = _shaped([[s.operands[0].value for s in r] for r in rows], is_bias, term=True)
+    new = _shaped([values(r) for r in rows], is_bias, result=True)
     if ctx.steps[0].rule == "keep":
-        lines = eq_lines(width, equation([f"{name}*"], [name], [new]))
-        return lines + [Text(ctx.word("step.not_trained"), style="dim")]
+        return [math([new_name], [name], [new]), Note(ctx.word("step.not_trained"))]
     lr = ctx.steps[0].operands[1].value
-    loss_name = ctx.notation.text("loss", ctx.steps[0].sample)
-    general = f"{name} − {ctx.notation.text('lr')}·∂{loss_name}/∂{name}"
-    grads = _shaped(ctx, [[s.operands[2].value for s in r] for r in rows], is_bias, term=True)
-    return eq_lines(width, equation([f"{name}*"], [general], [old, " − ", ctx.term(lr), " · ", grads], [new]))
+    loss_name = ctx.q("loss", ctx.steps[0].sample)
+    general: list[Atom] = [name, " − ", ctx.q("lr"), "·", derivative(loss_name, name)]
+    grads = _shaped([[s.operands[2].value for s in r] for r in rows], is_bias, term=True)
+    return [math([new_name], general, [old, " − ", Num(lr, term=True), " · ", grads], [new])]
 
 
-DRAWERS: dict[FrameKind, Drawer] = {
+BUILDERS: dict[FrameKind, Builder] = {
     FrameKind.MATRIX_NET: net,
     FrameKind.MATRIX_ACT: act,
     FrameKind.MATRIX_LOSS: loss,

@@ -1,0 +1,43 @@
+"""Building the walk-through model: `page(trace, frame, lang)` for a frame of any style.
+
+The grouped styles' builders live in `matrix_pages` (seed 002) and `delta_pages` (seed 004),
+one per frame kind (their `BUILDERS`), on the shared pieces of `pagekit`.
+"""
+
+from __future__ import annotations
+
+from bpwalk.engine.steps import Trace
+from bpwalk.walk.frames import Frame, FrameKind
+from bpwalk.walk.page import Page, StepBlock, Sym, marks
+from bpwalk.walk.pagekit import Builder, PageContext
+
+
+def _builders() -> dict[FrameKind, Builder]:
+    from bpwalk.walk import delta_pages, matrix_pages
+
+    return {**matrix_pages.BUILDERS, **delta_pages.BUILDERS}
+
+
+def page(trace: Trace, frame: Frame, lang: str) -> Page:
+    """The page of one frame (every kind, every style).
+
+    Args:
+        trace: the trace the frame points into.
+        frame: a frame of `bpwalk.walk.styles.frames_for`.
+        lang: "en" or "zh": the language of its notes and headers.
+
+    Raises:
+        ValueError: a frame kind no builder draws.
+    """
+    ctx = PageContext(trace, frame, lang)
+    if frame.kind is FrameKind.STEP:
+        step = trace.steps[frame.first]
+        shown = step.phase not in ("intro", "summary")
+        label = ctx.q(step.quantity, step.sample) if shown else Sym(frame.label, frame.label)
+        return Page(frame, Sym(frame.label, label.latex), tuple(StepBlock(i) for i in frame.steps),
+                    marks(trace, frame.steps))
+    builders = _builders()
+    if frame.kind not in builders:
+        raise ValueError(f"no page for frames of kind {frame.kind}")
+    return Page(frame, Sym(frame.label, frame.latex or frame.label), tuple(builders[frame.kind](ctx)),
+                marks(trace, frame.steps))
