@@ -15,7 +15,7 @@ from bpwalk.walk import page as model
 CHAR = 7.4              # the width of one character of the picture's 13px font, about
 ROW = 30                # the height of one source's row
 GAP = 26                # the room an arrow between two stages takes
-WIRE = 150              # the length of the wires from the sources to the junction
+WIRE = 130               # the length of the wires from the sources to the junction
 MAX_SOURCES = 7         # more sources show their first two, a ⋮ and the last
 
 
@@ -47,7 +47,7 @@ def fan_in_svg(block: model.FanIn, num: Callable[[float], str], key: str) -> str
             continue
         parts.append(f'<line x1="{left:.0f}" y1="{y:.0f}" x2="{hub:.0f}" y2="{mid:.0f}" class="wire"/>')
         if s.edge is not None and s.edge_value is not None:
-            tx, ty = left + WIRE * 0.45, y + (mid - y) * 0.45 - 4
+            tx, ty = left + WIRE * 0.3, y + (mid - y) * 0.3 - 5
             parts.append(f'<text x="{tx:.0f}" y="{ty:.0f}" class="edge" text-anchor="middle">'
                          f'{escape(s.edge.text)} = {escape(num(s.edge_value))}</text>')
     parts.append(f'<circle cx="{hub:.0f}" cy="{mid:.0f}" r="3" class="hub"/>')
