@@ -89,6 +89,18 @@ class Expect:
     correct_text: str = ""
 
     @property
+    def kind(self) -> str:
+        """The kind of quantity the key names: `grad` for grad.w5, `final` for final.out.o1, the
+        whole key for loss and total_loss (the scenario format's grammar of keys)."""
+        return self.key.partition(".")[0]
+
+    @property
+    def name(self) -> str:
+        """The unit or parameter the key is about: w5 for grad.w5 ("" for loss, total_loss, final.*)."""
+        kind, _, name = self.key.partition(".")
+        return name if kind != "final" else ""
+
+    @property
     def decimals(self) -> int:
         """Decimals as written: `0.5110` -> 4, `1.5e-3` -> 4, `4` -> 0."""
         return decimals_of(self.text)

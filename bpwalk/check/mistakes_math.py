@@ -211,7 +211,7 @@ def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
     first and then backpropagating through them is a common slip. Recomputed with
     `engine.sample_pass(..., back=updated weights)`; it changes the hidden layers only.
     """
-    kind = p.expect.key.partition(".")[0]
+    kind = p.expect.kind
     if p.final or len(ctx.scenario.layers) < 2 or kind not in ("dE_dout", "delta", "grad", "new"):
         return None
     value = _with_updated_weights(ctx, p.expect.iteration).get((p.expect.key, p.expect.sample))
@@ -226,7 +226,7 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
     """w_uj taken for w_ju: the gradient or update of the index-swapped weight, or a replay with
     one pair of weights exchanged (or a square weight matrix transposed) in a layer."""
     sc = ctx.scenario
-    kind, _, name = p.expect.key.partition(".")
+    kind, name = p.expect.kind, p.expect.name
     if kind in ("grad", "new") and name in ctx.locations.weights:
         l, u, j = ctx.locations.weights[name]
         names = sc.layers[l].weight_names

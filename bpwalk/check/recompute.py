@@ -23,7 +23,7 @@ import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
-from bpwalk.engine.steps import Step, Trace
+from bpwalk.engine.steps import Step, Trace, ref
 from bpwalk.engine.trace import run
 from bpwalk.words import say
 
@@ -169,9 +169,10 @@ class Locations:
             return Target(Kind.LOSS, self.top, 0, value)
         if quantity == "total_loss":
             return Target(Kind.TOTAL, -1, None, value)
-        prefix, _, name = quantity.partition(".")
-        if prefix == "dE_dout" and "@" in name:
-            kind, name = Kind.PATH, name.split("@")[0]    # delta_K * w_KU, one path back into U
+        q = ref(quantity)
+        prefix, name = q.kind, q.unit
+        if prefix == "dE_dout" and q.via:
+            kind = Kind.PATH    # delta_K * w_KU, one path back into U
         else:
             kind = UNIT_KINDS.get(prefix) or PARAMETER_KINDS.get(prefix)
         if kind is None:

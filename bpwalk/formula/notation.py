@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
+from bpwalk.engine.steps import Ref, ref
 from bpwalk.ops import PARAMETERS
 from bpwalk.scenario import Scenario
 
@@ -154,37 +155,36 @@ class Notation:
         """What the label of a quantity or operand name (see bpwalk.engine.steps) says, in the
         context of a sample (the sample the quantity belongs to; None: the iteration as a whole).
 
-        Besides the trace's names: `dnet_dp.U.P`, ∂net_U/∂P (the last factor of a chain rule).
+        Besides the trace's names: `dnet_dp.U@P`, ∂net_U/∂P (the last factor of a chain rule).
         With a single sample, no quantity has a sample (there is nothing to tell apart).
         """
         sample = sample if self.multi_sample else None
-        kind, dot, rest = name.partition(".")
-        if not dot:
-            if name == "loss":
+        q = ref(name)
+        kind, rest, via = q.kind, q.unit, q.via
+        if not kind:
+            if q == "loss":
                 return self.loss(sample)
-            return Quantity(name)            # total_loss, a parameter, lr, slope, K, 1
+            return Quantity(q)               # total_loss, a parameter, lr, slope, K, 1
         if kind in UNIT_KINDS:
             return Quantity(name, sample)
         if kind == "new":
             return Quantity(name)
         E = self.loss(sample)
         if kind == "dE_dout":
-            unit, at, via = rest.partition("@")
-            out = Quantity(f"out.{unit}", sample)
-            if not at:
+            out = Quantity(Ref.of("out", rest), sample)
+            if not via:
                 return Derivative(E, out)
             # the path through unit `via` of the next layer: δ_via·w, and w = ∂net_via/∂out_unit
             # (δ rather than ∂E/∂net_via keeps the label short enough for a 60-column screen)
-            net = Quantity(f"net.{via}", sample)
-            return Product((Quantity(f"delta.{via}", sample), Derivative(net, out)))
+            net = Quantity(Ref.of("net", via), sample)
+            return Product((Quantity(Ref.of("delta", via), sample), Derivative(net, out)))
         if kind == "dout_dnet":
-            return Derivative(Quantity(f"out.{rest}", sample), Quantity(f"net.{rest}", sample))
+            return Derivative(Quantity(Ref.of("out", rest), sample), Quantity(Ref.of("net", rest), sample))
         if kind == "grad":
-            return Derivative(E, Quantity(rest))
+            return Derivative(E, Quantity(ref(rest)))
         if kind == "dnet_dp":
-            unit, _, param = rest.partition(".")
-            return Derivative(Quantity(f"net.{unit}", sample), Quantity(param))
-        return Quantity(name, sample)
+            return Derivative(Quantity(Ref.of("net", rest), sample), Quantity(ref(via)))
+        return Quantity(q, sample)
 
     # -- LaTeX -----------------------------------------------------------------------------
 
@@ -216,11 +216,11 @@ class Notation:
             return f"{_latex_symbol(self.sym('loss'))}^{{({q.sample})}}"
         if name in ("loss", "total_loss"):
             return _latex_symbol(self.sym("total_loss"))
-        kind, dot, rest = name.partition(".")
-        if dot and kind in UNIT_KINDS:
-            return self.unit_latex(kind, rest)
-        if dot and kind == "new":
-            return f"{self.name_latex(rest)}^{{+}}"
+        q = ref(name)
+        if q.kind in UNIT_KINDS:
+            return self.unit_latex(q.kind, q.unit)
+        if q.kind == "new":
+            return f"{self.name_latex(q.unit)}^{{+}}"
         return self.name_latex(name)
 
     def label_latex(self, label: Label) -> str:
@@ -252,13 +252,13 @@ class Notation:
             return f"{self.sym('loss')}⁽{str(q.sample).translate(SUPERSCRIPT_DIGITS)}⁾"
         if name in ("loss", "total_loss"):
             return _unicode_symbol(self.sym("total_loss"))
-        kind, dot, rest = name.partition(".")
-        if dot and kind in UNIT_KINDS:
-            sym = self.sym("input") if kind == "out" and rest in self.inputs else self.sym(UNIT_KINDS[kind])
-            return f"{_unicode_symbol(sym)}_{rest}" if sym else self.name_text(rest)
-        if dot and kind == "new":
-            return f"{self.name_text(rest)}⁺"
-        return self.name_text(name) if not dot else name
+        q = ref(name)
+        if q.kind in UNIT_KINDS:
+            sym = self.sym("input") if q.kind == "out" and q.unit in self.inputs else self.sym(UNIT_KINDS[q.kind])
+            return f"{_unicode_symbol(sym)}_{q.unit}" if sym else self.name_text(q.unit)
+        if q.kind == "new":
+            return f"{self.name_text(q.unit)}⁺"
+        return self.name_text(name) if not q.kind else name
 
     def label_text(self, label: Label) -> str:
         if isinstance(label, Quantity):

@@ -81,7 +81,8 @@ def diagram_before(trace: Trace, index: int, digits: int, lang: str) -> NetworkD
     show the number it asks for, so that one is left out (an updated weight keeps its old value).
     """
     diagram = NetworkDiagram(trace, index, digits, lang=lang)
-    kind, _, name = trace.steps[index].quantity.partition(".")
+    q = trace.steps[index].quantity
+    kind, name = q.kind, q.unit
     known = diagram.known
     if kind == "out":
         known.out.pop(name, None)

@@ -53,7 +53,7 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
     if op.source is not None:
         source = trace.steps[op.source]
         return say(lang, "origin.updated" if source.phase == "update" else "origin.from", n=op.source + 1)
-    kind = op.name.split(".", 1)[0]
+    kind = op.name.kind
     if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
         words = PARAMETERS[op.name].words
         return words.get(lang, words["en"])

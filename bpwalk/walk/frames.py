@@ -86,12 +86,10 @@ def normalize(text: str) -> str:
 
 def step_terms(step: Step, notation: Notation) -> set[str]:
     """Every name a search for this step may use."""
-    kind = step.quantity.split(".", 1)[0]
-    terms = {step.quantity, step.subject, kind, notation.text(step.quantity, step.sample)}
+    q = step.quantity
+    terms = {q, step.subject, q.kind or q, notation.text(q, step.sample), q.via}
     if step.key:
         terms.add(step.key)
-    if "@" in step.quantity:
-        terms.add(step.quantity.split("@", 1)[1])
     return {normalize(t) for t in terms if t}
 
 

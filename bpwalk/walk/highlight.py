@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bpwalk.engine.steps import Step
+from bpwalk.engine.steps import Step, ref
 from bpwalk.scenario import Scenario
 
 
@@ -31,8 +31,7 @@ def _network_names(scenario: Scenario) -> frozenset[str]:
 
 def name_of(quantity: str) -> str:
     """The unit or parameter a quantity is about: out.h1 -> h1, grad.w5 -> w5, dE_dout.h1@o1 -> h1, w5 -> w5."""
-    _, dot, rest = quantity.partition(".")
-    return rest.split("@")[0] if dot else quantity
+    return ref(quantity).unit
 
 
 def highlight(step: Step, scenario: Scenario) -> Highlight:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
+from bpwalk.engine.steps import ref
 from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS, LOSSES
 from bpwalk.scenario import Scenario
@@ -69,8 +70,7 @@ class LayerIndex:
 
     def of_step(self, quantity: str) -> int:
         """The layer a step's quantity is about: its unit's, or its parameter's."""
-        _, _, rest = quantity.partition(".")
-        name = rest.split("@")[0]
+        name = ref(quantity).unit
         if name in self.unit_layer:
             return self.unit_layer[name]
         return self.param_layer[name]

@@ -46,9 +46,9 @@ def values(steps: Sequence[Step]) -> list[float]:
     return [s.value for s in steps if s.value is not None]
 
 
-def operand(step: Step, prefix: str) -> float | None:
-    """The value of the step's first operand whose name starts with `prefix`, if any."""
-    return next((op.value for op in step.operands if op.name.startswith(prefix)), None)
+def operand(step: Step, name: str) -> float | None:
+    """The value of the step's first operand of a kind (`out`), or of a name (`K`, `slope`), if any."""
+    return next((op.value for op in step.operands if op.name.kind == name or op.name == name), None)
 
 
 def _parameter(act: str, step: Step) -> Num | None:
@@ -97,7 +97,7 @@ def act(ctx: PageContext) -> list[Block]:
 
 def loss(ctx: PageContext) -> list[Block]:
     """J = Σ ½(t − a)² with t and a as vectors, then the sum of the error terms."""
-    errors = ctx.with_prefix("error.")
+    errors = ctx.of_kind("error")
     (total,) = [s for s in ctx.steps if s.quantity == "loss"]
     names, top = ctx.names, len(ctx.trace.scenario.layers) - 1
     targets = [e.operands[0].value for e in errors]
@@ -116,8 +116,8 @@ def _derivative(ctx: PageContext, dact: list[Step]) -> list[Block]:
     """∂A/∂H = A ⊗ (1 − A) with the layer's numbers."""
     names, l = ctx.names, ctx.layer
     f = ctx.trace.scenario.layers[l].activation
-    outs = [operand(s, "out.") for s in dact]
-    nets = [operand(s, "net.") for s in dact]
+    outs = [operand(s, "out") for s in dact]
+    nets = [operand(s, "net") for s in dact]
     general, _ = derivative_form(f, names.act(l), names.pre(l))
     a = vec([x for x in outs if x is not None]) if None not in outs else names.act(l)
     z = vec([x for x in nets if x is not None]) if None not in nets else names.pre(l)
@@ -152,9 +152,9 @@ def _delta_result(ctx: PageContext, incoming: Any, deltas: list[Step], dact: lis
 def delta_out(ctx: PageContext) -> list[Block]:
     """δ(L) = ∂J/∂a ⊗ f′(h): the loss derivative, the activation's derivative, their product."""
     names, l = ctx.names, ctx.layer
-    d_loss = ctx.with_prefix("dE_dout.")
-    dact = ctx.with_prefix("dout_dnet.")
-    deltas = ctx.with_prefix("delta.")
+    d_loss = ctx.of_kind("dE_dout")
+    dact = ctx.of_kind("dout_dnet")
+    deltas = ctx.of_kind("delta")
     a, t = names.act(l), names.target()
     name = ctx.trace.scenario.loss
     general = loss_derivative_form(name, a, t)
@@ -181,8 +181,8 @@ def delta_hidden(ctx: PageContext) -> list[Block]:
     names, l = ctx.names, ctx.layer
     paths = [s for s in ctx.steps if s.rule == "path"]
     sums = [s for s in ctx.steps if s.rule == "paths"]
-    dact = ctx.with_prefix("dout_dnet.")
-    deltas = ctx.with_prefix("delta.")
+    dact = ctx.of_kind("dout_dnet")
+    deltas = ctx.of_kind("delta")
     units = [s.subject for s in sums]
     rows = [[p.operands[1].value for p in paths if p.subject == u] for u in units]   # W_{l+1}ᵀ: row u = weights out of u
     next_deltas = [p.operands[0].value for p in paths if p.subject == units[0]]
@@ -198,7 +198,7 @@ def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:
     """Gradient steps by the unit whose δ they multiply, in order."""
     rows: dict[str, list[Step]] = {}
     for s in steps:
-        rows.setdefault(s.operands[0].name.partition(".")[2], []).append(s)
+        rows.setdefault(s.operands[0].name.unit, []).append(s)
     return rows
 
 
@@ -267,7 +267,7 @@ def reduce(ctx: PageContext) -> list[Block]:
             continue
         rows, is_bias = _arranged(ctx, steps)
         count = len(rows[0][0].operands)
-        mean = rows[0][0].rule.endswith(":mean")
+        mean = rows[0][0].rule.of == "mean"
         general: list[Atom] = [f"(1/{count})·Σₙ " if mean else "Σₙ ", derivative(per, name)]
         terms: list[Atom] = [f"(1/{count})·(" if mean else ""]
         for k, n in enumerate(elided(list(range(count)), None)):
@@ -277,7 +277,7 @@ def reduce(ctx: PageContext) -> list[Block]:
         terms.append(")" if mean else "")
         summed = _shaped([values(r) for r in rows], is_bias, result=True)
         blocks.append(math([derivative(total, name)], general, [t for t in terms if t != ""], [summed]))
-    blocks.append(Note(ctx.word("style.mean" if ctx.steps[0].rule.endswith(":mean") else "style.sum")))
+    blocks.append(Note(ctx.word("style.mean" if ctx.steps[0].rule.of == "mean" else "style.sum")))
     return blocks
 
 

@@ -61,8 +61,9 @@ class PageContext:
         """A string of the words tables in the page's language (`style.sum`, `step.not_trained`)."""
         return say(self.lang, key, **fields)
 
-    def with_prefix(self, prefix: str) -> list[Step]:
-        return [s for s in self.steps if s.quantity.startswith(prefix)]
+    def of_kind(self, kind: str) -> list[Step]:
+        """The frame's steps computing quantities of one kind (`error`, `delta`)."""
+        return [s for s in self.steps if s.quantity.kind == kind]
 
     def sample_of(self, source: int | None) -> int | None:
         """The sample of the step an operand came from."""
@@ -75,9 +76,9 @@ class PageContext:
     def delta_value(self, step: Step) -> float:
         """δ (∂C/∂z) of the unit whose gradient `step` is: read from the delta step, not recomputed."""
         first = step.operands[0]
-        if first.name.startswith("delta."):
+        if first.name.kind == "delta":
             return first.value
-        unit = first.name.partition(".")[2]
+        unit = first.name.unit
         start = (first.source or 0) + 1
         for j in range(start, step.index):
             if self.trace.steps[j].quantity == f"delta.{unit}":
@@ -124,7 +125,7 @@ def total_loss(ctx: PageContext) -> list[Block]:
     (step,) = ctx.steps
     general = joined([ctx.q("loss", ctx.sample_of(op.source)) for op in step.operands])
     substituted = joined([Num(op.value, term=True) for op in step.operands])
-    if step.rule.endswith(":mean"):
+    if step.rule.of == "mean":
         n = len(step.operands)
         general, substituted = (f"(1/{n})·(", *general, ")"), (f"(1/{n})·(", *substituted, ")")
     assert step.value is not None
