@@ -25,7 +25,7 @@ SEPARATOR = " │ "
 # (keys, what they do), in the order the help overlay lists them: the meaning is a key of the
 # words tables, and `{space}` in the keys is the space bar's name in the language shown
 HELP_KEYS: tuple[tuple[str, str], ...] = (
-    ("→  {space}  Enter  n  l  j  ↓", "help.next"),
+    ("→  {space}  Enter  l  j  ↓", "help.next"),
     ("←  Backspace  p  h  k  ↑", "help.back"),
     ("g  Home   /   G  End", "help.ends"),
     ("]   [", "help.phase"),
@@ -36,7 +36,8 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
     ("e", "help.export"),
     ("Ctrl-L", "help.redraw"),
     ("?", "help.help"),
-    ("q  Esc  Ctrl-C", "help.quit"),
+    ("Esc", "help.esc"),
+    ("q  Ctrl-C", "help.quit"),
 )
 
 
