@@ -129,10 +129,11 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
 
 
 def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | None = None,
-               lang: str = "en") -> Table:
+               lang: str = "en", note: str | None = None) -> Table:
     """The help overlay: every key and what it does (run's keys by default).
 
     Narrower than `width`, the keys close up and the padding shrinks before the meanings wrap.
+    `note` (a key of the words tables) is a rule that no one key holds, said under the keys.
     """
     keys_list = tuple((keys.replace("{space}", say(lang, "key.space")), say(lang, meaning, n=MIN_DIGITS))
                       for keys, meaning in keys_list)
@@ -144,5 +145,5 @@ def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | 
     table.add_column()
     for keys, meaning in keys_list:
         table.add_row(re.sub(r" {2,}", " ", keys) if narrow else keys, meaning)
-    table.caption = say(lang, "help.caption")
+    table.caption = say(lang, "help.caption") if note is None else f"{say(lang, note)}\n{say(lang, 'help.caption')}"
     return table

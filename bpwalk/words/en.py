@@ -95,13 +95,14 @@ WORDS: dict[str, str] = {
     "help.quiz.type": "type the result (at least {n} significant digits)",
     "help.quiz.delete": "delete the last character typed",
     "help.quiz.enter": "check the answer; once it is shown, the next step",
-    "help.quiz.skip": "to the next question, past the steps not asked (skips the one on screen)",
+    "help.quiz.skip": "to the next question, past the steps not asked",
     "help.quiz.next": "next step (once the result is shown)", "help.quiz.back": "look back at the steps already done",
     "help.quiz.ends": "first step / back to the question",
-    "help.quiz.jump": "next / previous phase, go to step 12 (not while typing an answer)",
-    "help.quiz.search": "search, next / previous match; a move past a question skips it (counted as skipped)",
+    "help.quiz.jump": "next / previous phase; go to step 12",
+    "help.quiz.search": "search; its next / previous match",
     "help.quiz.esc": "clear the answer; close the help, a prompt or a search",
     "help.quiz.quit": "quit and show the score",
+    "help.quiz.note": "Moving past a question (Tab, ], a step number, a search) skips it: the score counts it as skipped. Digits on a question are the answer.",
 
     # -- the quiz -----------------------------------------------------------------------------
     "quiz.your_answer": "your answer: ", "quiz.hint": "hint: the numbers filled in",

@@ -97,13 +97,14 @@ WORDS: dict[str, str] = {
     "help.quiz.type": "输入结果（至少 {n} 位有效数字）",
     "help.quiz.delete": "删除最后输入的字符",
     "help.quiz.enter": "核对答案；答案显示后进入下一步",
-    "help.quiz.skip": "跳到下一题，越过不考的步骤（当前题目算作跳过）",
+    "help.quiz.skip": "跳到下一题，越过不考的步骤",
     "help.quiz.next": "下一步（结果显示后）", "help.quiz.back": "回看已做完的步骤",
     "help.quiz.ends": "第一步 / 回到当前题目",
-    "help.quiz.jump": "下一个 / 上一个阶段，跳到第 12 步（输入答案时除外）",
-    "help.quiz.search": "搜索，下一个 / 上一个结果；越过的题目算作跳过",
+    "help.quiz.jump": "下一个 / 上一个阶段；跳到第 12 步",
+    "help.quiz.search": "搜索；下一个 / 上一个结果",
     "help.quiz.esc": "清除答案；关闭帮助、输入框或搜索",
     "help.quiz.quit": "退出并显示得分",
+    "help.quiz.note": "越过题目（Tab、]、步骤编号、搜索）即跳过该题：得分中记为跳过。在题目上输入的数字是答案。",
 
     # -- 测验 ---------------------------------------------------------------------------------
     "quiz.your_answer": "你的答案：", "quiz.hint": "提示：代入数值",
