@@ -169,3 +169,13 @@ def test_lines_in_the_matrix_style_ask_a_frame_in_turn_then_print_it(mazur) -> N
     assert "✓ 0.3775: right" in out and "✓ 0.3925: right" in out
     assert out.index("✓ 0.3925: right") < out.index("⎡0.3775⎤")
     assert "[3/22]" in out and "out_h1 = 1/(1 + e^(−net_h1))" in out
+
+
+def test_the_hint_label_never_wraps_the_hint(mazur) -> None:
+    deep = run(load_scenario(resolve("deep-relu")))
+    _, console = quiz(deep, "tab", "0.111", "enter", "q", width=60, height=20)
+    hinted = screens(console)[-1]
+    assert "= 0.2·1 + (−0.1)·0.5 + 0.4·(−1) + 0.1·1" in hinted and "try again, with the hint" in hinted
+    assert "numbers filled in" not in hinted                  # the label would have wrapped to column 0
+    _, console = quiz(mazur, "0.500", "enter", "q", start=2)
+    assert "= 1/(1 + e^(−0.3775))   ← hint: the numbers filled in" in screens(console)[-1]

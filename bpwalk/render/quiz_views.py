@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Callable, Collection, Mapping
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
 from rich.table import Table
@@ -185,7 +186,10 @@ class QuestionView:
             elif i == len(lines) - 1:
                 yield Text.assemble(line[:-1], ("?", "bold yellow"))
             else:
-                yield Text.assemble((line, "yellow"), ("   ← " + say(self.lang, "hint"), "dim"))
+                label = "   ← " + say(self.lang, "hint")
+                # a label that would wrap the line is left out: the feedback below says it is the hint
+                fits = cell_len(line) + cell_len(label) <= options.max_width
+                yield Text.assemble((line, "yellow"), (label if fits else "", "dim"))
         said = feedback(self.state, "", self.lang)
         if said is not None:
             yield said
