@@ -155,14 +155,14 @@ import bpwalk.cli; t.append(time.perf_counter())
 sc = bpwalk.cli.load("mazur"); t.append(time.perf_counter())
 from bpwalk.engine.trace import run; trace = run(sc); t.append(time.perf_counter())
 from rich.console import Console
-from bpwalk.tui.app import Painter
+from bpwalk.tui.app import WalkSession
+from bpwalk.tui.loop import Painter
 from bpwalk.walk.styles import frames_for
-from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 t.append(time.perf_counter())
 frames = frames_for(trace, sc.display.style); t.append(time.perf_counter())
 console = Console(file=StringIO(), width=80, height=24, force_terminal=True, emoji=False)   # as bpwalk run makes it
-Painter(trace, frames, Settings(), console).paint(NavState(0)); t.append(time.perf_counter())
+Painter(console).paint(WalkSession(trace, frames, Settings())); t.append(time.perf_counter())
 names = ["import rich, typer (the peer)", "import bpwalk.cli (on top)", "load mazur.yaml", "trace", "import render",
          "frames", "first paint"]
 print(json.dumps({"parts": dict(zip(names, [b - a for a, b in zip(t, t[1:])])), "sympy": "sympy" in sys.modules}))
@@ -183,7 +183,8 @@ def render_times(samples: int) -> tuple[list[float], float, int]:
     from rich.console import Console
 
     from bpwalk.read.builtin import resolve
-    from bpwalk.tui.app import Painter
+    from bpwalk.tui.app import WalkSession
+    from bpwalk.tui.loop import Painter
     from bpwalk.walk.styles import frames_for
     from bpwalk.walk.navigate import NavState
     from bpwalk.render.views import Settings
@@ -195,21 +196,22 @@ def render_times(samples: int) -> tuple[list[float], float, int]:
     frames = frames_for(trace, sc.display.style)
     console = Console(file=StringIO(), width=80, height=24, force_terminal=True, color_system="truecolor",
                       emoji=False)
-    painter = Painter(trace, frames, Settings(digits=sc.display.precision), console)
+    session = WalkSession(trace, frames, Settings(digits=sc.display.precision))
+    painter = Painter(console)
     rng = random.Random(7)
     times = []
     for _ in range(samples):
-        state = NavState(rng.randrange(len(frames)))
+        session.navigator.state = NavState(rng.randrange(len(frames)))
         painter.cache.clear()
         started = time.perf_counter()
-        painter.paint(state)
+        painter.paint(session)
         times.append(time.perf_counter() - started)
         console.file.seek(0)
         console.file.truncate()
     cached = []
     for _ in range(20):
         started = time.perf_counter()
-        painter.paint(state)
+        painter.paint(session)
         cached.append(time.perf_counter() - started)
     return times, min(cached), len(frames)
 

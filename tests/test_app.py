@@ -8,7 +8,8 @@ import pytest
 from rich.console import Console
 
 from bpwalk.read.builtin import resolve
-from bpwalk.tui.app import Painter, print_all, walk
+from bpwalk.tui.app import WalkSession, frame_lines, print_all, walk
+from bpwalk.tui.loop import Painter
 from bpwalk.walk.styles import frames_for
 from bpwalk.walk.navigate import NavState
 from bpwalk.render.status import status_line
@@ -56,12 +57,32 @@ def test_quit_with_q_leaves_the_alternate_screen(mazur) -> None:
     assert "[2/60]" in last_status(console)
 
 
-@pytest.mark.parametrize(("key", "code"), [("esc", 0), ("ctrl-c", 130), ("eof", 0)])
+@pytest.mark.parametrize(("key", "code"), [("ctrl-c", 130), ("eof", 0)])
 def test_other_ways_out(mazur, key: str, code: int) -> None:
     trace, frames = mazur
     console = terminal()
     assert walk(trace, frames, Settings(), console, read_key=keys(key)) == code
     assert LEAVE_ALT_SCREEN in console.file.getvalue()
+
+
+def test_esc_does_not_quit_it_says_what_does(mazur) -> None:
+    trace, frames = mazur
+    console = terminal()
+    assert walk(trace, frames, Settings(), console, read_key=keys("right", "esc", "right", "q")) == 0
+    shown = screens(console)
+    assert "Esc closes help and prompts · q quits" in shown[2].splitlines()[-1]
+    assert shown[3].splitlines()[-1].startswith("[3/60]")
+
+
+def test_n_says_there_is_no_search_and_then_means_next_match(mazur) -> None:
+    trace, frames = mazur
+    console = terminal()
+    walk(trace, frames, Settings(), console, read_key=keys("n", "/", "w", "5", "enter", "n", "esc", "q"))
+    shown = screens(console)
+    assert "no search yet" in shown[1].splitlines()[-1] and shown[1].splitlines()[-1].startswith("[1/60]")
+    assert "n next /w5" in shown[5].splitlines()[-1] and shown[5].splitlines()[-1].startswith("[16/60]")
+    assert "n next /w5" in shown[6].splitlines()[-1] and shown[6].splitlines()[-1].startswith("[44/60]")
+    assert "search /w5 ended" in shown[7].splitlines()[-1]
 
 
 def test_sigint_and_exceptions_still_restore_the_screen(mazur) -> None:
@@ -91,7 +112,7 @@ def test_jump_search_and_help_show_on_screen(mazur) -> None:
     assert "go to step: 12" in shown[2].splitlines()[-1]
     assert "[12/60]" in shown[3].splitlines()[-1]
     assert "/w5" in shown[6].splitlines()[-1]
-    assert shown[7].splitlines()[-1].startswith("[16/60]") and "n /w5" in shown[7].splitlines()[-1]
+    assert shown[7].splitlines()[-1].startswith("[16/60]") and "n next /w5" in shown[7].splitlines()[-1]
     assert "Keys" in shown[8] and "quit" in shown[8]
     assert "[16/60]" in shown[9].splitlines()[-1] and "Keys" not in shown[9]
     assert len(shown) == 10
@@ -120,10 +141,10 @@ def test_tall_frames_are_cropped_and_scroll_by_pages(mazur) -> None:
 
 def test_rendered_frames_are_cached_per_width(mazur) -> None:
     trace, frames = mazur
-    painter = Painter(trace, frames, Settings(), terminal())
-    first = painter.frame_lines(5, 80)
-    assert painter.frame_lines(5, 80) is first
-    assert painter.frame_lines(5, 60) is not first
+    painter = Painter(terminal())
+    first = frame_lines(painter, trace, frames[5], Settings(), 80)
+    assert frame_lines(painter, trace, frames[5], Settings(), 80) is first
+    assert frame_lines(painter, trace, frames[5], Settings(), 60) is not first
 
 
 @pytest.mark.parametrize("width", [20, 40, 60, 80, 120])
@@ -143,7 +164,7 @@ def test_status_line_forms() -> None:
     assert "q quit" in status_line(NavState(1), frames[1], 60, 80).plain
     narrow = status_line(NavState(1), frames[1], 60, 40).plain
     assert "[2/60]" in narrow and "?" in narrow
-    assert "n /w5" in status_line(NavState(1, search="w5"), frames[1], 60, 60).plain
+    assert "n next /w5" in status_line(NavState(1, search="w5"), frames[1], 60, 60).plain
 
 
 def print_text(trace, frames, start: int = 0) -> str:

@@ -17,7 +17,7 @@ COMMAND = typer.main.get_command(app)
 TAKES = {
     "run": {"--iterations", "--precision", "--style", "--lang", "--round", "--start"},
     "export": {"--iterations", "--precision", "--style", "--lang", "--round"},
-    "quiz": {"--iterations", "--precision", "--lang", "--round", "--start"},
+    "quiz": {"--iterations", "--precision", "--style", "--lang", "--round", "--start"},
     "train": {"--iterations", "--precision", "--round"},
     "check": {"--round"},
 }
@@ -53,6 +53,15 @@ def test_quiz_rounds_as_a_hand_calculation_does() -> None:
     assert "right" in rounded.output.lower() or "✓" in rounded.output
     exact = runner.invoke(app, ["quiz", "mazur", "--phases", "forward"], input="0.380\n0.380\nq\n")
     assert "0.3775" in exact.output          # unrounded, 0.380 is wrong and the answer is shown
+
+
+def test_quiz_style_asks_a_frame_at_a_time_and_start_counts_its_frames() -> None:
+    done = runner.invoke(app, ["quiz", "mazur", "--style", "delta", "--phases", "loss", "--start", "6"],
+                         input="0.274811083\n0.0235600256\nq\n")
+    assert done.exit_code == 0, done.output
+    assert "[6/24]" in done.output and done.output.count("✓") >= 2
+    too_far = runner.invoke(app, ["quiz", "mazur", "--style", "matrix", "--start", "23"])
+    assert too_far.exit_code == 2 and "--start 23: this walk-through has 22 steps" in too_far.output
 
 
 def test_train_rounds_as_a_hand_calculation_does() -> None:

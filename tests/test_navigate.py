@@ -36,7 +36,7 @@ def number(state: NavState) -> int:
 
 # -- moving ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key", ["right", "down", " ", "enter", "l", "j", "n"])
+@pytest.mark.parametrize("key", ["right", "down", " ", "enter", "l", "j"])
 def test_next_keys(mazur, key: str) -> None:
     assert number(press(Navigator(mazur), key)) == 2
 
@@ -127,12 +127,30 @@ def test_n_repeats_the_search_and_wraps(mazur) -> None:
     assert number(state) == 44 and state.message == "wrapped: w5"  # backward, wrapping the other way
 
 
-def test_n_means_next_until_a_search_has_found_something(mazur) -> None:
-    nav = Navigator(mazur)
-    assert number(press(nav, "n")) == 2
+def test_n_before_a_search_says_there_is_none(mazur) -> None:
+    nav = Navigator(mazur, start=1)
+    for key in ("n", "N"):
+        state = press(nav, key)
+        assert number(state) == 2 and state.message.startswith("no search yet: /")
     state = press(nav, "/", "w", "9", "enter")
     assert state.message == "not found: w9" and number(state) == 2 and state.search == ""
-    assert number(press(nav, "n")) == 3                            # a failed search does not trap n
+    assert press(nav, "n").message.startswith("no search yet")     # a failed search starts none
+
+
+def test_a_failed_search_keeps_the_active_one(mazur) -> None:
+    nav = Navigator(mazur)
+    press(nav, "/", "w", "5", "enter", "/", "w", "9", "enter")
+    assert nav.state.search == "w5" and number(press(nav, "n")) == 44
+
+
+def test_esc_ends_the_active_search_then_says_how_to_quit(mazur) -> None:
+    nav = Navigator(mazur)
+    press(nav, "/", "w", "5", "enter")
+    state = press(nav, "esc")
+    assert not state.done and state.search == "" and state.message == "search /w5 ended" and number(state) == 16
+    assert press(nav, "n").message.startswith("no search yet")
+    state = press(nav, "esc")
+    assert not state.done and state.message == "Esc closes help and prompts · q quits"
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -163,7 +181,7 @@ def test_search_editing_escape_and_empty_enter(mazur) -> None:
     state = press(nav, "/", "w", "x", "backspace", "5")
     assert state.buffer == "w5"
     state = press(nav, "right", "esc")               # arrows are ignored while typing; Esc cancels
-    assert state.mode == "normal" and number(state) == 1 and not state.done
+    assert state.mode == "normal" and number(state) == 1 and not state.done and state.message == ""
     assert press(nav, "/", "backspace").mode == "normal"           # backspace on nothing: leave search
     assert number(press(nav, "/", "enter")) == 1                   # empty and no earlier search: nothing
     press(nav, "/", "w", "5", "enter")
@@ -215,9 +233,22 @@ def test_help_opens_and_any_key_closes_it_without_acting(mazur) -> None:
     assert state.mode == "normal" and not state.done and number(state) == 4
     press(nav, "?")
     assert number(press(nav, "right")) == 4
+    state = press(nav, "?", "esc")
+    assert state.mode == "normal" and not state.done and state.message == ""
 
 
-@pytest.mark.parametrize(("keys", "code"), [(["q"], 0), (["esc"], 0), (["ctrl-c"], EXIT_INTERRUPT),
+@pytest.mark.parametrize("keys", [["1", "2", "esc"], ["/", "w", "esc"], ["e", "esc"], ["?", "esc"]])
+def test_esc_closes_a_prompt_or_the_help_and_never_quits(mazur, keys: list[str]) -> None:
+    state = press(Navigator(mazur, start=3), *keys)
+    assert state.mode == "normal" and not state.done and number(state) == 4 and state.buffer == ""
+
+
+@pytest.mark.parametrize("keys", [["q"], ["1", "2", "q"], ["e", "q"]])
+def test_q_quits_from_a_step_a_step_number_and_the_export_prompt(mazur, keys: list[str]) -> None:
+    assert press(Navigator(mazur), *keys).exit_code == 0
+
+
+@pytest.mark.parametrize(("keys", "code"), [(["q"], 0), (["ctrl-c"], EXIT_INTERRUPT),
                                             (["/", "w", "ctrl-c"], EXIT_INTERRUPT),
                                             (["?", "ctrl-c"], EXIT_INTERRUPT), (["1", "ctrl-c"], EXIT_INTERRUPT)])
 def test_quit_keys(mazur, keys: list[str], code: int) -> None:

@@ -10,7 +10,8 @@ from rich.console import Console
 
 from bpwalk.read.builtin import resolve
 from bpwalk.walk.quiz import Quiz
-from bpwalk.tui.quiz_app import QuizSession, quiz_lines, quiz_walk
+from bpwalk.tui.quiz_app import QuizSession, quiz_walk
+from bpwalk.tui.quiz_lines import quiz_lines
 from bpwalk.render.views import Settings
 from bpwalk.read import load_scenario
 from bpwalk.engine.trace import run
@@ -125,10 +126,11 @@ def test_answers_that_do_not_count_say_why_and_keep_the_try(mazur) -> None:
 def test_backspace_and_esc_edit_the_answer(mazur) -> None:
     _, console = quiz(mazur, "0.399", "backspace", "backspace", "775", "enter", "q", start=1)
     assert "✓ 0.3775: right" in screens(console)[-1]
-    code, console = quiz(mazur, "0.9", "esc", "0.3775", "enter", "esc", start=1)
+    code, console = quiz(mazur, "0.9", "esc", "esc", "0.3775", "enter", "esc", "q", start=1)
     shown = screens(console)
     assert "your answer: ▏" in shown[4]                      # Esc cleared the answer ...
-    assert "✓ 0.3775: right" in shown[-1] and code == 0       # ... and then quit
+    assert "Esc closes help and prompts · q quits" in status(shown[5])     # ... then said how to quit
+    assert "✓ 0.3775: right" in shown[-1] and code == 0       # q quit
 
 
 def test_letters_are_not_answers_and_digits_are_not_jumps(mazur) -> None:
@@ -138,14 +140,39 @@ def test_letters_are_not_answers_and_digits_are_not_jumps(mazur) -> None:
     assert "your answer: 12" in shown[-1] and status(shown[-1]).startswith("[2/60]")
 
 
-def test_left_looks_back_and_typing_returns_to_the_question(mazur) -> None:
-    _, console = quiz(mazur, "0.3775", "enter", "enter", "left", "left", "0", "right", "q", start=1)
+def test_left_looks_back_and_g_returns_to_the_question(mazur) -> None:
+    _, console = quiz(mazur, "0.3775", "enter", "enter", "left", "left", "G", "0", "q", start=1)
     shown = screens(console)
-    back, intro, typed, right = shown[-4:]
+    back, intro, question, typed = shown[-4:]
     assert status(back).startswith("[2/60]") and "= 0.3775" in back and "✓ 0.3775" not in back
+    assert "G question" in status(back)
     assert status(intro).startswith("[1/60]") and "Parameters" in intro
-    assert status(typed).startswith("[3/60]") and "your answer: 0▏" in typed
-    assert "type the result, then Enter" in status(right)
+    assert status(question).startswith("[3/60]") and "your answer: ▏" in question
+    assert "your answer: 0▏" in typed
+
+
+def test_a_step_number_looks_back_and_jumping_ahead_skips(mazur) -> None:
+    # looking back, digits are a step number as in run; ahead of the question, the questions passed are skipped
+    _, console = quiz(mazur, "0.3775", "enter", "enter", "left", "2", "enter", "5", "enter", "q", start=1)
+    shown = screens(console)
+    assert "go to step: 2" in status(shown[-4])
+    assert status(shown[-3]).startswith("[2/60]") and "go to step: 5" in status(shown[-2])
+    ahead = shown[-1]
+    assert status(ahead).startswith("[5/60]") and "skipped 2 questions" in status(ahead) and "= ?" in ahead
+    assert "–2 skipped" in status(ahead)
+    table = after_screen(console)
+    assert "skipped" in table
+    forward = next(line for line in table.splitlines() if "Forward pass" in line)
+    assert re.findall(r"\d+", forward) == ["1", "1", "0", "0", "2"]
+
+
+def test_on_a_question_digits_are_the_answer_and_letters_do_not_move(mazur) -> None:
+    _, console = quiz(mazur, "1", "2", "3", "enter", "l", "right", " ", "q", start=2)
+    shown = screens(console)
+    assert "go to step" not in "".join(status(s) for s in shown)
+    assert "✗ 123 is not it" in shown[4]
+    for screen in shown[5:]:
+        assert status(screen).startswith("[3/60]") and "type the result, then Enter" in status(screen)
 
 
 def test_a_filter_asks_only_the_chosen_phases(mazur) -> None:
@@ -185,7 +212,7 @@ def test_the_end_shows_the_score_and_any_next_key_leaves(mazur) -> None:
     assert code == 0 and "Score" in after_screen(console)
 
 
-@pytest.mark.parametrize(("key", "code"), [("q", 0), ("esc", 0), ("ctrl-c", 130), ("eof", 0)])
+@pytest.mark.parametrize(("key", "code"), [("q", 0), ("ctrl-c", 130), ("eof", 0)])
 def test_every_way_out_restores_the_screen_and_prints_the_score(mazur, key: str, code: int) -> None:
     got, console = quiz(mazur, "right", key)
     out = console.file.getvalue()
@@ -238,15 +265,16 @@ def test_chinese_labels(mazur) -> None:
 
 
 def test_the_session_state_machine_alone(mazur) -> None:
-    session = QuizSession(Quiz(mazur, FORWARD, start=1))
+    session = QuizSession(mazur, Settings(), FORWARD, start=1)
     for key in "0.3775":
         session.handle(key)
-    assert session.screen.buffer == "0.3775"
+    assert session.buffer == "0.3775"
     session.handle("enter")
-    assert session.screen.buffer == "" and session.quiz.state.outcome == "first"
+    assert session.buffer == "" and session.quiz.state.outcome == "first"
     session.handle("right")
-    assert session.screen.shown == 2 and session.quiz.state.waiting
-    assert session.handle("ctrl-c").exit_code == 130
+    assert session.state.index == 2 and session.quiz.state.waiting
+    assert session.handle("esc") is None and session.handle("q") == 0
+    assert session.handle("ctrl-c") == 130
 
 
 # -- without a terminal: one answer a line -----------------------------------------------------

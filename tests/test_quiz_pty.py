@@ -67,13 +67,23 @@ def test_right_then_wrong_twice_then_quit(session) -> None:
     assert "Traceback" not in s.raw
 
 
-@pytest.mark.parametrize(("key", "status"), [(ESC, 0), (CTRL_C, 130)])
-def test_esc_and_ctrl_c_restore_the_terminal(session, key: str, status: int) -> None:
+def test_ctrl_c_restores_the_terminal(session) -> None:
     s = session("mazur", "--start", "2")
     s.read_until("= ?")
-    s.child.send(key)
-    assert s.finish() == status
+    s.child.send(CTRL_C)
+    assert s.finish() == 130
     assert LEAVE_ALT_SCREEN in s.raw and "Score" in ANSI.sub("", s.raw) and "Traceback" not in s.raw
+
+
+def test_esc_clears_the_answer_and_does_not_quit(session) -> None:
+    s = session("mazur", "--start", "2")
+    s.read_until("= ?")
+    s.press("0.37", "your answer: 0.37")
+    assert "your answer: ▏" in s.press(ESC, "your answer: ▏")
+    assert "q quits" in s.press(ESC, "q quits")
+    assert s.child.isalive()
+    s.child.send("q")
+    assert s.finish() == 0 and "Score" in ANSI.sub("", s.raw)
 
 
 def test_sigterm_restores_the_terminal(session) -> None:
@@ -106,3 +116,32 @@ def test_piped_bad_phases_is_an_error() -> None:
     done = quiz_piped("mazur", "--phases", "sideways", answers="")
     assert done.returncode == 2
     assert "--phases" in done.stderr and "'sideways'" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_newcomer_quizzes_the_backward_pass(session) -> None:
+    # issue 13: `bpwalk quiz --phases backward` (two answers, `]`, q), with no surprise on any screen
+    s = session("mazur", "--phases", "backward")
+    opening = s.read_until("[1/60]")
+    assert "Tab next question" in opening
+    question = s.press("\t", "[13/60]")
+    assert "∂E_total/∂out_o1 = out_o1 − target_o1" in question and "= ?" in question
+    assert "out_o1     0.75136507  from step 7" in question            # the operands, with their back-links
+    assert "0.74136507" not in question.split("where")[0]             # ... but not the result
+    screens = [question, s.press("0.7414\r", "✓ 0.7414: right"), s.press("\r", "[14/60]")]
+    screens.append(s.press("0.1868\r", "✓ 0.1868: right"))
+    # the next phase, the update (not asked): the backward questions left are skipped, and it says so
+    screens.append(s.press("]", "skipped 24 questions"))
+    assert "[39/60] Update · iteration 1 · w₁⁺ ✓2 ✗0 –24 skipped" in screens[-1]
+    s.child.send("q")
+    assert s.finish() == 0
+    for screen in screens:
+        assert "no key" not in screen and "Traceback" not in screen
+    score = ANSI.sub("", s.raw[s.raw.rindex(LEAVE_ALT_SCREEN):])
+    backward = next(line for line in score.splitlines() if "Backward pass" in line)
+    assert re.findall(r"\d+", backward) == ["2", "2", "0", "0", "24"]
+
+
+def test_piped_matrix_style() -> None:
+    done = quiz_piped("mazur", "--style", "matrix", "--phases", "forward", answers="0.3775\n0.3925\n")
+    assert done.returncode == 0, done.stderr
+    assert "[2/22]" in done.stdout and "H = W₁·X + b⁽¹⁾" in done.stdout and "✓ 0.3925: right" in done.stdout

@@ -46,8 +46,9 @@ def status_of(output: str) -> str:
 def test_next_and_back(session) -> None:
     s = session("mazur")
     assert "[1/60] Scenario" in status_of(s.read_until("[1/60]"))
-    for key, step in [(RIGHT, 2), (" ", 3), ("\r", 4), ("l", 5), ("j", 6), ("n", 7)]:
+    for key, step in [(RIGHT, 2), (" ", 3), ("\r", 4), ("l", 5), ("j", 6), ("\x1b[B", 7)]:
         assert status_of(s.press(key, f"[{step}/60]")).startswith(f"[{step}/60]")
+    assert status_of(s.press("n", "no search yet")).startswith("[7/60]")       # n is "next match" only
     for key, step in [(LEFT, 6), (BACKSPACE, 5), ("p", 4), ("h", 3), ("k", 2)]:
         assert status_of(s.press(key, f"[{step}/60]")).startswith(f"[{step}/60]")
     s.press("G", "[60/60]")
@@ -72,12 +73,13 @@ def test_search_and_repeat(session) -> None:
     s.read_until("[1/60]")
     s.press("/w5", "/w5")
     screen = s.press("\r", "[16/60]")
-    assert "w₅" in status_of(screen) and "n /w5" in status_of(screen)
+    assert "w₅" in status_of(screen) and "n next /w5" in status_of(screen)
     s.press("n", "[44/60]")
     assert "wrapped" in status_of(s.press("n", "[16/60]"))
     assert "not found: w9" in status_of(s.press("/w9\r", "not found"))
     s.press("/out_o1\r", "[54/60]")
-    s.child.send(ESC)
+    assert "search /out_o1 ended" in status_of(s.press(ESC, "ended"))
+    s.child.send("q")
     assert s.finish() == 0
 
 
@@ -91,7 +93,20 @@ def test_help_lists_the_keys_and_any_key_closes_it(session) -> None:
     assert "Keys" not in ANSI.sub("", after)
 
 
-@pytest.mark.parametrize(("key", "status"), [("q", 0), (ESC, 0), (CTRL_C, 130)])
+def test_esc_closes_the_help_and_a_prompt_and_q_quits(session) -> None:
+    s = session("mazur")
+    s.read_until("[1/60]")
+    s.press("?", "Keys")
+    assert "Keys" not in ANSI.sub("", s.press(ESC, "[1/60]"))
+    s.press("12", "go to step: 12")
+    assert "go to step" not in status_of(s.press(ESC, "[1/60]"))
+    assert "q quits" in status_of(s.press(ESC, "q quits"))
+    assert s.child.isalive()
+    s.child.send("q")
+    assert s.finish() == 0
+
+
+@pytest.mark.parametrize(("key", "status"), [("q", 0), (CTRL_C, 130)])
 def test_quit_restores_the_terminal(session, key: str, status: int) -> None:
     s = session("mazur")
     s.read_until("[1/60]")

@@ -29,15 +29,15 @@ import json, sys
 from io import StringIO
 from rich.console import Console
 import bpwalk.cli
-from bpwalk.tui.app import Painter
+from bpwalk.tui.app import WalkSession
+from bpwalk.tui.loop import Painter
 from bpwalk.walk.styles import frames_for
-from bpwalk.walk.navigate import NavState
 from bpwalk.render.views import Settings
 from bpwalk.engine.trace import run
 sc = bpwalk.cli.load("mazur")
 trace = run(sc)
 console = Console(file=StringIO(), width=80, height=24, force_terminal=True)
-Painter(trace, frames_for(trace, sc.display.style), Settings(), console).paint(NavState(0))
+Painter(console).paint(WalkSession(trace, frames_for(trace, sc.display.style), Settings()))
 print(json.dumps({name: name in sys.modules for name in ("sympy", "pydantic", "rich.markdown", "latex2mathml")}))
 """
 
@@ -45,15 +45,15 @@ print(json.dumps({name: name in sys.modules for name in ("sympy", "pydantic", "r
 # which modules were loaded by then (json is not imported here, since it is one of SLOW).
 PROBE = """
 import os, sys
-import bpwalk.tui.app as app
-paint = app.Painter.paint
-def probe(self, state):
-    paint(self, state)
+import bpwalk.tui.loop as loop
+paint = loop.Painter.paint
+def probe(self, session):
+    paint(self, session)
     self.console.file.flush()
     sys.__stderr__.write("\\nLOADED " + " ".join(sorted(sys.modules)) + " END\\n")
     sys.__stderr__.flush()
     os._exit(0)
-app.Painter.paint = probe
+loop.Painter.paint = probe
 sys.argv = ["bpwalk", "run", "mazur"]
 from bpwalk.cli import main
 main()

@@ -35,7 +35,7 @@ ALLOWED = {
     # math functions the formulas write by their names, in every language
     "exp", "max", "diag", "tanh", "softplus", "softmax", "sigmoid",
     # key caps: what is printed on the key a message asks for
-    "enter", "esc",
+    "enter", "esc", "tab",
     # the program's own name (the HTML page's <title>)
     "bpwalk",
     # what the user types: the scenario key `expect:` ("nothing to check") and the options
@@ -230,8 +230,9 @@ def test_the_status_line_and_help_speak_chinese() -> None:
     said = []
     nav = Navigator(frames, lang="zh")
     weight = next(iter(trace.parameters))
-    for keys in (["left"], ["end", "right"], ["x"], ["9", "9", "9", "enter"], ["/", "w", "9", "9", "enter"],
-                 ["/", *weight, "enter", "end", "n"], ["home", "["], ["end", "]"]):
+    for keys in (["left"], ["n"], ["esc"], ["end", "right"], ["x"], ["9", "9", "9", "enter"],
+                 ["/", "w", "9", "9", "enter"], ["/", *weight, "enter", "end", "n"], ["esc"], ["home", "["],
+                 ["end", "]"]):
         for key in keys:
             nav.handle(key)
         assert nav.state.message, keys
@@ -287,21 +288,22 @@ def test_check_json_says_its_causes_in_the_language_asked(copies) -> None:
 
 
 def test_the_quiz_status_line_speaks_chinese() -> None:
-    from io import StringIO
-
-    from rich.console import Console
-
     from bpwalk.render.views import Settings
-    from bpwalk.tui.quiz_app import QuizPainter, QuizSession
-    from bpwalk.walk.quiz import Quiz
+    from bpwalk.tui.quiz_app import QuizSession
 
     trace = run(load_scenario(ROOT / "scenarios" / "mazur.yaml"))
-    session = QuizSession(Quiz(trace, ("forward",), 1), "zh")
-    painter = QuizPainter(session, trace, Settings(lang="zh"), Console(file=StringIO(), width=80, height=24))
-    lines = [painter.status(session.screen, width).plain for width in (120, 80, 50)]
-    session.handle("x")                                           # a letter while an answer is due
-    lines.append(painter.status(session.screen, 80).plain)
+    session = QuizSession(trace, Settings(lang="zh"), ("forward",), 1)
+    lines = [session.status(width).plain for width in (120, 80, 50)]
+    for key in ("x", "tab", "esc", "left", "0"):   # a letter while an answer is due, a skip, a look back
+        session.handle(key)
+        lines.append(session.status(80).plain)
+    session = QuizSession(trace, Settings(lang="zh"), ("backward",), 0)
+    lines += [session.status(width).plain for width in (120, 80)]
+    session.handle("tab")
+    session.handle("G")
+    lines.append(session.status(120).plain)
     assert "输入结果" in lines[0] and "退出" in lines[0]
+    assert any("跳过了 1 题" in line for line in lines) and any("Tab 下一题" in line for line in lines)
     assert english("\n".join(lines), names(trace.scenario)) == []
 
 
@@ -311,14 +313,14 @@ def test_scrolling_notes_are_in_the_table() -> None:
     from rich.console import Console
 
     from bpwalk.render.views import Settings
-    from bpwalk.tui.app import Painter
-    from bpwalk.walk.navigate import NavState
+    from bpwalk.tui.app import WalkSession
+    from bpwalk.tui.loop import Painter
     from bpwalk.walk.styles import frames_for
 
     trace = run(load_scenario(ROOT / "scenarios" / "mazur.yaml"))
     console = Console(file=StringIO(), width=80, height=10, force_terminal=True)
-    painter = Painter(trace, frames_for(trace, "scalar"), Settings(lang="zh"), console)
-    bottom = "".join(s.text for s in painter.body(NavState(0), 80, 9)[-1])
+    session = WalkSession(trace, frames_for(trace, "scalar"), Settings(lang="zh"))
+    bottom = "".join(s.text for s in Painter(console, "zh").body(session, 80, 9)[-1])
     assert "下面还有" in bottom and "more" not in bottom
 
 

@@ -28,8 +28,8 @@ def run(
 
     On a terminal: Right, Space or Enter for the next step, Left or Backspace to go back,
     g/G for the first/last step, ] and [ for the next/previous phase, a number and Enter to
-    go to that step, / and a name (w5, out_o1, delta) to search, n to repeat the search,
-    ? for every key, q or Esc to quit.
+    go to that step, / and a name (w5, out_o1, delta) to search, n for its next match,
+    ? for every key, q to quit (Esc closes the help or a prompt).
 
     When the output is not a terminal (a pipe or a file), or with --all, every step is
     printed in order instead. NO_COLOR turns colours off.
@@ -70,6 +70,7 @@ def quiz(
     start: Start = 1,
     iterations: Iterations = None,
     precision: Precision = None,
+    style: StyleOption = None,
     lang: LangOption = None,
     rounding: Rounding = None,
 ) -> None:
@@ -79,30 +80,40 @@ def quiz(
     digits). A wrong one shows the formula with the numbers filled in and gives a second try,
     then the answer. The score per phase is printed at the end, or when you quit (q). With
     --round N every intermediate is rounded to N decimals first, as in a hand calculation,
-    and the answers are graded against those numbers.
+    and the answers are graded against those numbers. In the matrix and delta styles a
+    question is a frame: its results are asked in turn.
+
+    The walk-through's keys work here too. Tab goes to the next question, past the steps
+    --phases does not ask; a move past a question (Tab, ], a step number, a search) skips it,
+    and the score counts it as skipped. Esc clears the answer or closes a prompt; q quits.
 
     When standard input or output is not a terminal, answers are read one a line and the
     questions printed as plain text: printf '0.3775\\n' | bpwalk quiz mazur --phases forward
     """
     from bpwalk.engine.trace import run as trace_run
     from bpwalk.walk.quiz import parse_phases
+    from bpwalk.walk.styles import frames_for
 
     try:
         asked = parse_phases(phases)
         sc = load(scenario)
         trace = trace_run(sc, iterations, rounding=rounding)
-        if start > len(trace.steps):
-            raise BpwalkError(f"--start {start}: this walk-through has {len(trace.steps)} steps")
+        shown = chosen(style) or sc.display.style
+        frames = frames_for(trace, shown)
+        if start > len(frames):
+            raise BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps")
     except BpwalkError as err:
         fail(err)
     from rich.console import Console
 
     from bpwalk.render.views import Settings
-    from bpwalk.tui.quiz_app import quiz_lines, quiz_walk
+    from bpwalk.tui.quiz_app import quiz_walk
+    from bpwalk.tui.quiz_lines import quiz_lines
 
     settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
-                        style="scalar")
+                        style=shown)
     console = Console(emoji=False)             # as for run
     if sys.stdin.isatty() and sys.stdout.isatty():
-        raise typer.Exit(code=quiz_walk(trace, settings, console, asked, start - 1))
-    raise typer.Exit(code=quiz_lines(trace, settings, console, asked, start - 1, echo=not sys.stdin.isatty()))
+        raise typer.Exit(code=quiz_walk(trace, settings, console, asked, start - 1, frames=frames))
+    raise typer.Exit(code=quiz_lines(trace, settings, console, asked, start - 1, echo=not sys.stdin.isatty(),
+                                     frames=frames))

@@ -7,12 +7,17 @@ A question is a step without its result:
            = 1/(1 + e^(−0.3775))        the hint, after a wrong first answer
            = ?
     your answer: 0.59▏
+    where
+    net_h1  0.3775  from step 2
 
 Views format the quiz's state; they never grade or move it (that is `bpwalk.walk.quiz`).
 """
 
 from __future__ import annotations
 
+from typing import Callable, Collection, Mapping
+
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.rule import Rule
 from rich.table import Table
@@ -22,7 +27,9 @@ from bpwalk.formula.notation import Notation
 from bpwalk.words.prose import describe
 from bpwalk.walk.quiz import MIN_DIGITS, MINUS_SIGNS, Grade, QuizState, Score
 from bpwalk.render.diagram import NetworkDiagram, known_values
-from bpwalk.render.terminal import heading, phase_name
+from bpwalk.render.terminal import StepView, heading, phase_name, where_in
+from bpwalk.formula.numbers import format_number
+from bpwalk.walk.frames import Frame
 from bpwalk.engine.steps import Step, Trace
 from bpwalk import words
 
@@ -31,14 +38,20 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
     ("0-9  .  -  e", "help.quiz.type"),
     ("Backspace", "help.quiz.delete"),
     ("Enter", "help.quiz.enter"),
-    ("→  {space}  n  l  j  ↓", "help.quiz.next"),
+    ("Tab", "help.quiz.skip"),
+    ("→  {space}  l  j  ↓", "help.quiz.next"),
     ("←  ↑  p  h  k", "help.quiz.back"),
     ("g  Home   /   G  End", "help.quiz.ends"),
+    ("]  [   12 Enter", "help.quiz.jump"),
+    ("/w5 Enter   n  N", "help.quiz.search"),
     ("PgDn  PgUp", "help.scroll"),
     ("Ctrl-L", "help.redraw"),
     ("?", "help.help"),
-    ("q  Esc  Ctrl-C", "help.quiz.quit"),
+    ("Esc", "help.quiz.esc"),
+    ("q  Ctrl-C", "help.quiz.quit"),
 )
+# how a settled question is marked where a frame lists its entries
+MARKS = {"first": ("✓", "green"), "second": ("✓", "green"), "missed": ("✗", "red"), "skipped": ("–", "dim")}
 
 
 def say(lang: str, key: str, /, **fields: object) -> str:
@@ -74,24 +87,28 @@ def feedback(state: QuizState, value: str, lang: str) -> Text | None:
     return Text(say(lang, "try_again", answer=tries[-1]), style="bold red")
 
 
-def diagram_before(trace: Trace, index: int, digits: int, lang: str) -> NetworkDiagram:
+def diagram_before(trace: Trace, index: int, digits: int, lang: str, later: Collection[int] = ()) -> NetworkDiagram:
     """The network diagram for step `index` without that step's own result.
 
     The diagram shows every output, δ and updated weight known so far: a question must not
     show the number it asks for, so that one is left out (an updated weight keeps its old value).
+    `later` names steps before `index` in the trace that the quiz has not shown yet (a grouped
+    style asks a layer's nets before the activations computed between them): those are left out too.
     """
     diagram = NetworkDiagram(trace, index, digits, lang=lang)
-    q = trace.steps[index].quantity
-    kind, name = q.kind, q.unit
     known = diagram.known
-    if kind == "out":
-        known.out.pop(name, None)
-    elif kind == "delta":
-        known.delta.pop(name, None)
-    elif kind == "new":
-        before = known_values(trace, index - 1).params if index else dict(trace.parameters)
-        if name in before:
-            known.params[name] = before[name]
+    unseen = {i for i in later if i < index}
+    for i in sorted(unseen) + [index]:
+        q = trace.steps[i].quantity
+        kind, name = q.kind, q.unit
+        if kind == "out":
+            known.out.pop(name, None)
+        elif kind == "delta":
+            known.delta.pop(name, None)
+        elif kind == "new":
+            before = known_values(trace, i - 1).params if i else dict(trace.parameters)
+            if name in before:
+                known.params[name] = before[name]
     return diagram
 
 
@@ -115,21 +132,49 @@ def question_lines(step: Step, notation: Notation, digits: int, hint: bool, lang
 
 
 class QuestionView:
-    """One asked step: heading, what it computes, the general formula, `= ?` and the answer typed."""
+    """One asked step: heading, what it computes, the general formula, `= ?`, the answer typed,
+    the operands with their values and where they came from, and the diagram without the result.
 
-    def __init__(self, trace: Trace, state: QuizState, buffer: str, digits: int, lang: str = "en",
-                 diagram: bool = True) -> None:
+    In the matrix and delta styles the heading is the frame's, and the entries of the frame
+    already settled are listed first, each with its value and how it ended.
+
+    Args:
+        trace: the traced walk-through.
+        frame: the frame the question belongs to.
+        state: the quiz's state (its step is the one asked).
+        buffer: the answer typed so far.
+        digits: significant digits of the numbers shown.
+        lang: the language.
+        diagram: whether to draw the network under the question.
+        marks: how each question settled so far ended (by step index).
+        number: the number a back-link names for a step index (the frame that shows it).
+        later: steps the quiz shows after this one (their results stay out of the diagram).
+    """
+
+    def __init__(self, trace: Trace, frame: Frame, state: QuizState, buffer: str, digits: int, lang: str = "en",
+                 diagram: bool = True, marks: Mapping[int, str] | None = None,
+                 number: Callable[[int], int] | None = None, later: Collection[int] = ()) -> None:
         self.trace = trace
+        self.frame = frame
         self.state = state
         self.buffer = buffer
         self.digits = digits
         self.lang = lang
         self.diagram = diagram
+        self.marks = marks or {}
+        self.number = number
+        self.later = later
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         step = self.trace.steps[self.state.step]
         notation = Notation.of(self.trace.scenario)
-        yield Text(heading(step, notation, self.lang), style="bold")
+        if len(self.frame.steps) > 1:
+            yield Text(frame_heading(self.frame, notation, self.lang), style="bold")
+            done = self._settled(notation, step.index)
+            if done.plain:
+                yield done
+        else:
+            yield Text(heading(step, notation, self.lang), style="bold")
         sentence = describe(step, notation, self.lang)
         if sentence:
             yield Text(sentence, style="italic dim")
@@ -142,25 +187,55 @@ class QuestionView:
             elif i == len(lines) - 1:
                 yield Text.assemble(line[:-1], ("?", "bold yellow"))
             else:
-                yield Text.assemble((line, "yellow"), ("   ← " + say(self.lang, "hint"), "dim"))
+                label = "   ← " + say(self.lang, "hint")
+                # a label that would wrap the line is left out: the feedback below says it is the hint
+                fits = cell_len(line) + cell_len(label) <= options.max_width
+                yield Text.assemble((line, "yellow"), (label if fits else "", "dim"))
         said = feedback(self.state, "", self.lang)
         if said is not None:
             yield said
         yield Text.assemble((say(self.lang, "your_answer"), "bold"), (self.buffer, "bold"), ("▏", "blink"))
+        table = StepView(self.trace, step, self.digits, self.lang, number=self.number).operand_table()
+        if table is not None:
+            yield Text(words.say(self.lang, "step.where"), style="dim")
+            yield table
         if self.diagram:
             yield Rule(style="dim")
-            yield diagram_before(self.trace, self.state.step, self.digits, self.lang)
+            yield diagram_before(self.trace, self.state.step, self.digits, self.lang, self.later)
+
+    def _settled(self, notation: Notation, current: int) -> Text:
+        """`net_h1 = 0.3775 ✓   net_h2 = 0.3925 ✗`: the frame's entries before the one asked."""
+        parts: list[Text] = []
+        for i in self.frame.steps:
+            if i == current:
+                break
+            before = self.trace.steps[i]
+            if before.value is None:
+                continue
+            name = notation.text(before.quantity, before.sample if notation.multi_sample else None)
+            mark, style = MARKS.get(self.marks.get(i, ""), ("", ""))
+            parts.append(Text.assemble(f"{name} = {format_number(before.value, self.digits)}",
+                                       (f" {mark}" if mark else "", style)))
+        return Text("   ").join(parts)
+
+
+def frame_heading(frame: Frame, notation: Notation, lang: str = "en") -> str:
+    """`Forward pass · iteration 1 · H = W₁·X + b⁽¹⁾`: a grouped frame's heading."""
+    sample = frame.sample if notation.multi_sample else None
+    return " · ".join([phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample), frame.label])
 
 
 def score_table(state: QuizState, lang: str = "en") -> Table:
     """The score per phase: asked, right at the first try, at the second, missed; and the total."""
     table = Table(title=say(lang, "score"), title_style="bold", title_justify="left")
     table.add_column(say(lang, "phase"))
-    for key in ("asked", "first", "second", "missed_col"):
+    skipped = state.total().skipped > 0          # the column only when something was skipped
+    for key in ("asked", "first", "second", "missed_col") + (("skipped_col",) if skipped else ()):
         table.add_column(say(lang, key), justify="right")
 
     def row(name: str, score: Score, style: str = "") -> None:
-        table.add_row(name, str(score.asked), str(score.first), str(score.second), str(score.missed), style=style)
+        counts = (score.asked, score.first, score.second, score.missed) + ((score.skipped,) if skipped else ())
+        table.add_row(name, *map(str, counts), style=style)
 
     for phase, score in state.scores:
         row(phase_name(lang, phase), score)

@@ -25,7 +25,7 @@ SEPARATOR = " │ "
 # (keys, what they do), in the order the help overlay lists them: the meaning is a key of the
 # words tables, and `{space}` in the keys is the space bar's name in the language shown
 HELP_KEYS: tuple[tuple[str, str], ...] = (
-    ("→  {space}  Enter  n  l  j  ↓", "help.next"),
+    ("→  {space}  Enter  l  j  ↓", "help.next"),
     ("←  Backspace  p  h  k  ↑", "help.back"),
     ("g  Home   /   G  End", "help.ends"),
     ("]   [", "help.phase"),
@@ -36,7 +36,8 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
     ("e", "help.export"),
     ("Ctrl-L", "help.redraw"),
     ("?", "help.help"),
-    ("q  Esc  Ctrl-C", "help.quit"),
+    ("Esc", "help.esc"),
+    ("q  Ctrl-C", "help.quit"),
 )
 
 
@@ -128,10 +129,11 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
 
 
 def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | None = None,
-               lang: str = "en") -> Table:
+               lang: str = "en", note: str | None = None) -> Table:
     """The help overlay: every key and what it does (run's keys by default).
 
     Narrower than `width`, the keys close up and the padding shrinks before the meanings wrap.
+    `note` (a key of the words tables) is a rule that no one key holds, said under the keys.
     """
     keys_list = tuple((keys.replace("{space}", say(lang, "key.space")), say(lang, meaning, n=MIN_DIGITS))
                       for keys, meaning in keys_list)
@@ -143,5 +145,5 @@ def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | 
     table.add_column()
     for keys, meaning in keys_list:
         table.add_row(re.sub(r" {2,}", " ", keys) if narrow else keys, meaning)
-    table.caption = say(lang, "help.caption")
+    table.caption = say(lang, "help.caption") if note is None else f"{say(lang, note)}\n{say(lang, 'help.caption')}"
     return table

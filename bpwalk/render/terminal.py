@@ -9,6 +9,8 @@ Chain rules list each factor with its value and the step that computed it.
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
@@ -48,11 +50,16 @@ def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
-def origin(op: Operand, trace: Trace, lang: str) -> str:
-    """Where an operand's value came from: a step, or given (input, target, parameter, ...)."""
+def origin(op: Operand, trace: Trace, lang: str, number: Callable[[int], int] | None = None) -> str:
+    """Where an operand's value came from: a step, or given (input, target, parameter, ...).
+
+    `number` gives the number a reader goes to for a step index (default: the step's own,
+    index + 1; the quiz in a grouped style names the frame that shows it).
+    """
     if op.source is not None:
         source = trace.steps[op.source]
-        return say(lang, "origin.updated" if source.phase == "update" else "origin.from", n=op.source + 1)
+        n = number(op.source) if number is not None else op.source + 1
+        return say(lang, "origin.updated" if source.phase == "update" else "origin.from", n=n)
     kind = op.name.kind
     if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
         words = PARAMETERS[op.name].words
@@ -64,12 +71,14 @@ def origin(op: Operand, trace: Trace, lang: str) -> str:
 class StepView:
     """One step of the scalar style: the equation three ways, then where each operand came from."""
 
-    def __init__(self, trace: Trace, step: Step, digits: int, lang: str = "en", operands: bool = True) -> None:
+    def __init__(self, trace: Trace, step: Step, digits: int, lang: str = "en", operands: bool = True,
+                 number: Callable[[int], int] | None = None) -> None:
         self.trace = trace
         self.step = step
         self.digits = digits
         self.lang = lang
         self.operands = operands
+        self.number = number                 # see `origin`
         self.notation = Notation.of(trace.scenario)
 
     def equation(self, width: int = UNLIMITED) -> list[Text]:
@@ -112,7 +121,7 @@ class StepView:
                 dnet = self.notation.text(name, sample)
                 label = f"{dnet} = {label}" if op.name != "1" else dnet
             table.add_row(label, format_number(op.value, self.digits),
-                          origin(op, self.trace, self.lang))
+                          origin(op, self.trace, self.lang, self.number))
         return table
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

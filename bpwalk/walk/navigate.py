@@ -13,8 +13,10 @@ Modes:
     export   `e` asks for a format (m h t s j); `v` switches between the whole walk-through
              and the steps seen so far; the loop writes the file and says where it went
 
-`n` means "next" until a search has found something, then "repeat that search" (`N`
-searches backward). A failed search leaves `n` as it was, so a typo cannot trap it.
+Esc closes what is open (the help, a prompt, then an active search) and never quits; `q`
+quits from everywhere except the search prompt, where it is text. `n` repeats the last search
+that found something (`N` searches backward); before one, it says there is none. A failed
+search leaves the active one as it was, so a typo cannot lose it.
 """
 
 from __future__ import annotations
@@ -28,11 +30,11 @@ from bpwalk.words import say
 Mode = Literal["normal", "number", "search", "help", "export"]
 EXPORT_KEYS: dict[str, str] = {"m": "md", "h": "html", "t": "txt", "s": "svg", "j": "json"}
 
-NEXT_KEYS = frozenset({"right", "down", " ", "enter", "l", "j"})       # and "n" before a search
+NEXT_KEYS = frozenset({"right", "down", " ", "enter", "l", "j"})
 BACK_KEYS = frozenset({"left", "up", "backspace", "p", "h", "k"})
 FIRST_KEYS = frozenset({"g", "home"})
 LAST_KEYS = frozenset({"G", "end"})
-QUIT_KEYS = frozenset({"q", "esc"})
+QUIT_KEYS = frozenset({"q"})
 
 EXIT_QUIT = 0
 EXIT_INTERRUPT = 130      # Ctrl-C, as a shell reports SIGINT (128 + 2)
@@ -47,7 +49,7 @@ class NavState:
     buffer: str = ""                # what is typed in number or search mode
     message: str = ""               # one-keypress feedback: "not found: w9", "wrapped", ...
     alarm: bool = False             # the message says something failed (shown in red)
-    search: str = ""                # the last query that found something ("" before any)
+    search: str = ""                # the active search: the last query that found something, or ""
     exit_code: int | None = None    # set when the walk-through should end
     seen: int = 0                   # the furthest frame shown so far
     seen_only: bool = False         # export: only the steps seen so far
@@ -112,11 +114,15 @@ def _normal_key(frames: Sequence[Frame], state: NavState, key: str, lang: str) -
     last = len(frames) - 1
     if key in QUIT_KEYS:
         return replace(state, exit_code=EXIT_QUIT)
-    if key == "n" and state.search:
-        return _find(frames, state, state.search, True, lang)
-    if key == "N" and state.search:
-        return _find(frames, state, state.search, False, lang)
-    if key in NEXT_KEYS or key == "n":
+    if key in ("n", "N"):
+        if not state.search:
+            return told(state, lang, "nav.no_search")
+        return _find(frames, state, state.search, key == "n", lang)
+    if key == "esc":                 # nothing open to close: end the search, or say how to quit
+        if state.search:
+            return told(replace(state, search=""), lang, "nav.search_ended", query=state.search)
+        return told(state, lang, "nav.esc")
+    if key in NEXT_KEYS:
         if state.index == last:
             return told(state, lang, "nav.last_step")
         return replace(state, index=state.index + 1)
@@ -150,8 +156,10 @@ def _export_key(state: NavState, key: str) -> NavState:
         return replace(state, mode="normal", export=EXPORT_KEYS[key])
     if key == "v":
         return replace(state, seen_only=not state.seen_only)
-    if key in ("esc", "q", "e"):
+    if key in ("esc", "e"):
         return replace(state, mode="normal")
+    if key in QUIT_KEYS:
+        return replace(state, mode="normal", exit_code=EXIT_QUIT)
     return state
 
 

@@ -4,6 +4,11 @@ Pure logic, no terminal: which steps are asked, how a typed answer is graded, an
 of a quiz (which step, first or second try, the score per phase). `bpwalk.tui.quiz_app`
 draws it and reads the keys; tests drive it with plain strings.
 
+A quiz goes through the steps in the order its frames show them (`order`): one step at a time
+in the scalar style; in the matrix and delta styles a frame's steps are asked in turn. Moving
+ahead of the current question (`skip_to`) leaves the questions passed over unanswered: they
+count as skipped, apart from the score.
+
 Grading follows the digits the student chose to type: an answer is right when it is within
 half a unit of its last digit of the exact value, i.e. when it is the value correctly rounded
 to that many decimals ("0.593" and "0.5933" for 0.59326999; not "0.5932").
@@ -14,7 +19,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, Sequence
 
 from bpwalk.errors import BpwalkError
 from bpwalk.engine.steps import Step, Trace
@@ -29,6 +34,7 @@ NUMBER = re.compile(r"([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?")
 
 Verdict = Literal["right", "wrong", "too_short", "unreadable"]
 Outcome = Literal["first", "second", "missed"]
+Mark = Literal["first", "second", "missed", "skipped"]     # how a question ended, skipped included
 
 
 def parse_phases(text: str) -> tuple[str, ...]:
@@ -140,18 +146,22 @@ def grade(answer_text: str, value: float) -> Grade:
 
 @dataclass(frozen=True)
 class Score:
-    """One phase's score: questions settled, and how each ended."""
+    """One phase's score: questions answered, how each ended, and those skipped (not answered)."""
 
     asked: int = 0
     first: int = 0        # right at the first try
     second: int = 0       # right at the second try
+    skipped: int = 0      # passed over without an answer: not among the asked
 
     @property
     def missed(self) -> int:
         return self.asked - self.first - self.second
 
-    def plus(self, outcome: Outcome) -> "Score":
-        return Score(self.asked + 1, self.first + (outcome == "first"), self.second + (outcome == "second"))
+    def plus(self, outcome: Mark) -> "Score":
+        if outcome == "skipped":
+            return replace(self, skipped=self.skipped + 1)
+        return Score(self.asked + 1, self.first + (outcome == "first"), self.second + (outcome == "second"),
+                     self.skipped)
 
 
 @dataclass(frozen=True)
@@ -178,7 +188,8 @@ class QuizState:
     def total(self) -> Score:
         """The score over every phase."""
         parts = [score for _, score in self.scores]
-        return Score(sum(s.asked for s in parts), sum(s.first for s in parts), sum(s.second for s in parts))
+        return Score(sum(s.asked for s in parts), sum(s.first for s in parts), sum(s.second for s in parts),
+                     sum(s.skipped for s in parts))
 
 
 def at_step(state: QuizState, step: int, question: bool) -> QuizState:
@@ -210,13 +221,20 @@ class Quiz:
         trace: the traced walk-through.
         phases: the phases asked (default: all four).
         start: 0-based step to open at (clamped into range).
+        order: the steps in the order they are shown (default: the trace's); `start` and every
+            move name steps of it.
     """
 
-    def __init__(self, trace: Trace, phases: tuple[str, ...] = ASKABLE, start: int = 0) -> None:
+    def __init__(self, trace: Trace, phases: tuple[str, ...] = ASKABLE, start: int = 0,
+                 order: Sequence[int] | None = None) -> None:
         self.steps = trace.steps
         self.phases = phases
         self.questions = question_steps(trace, phases)
+        self.order = tuple(range(len(self.steps))) if order is None else tuple(order)
+        self.position_of = {step: position for position, step in enumerate(self.order)}
         first = min(max(start, 0), len(self.steps) - 1)
+        self.position = self.position_of[first]
+        self.marks: dict[int, Mark] = {}          # how each question settled so far ended
         self.state = QuizState(first, first in self.questions, tuple((p, Score()) for p in phases),
                                revealed=first not in self.questions)
 
@@ -231,6 +249,8 @@ class Quiz:
             return Grade("unreadable")
         result = grade(text, step.value)
         self.state = answered(self.state, result, text, step.phase)
+        if self.state.outcome is not None:
+            self.marks[step.index] = self.state.outcome
         return result
 
     def advance(self) -> bool:
@@ -238,9 +258,34 @@ class Quiz:
         state = self.state
         if not state.revealed or state.finished:
             return False
-        if state.step == len(self.steps) - 1:
+        if self.position == len(self.order) - 1:
             self.state = replace(state, finished=True)
             return False
-        nxt = state.step + 1
-        self.state = at_step(state, nxt, nxt in self.questions)
+        self._arrive(self.position + 1)
         return True
+
+    def next_question(self) -> int | None:
+        """The next step after the current one that the quiz asks (None when none is left)."""
+        return next((step for step in self.order[self.position + 1:] if step in self.questions), None)
+
+    def skip_to(self, step: int) -> int:
+        """Move ahead to `step`; every question passed over unanswered (the current one too, if
+        it waits) counts as skipped. Returns how many were skipped (0 for a step not ahead)."""
+        target = self.position_of[step]
+        if target <= self.position:
+            return 0
+        skipped = 0
+        for passed in self.order[self.position:target]:
+            if passed in self.questions and passed not in self.marks:
+                self.marks[passed] = "skipped"
+                phase = self.steps[passed].phase
+                scores = tuple((p, s.plus("skipped") if p == phase else s) for p, s in self.state.scores)
+                self.state = replace(self.state, scores=scores)
+                skipped += 1
+        self._arrive(target)
+        return skipped
+
+    def _arrive(self, position: int) -> None:
+        self.position = position
+        step = self.order[position]
+        self.state = at_step(self.state, step, step in self.questions)

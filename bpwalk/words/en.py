@@ -66,9 +66,10 @@ WORDS: dict[str, str] = {
     "style.forward_value": "from the forward pass", "style.backward_value": "from the backward pass",
 
     # -- the status line, its prompts, and the messages of one keypress --------------------------
-    "hint.next": "→ next", "hint.back": "← back", "hint.repeat": "n /{query}", "hint.ends": "g/G ends",
+    "hint.next": "→ next", "hint.back": "← back", "hint.repeat": "n next /{query}", "hint.ends": "g/G ends",
     "hint.phase": "[ ] phase", "hint.search": "/ search", "hint.export": "e export", "hint.help": "? help",
     "hint.quit": "q quit", "hint.step": "→/← step", "hint.type": "type the result", "hint.check": "Enter check",
+    "hint.skip": "Tab skip", "hint.question": "G question", "hint.next_question": "Tab next question",
     "prompt.number": "go to step: ", "prompt.number_how": "Enter go · Esc cancel",
     "prompt.search_how": "Enter search · Esc cancel",
     "prompt.export": "export ", "prompt.export_seen": "steps seen so far", "prompt.export_all": "whole walk-through",
@@ -76,6 +77,8 @@ WORDS: dict[str, str] = {
     "nav.last_step": "last step", "nav.first_step": "first step", "nav.last_phase": "last phase",
     "nav.first_phase": "first phase", "nav.no_key": "no key {key}: ? for help", "nav.no_step": "no step {n}: 1–{count}",
     "nav.wrapped": "wrapped: {query}", "nav.not_found": "not found: {query}",
+    "nav.no_search": "no search yet: / and a name (w5, out_o1) searches",
+    "nav.search_ended": "search /{query} ended", "nav.esc": "Esc closes help and prompts · q quits",
     "screen.more_below": "… {n} more lines below · PgDn", "screen.end_above": "… end · {n} lines above · PgUp",
     "export.wrote": "wrote {path}", "export.not_written": "not written: {error}",
 
@@ -88,12 +91,18 @@ WORDS: dict[str, str] = {
     "help.repeat": "after a search: the next / previous match", "help.scroll": "scroll a step taller than the terminal",
     "help.export": "export the walk-through (Markdown, HTML, text, SVG, JSON)", "help.redraw": "redraw the screen",
     "help.help": "this help (any key closes it)", "help.quit": "quit",
+    "help.esc": "close the help, a prompt or a search",
     "help.quiz.type": "type the result (at least {n} significant digits)",
     "help.quiz.delete": "delete the last character typed",
     "help.quiz.enter": "check the answer; once it is shown, the next step",
+    "help.quiz.skip": "to the next question, past the steps not asked",
     "help.quiz.next": "next step (once the result is shown)", "help.quiz.back": "look back at the steps already done",
     "help.quiz.ends": "first step / back to the question",
-    "help.quiz.quit": "quit and show the score (Esc first clears the answer)",
+    "help.quiz.jump": "next / previous phase; go to step 12",
+    "help.quiz.search": "search; its next / previous match",
+    "help.quiz.esc": "clear the answer; close the help, a prompt or a search",
+    "help.quiz.quit": "quit and show the score",
+    "help.quiz.note": "Moving past a question (Tab, ], a step number, a search) skips it: the score counts it as skipped. Digits on a question are the answer.",
 
     # -- the quiz -----------------------------------------------------------------------------
     "quiz.your_answer": "your answer: ", "quiz.hint": "hint: the numbers filled in",
@@ -106,6 +115,9 @@ WORDS: dict[str, str] = {
     "quiz.score": "Score", "quiz.phase": "phase", "quiz.asked": "asked", "quiz.first": "right first try",
     "quiz.second": "right second try", "quiz.missed_col": "missed", "quiz.total": "total",
     "quiz.end": "The end of the quiz.",
+    "quiz.skipped_col": "skipped", "quiz.tally_skipped": "–{n} skipped",
+    "quiz.skipped": "skipped {n} questions", "quiz.skipped_one": "skipped 1 question",
+    "quiz.no_more": "no more questions: → goes on to the end",
     "quiz.questions": "{count} questions: type each result (at least {n} significant digits); q quits.",
 
     # -- bpwalk check -------------------------------------------------------------------------

@@ -67,9 +67,10 @@ WORDS: dict[str, str] = {
     "style.forward_value": "来自正向传播", "style.backward_value": "来自反向传播",
 
     # -- 状态栏、输入提示与按键反馈 ------------------------------------------------------------
-    "hint.next": "→ 下一步", "hint.back": "← 上一步", "hint.repeat": "n /{query}", "hint.ends": "g/G 首尾",
+    "hint.next": "→ 下一步", "hint.back": "← 上一步", "hint.repeat": "n 下一个 /{query}", "hint.ends": "g/G 首尾",
     "hint.phase": "[ ] 阶段", "hint.search": "/ 搜索", "hint.export": "e 导出", "hint.help": "? 帮助",
     "hint.quit": "q 退出", "hint.step": "→/← 翻步", "hint.type": "输入结果", "hint.check": "Enter 核对",
+    "hint.skip": "Tab 跳过", "hint.question": "G 回到题目", "hint.next_question": "Tab 下一题",
     "prompt.number": "跳到第几步：", "prompt.number_how": "Enter 跳转 · Esc 取消",
     "prompt.search_how": "Enter 搜索 · Esc 取消",
     "prompt.export": "导出", "prompt.export_seen": "已看过的步骤", "prompt.export_all": "整个讲解",
@@ -78,6 +79,8 @@ WORDS: dict[str, str] = {
     "nav.first_phase": "已是第一个阶段", "nav.no_key": "没有 {key} 键：按 ? 查看帮助",
     "nav.no_step": "没有第 {n} 步：1–{count}",
     "nav.wrapped": "已从头找起：{query}", "nav.not_found": "未找到：{query}",
+    "nav.no_search": "还没有搜索：按 / 输入名称（w5、out_o1）搜索",
+    "nav.search_ended": "已结束搜索 /{query}", "nav.esc": "Esc 关闭帮助和输入框 · q 退出",
     "screen.more_below": "… 下面还有 {n} 行 · PgDn", "screen.end_above": "… 到底了 · 上面有 {n} 行 · PgUp",
     "export.wrote": "已写入 {path}", "export.not_written": "未写入：{error}",
 
@@ -90,12 +93,18 @@ WORDS: dict[str, str] = {
     "help.repeat": "搜索之后：下一个 / 上一个结果", "help.scroll": "翻看超出屏幕高度的一步",
     "help.export": "导出讲解（Markdown、HTML、文本、SVG 或 JSON）", "help.redraw": "重绘屏幕",
     "help.help": "本帮助（按任意键关闭）", "help.quit": "退出",
+    "help.esc": "关闭帮助、输入框或搜索",
     "help.quiz.type": "输入结果（至少 {n} 位有效数字）",
     "help.quiz.delete": "删除最后输入的字符",
     "help.quiz.enter": "核对答案；答案显示后进入下一步",
+    "help.quiz.skip": "跳到下一题，越过不考的步骤",
     "help.quiz.next": "下一步（结果显示后）", "help.quiz.back": "回看已做完的步骤",
     "help.quiz.ends": "第一步 / 回到当前题目",
-    "help.quiz.quit": "退出并显示得分（Esc 先清除已输入的答案）",
+    "help.quiz.jump": "下一个 / 上一个阶段；跳到第 12 步",
+    "help.quiz.search": "搜索；下一个 / 上一个结果",
+    "help.quiz.esc": "清除答案；关闭帮助、输入框或搜索",
+    "help.quiz.quit": "退出并显示得分",
+    "help.quiz.note": "越过题目（Tab、]、步骤编号、搜索）即跳过该题：得分中记为跳过。在题目上输入的数字是答案。",
 
     # -- 测验 ---------------------------------------------------------------------------------
     "quiz.your_answer": "你的答案：", "quiz.hint": "提示：代入数值",
@@ -108,6 +117,9 @@ WORDS: dict[str, str] = {
     "quiz.score": "得分", "quiz.phase": "阶段", "quiz.asked": "题数", "quiz.first": "一次答对",
     "quiz.second": "二次答对", "quiz.missed_col": "答错", "quiz.total": "合计",
     "quiz.end": "测验结束。",
+    "quiz.skipped_col": "跳过", "quiz.tally_skipped": "跳过 {n}",
+    "quiz.skipped": "跳过了 {n} 题", "quiz.skipped_one": "跳过了 1 题",
+    "quiz.no_more": "没有更多题目：按 → 继续到结尾",
     "quiz.questions": "共 {count} 题：输入每一步的结果（至少 {n} 位有效数字）；q 退出。",
 
     # -- bpwalk check -------------------------------------------------------------------------
