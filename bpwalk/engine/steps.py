@@ -4,9 +4,9 @@ A Step computes one quantity from operands; each operand says which earlier step
 it (or that it was given: a parameter, an input, a target, the learning rate). Renderers
 build the formula from `rule` and the operands' names; they never recompute anything.
 
-Quantity names (`Step.quantity`, `Operand.name`) are `Ref`s and rules `Rule`s: strings as the JSON
-writes them, with their parts (kind, unit, via; kind, of) read once, here, so that no other
-module takes them apart:
+Quantity names (`Step.quantity`, `Operand.name`) and rules are the strings the JSON writes; their
+parts are read here only, once per name: `Step.ref` and `Operand.ref` (kind, unit, via),
+`Step.rule_kind` and `Step.rule_of`. No other module takes them apart:
 
     net.U  out.U  error.O  loss  total_loss  delta.U  grad.P  new.P   (the spec's keys)
     dE_dout.U        dLoss/dout_U (output: the loss derivative; hidden: the sum over paths)
@@ -59,89 +59,82 @@ SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "
 SPEC_NAMES: tuple[str, ...] = ("loss", "total_loss")
 
 
-class Ref(str):
-    """A quantity or operand name (the table above), with its parts read once, here.
+@dataclass(frozen=True)
+class Ref:
+    """A quantity or operand name (the table above), its parts read once, here.
 
     `dE_dout.h1@o1`: kind "dE_dout", unit "h1", via "o1" (the next layer's unit of the path);
     `grad.w5`: kind "grad", unit "w5"; a name without a kind (`w5`, `loss`, `lr`, `K`, `1`):
-    kind "", unit the name. It is the string itself too, as the JSON and the keys write it.
+    kind "", unit the name. `Step.ref` and `Operand.ref` give it; the names themselves stay the
+    strings the JSON writes.
     """
 
+    text: str
     kind: str
     unit: str           # the unit or parameter the quantity is about
     via: str
 
-    def __new__(cls, text: str) -> "Ref":
-        self = super().__new__(cls, text)
-        kind, dot, rest = text.partition(".")
-        if not dot:
-            kind, rest = "", text
-        self.kind = kind
-        self.unit, _, self.via = rest.partition("@")
-        return self
-
-    @classmethod
-    def of(cls, kind: str, unit: str, via: str = "") -> "Ref":
-        return ref(f"{kind}.{unit}" + (f"@{via}" if via else "") if kind else unit)
+    def __str__(self) -> str:
+        return self.text
 
 
-class Rule(str):
+@dataclass(frozen=True)
+class Rule:
     """How a step computes its quantity (the table above): `act:sigmoid` has kind "act" and the
     operation it names, `of`, "sigmoid"; `chain` has kind "chain" and no `of`."""
 
+    text: str
     kind: str
     of: str
-
-    def __new__(cls, text: str) -> "Rule":
-        self = super().__new__(cls, text)
-        self.kind, _, self.of = text.partition(":")
-        return self
 
 
 _REFS: dict[str, Ref] = {}
 _RULES: dict[str, Rule] = {}
 
 
-def ref(text: str) -> Ref:
-    """The Ref of a name (made once per name: a trace repeats its names thousands of times)."""
-    found = _REFS.get(text)
+def ref(name: str) -> Ref:
+    """The parts of a name (read once per name and kept: a trace repeats its names thousands of times)."""
+    found = _REFS.get(name)
     if found is None:
-        found = _REFS[text] = text if isinstance(text, Ref) else Ref(text)
+        kind, dot, rest = name.partition(".")
+        if not dot:
+            kind, rest = "", name
+        unit, _, via = rest.partition("@")
+        found = _REFS[name] = Ref(name, kind, unit, via)
     return found
+
+
+def named(kind: str, unit: str, via: str = "") -> str:
+    """The name of a quantity from its parts: ("dE_dout", "h1", "o1") -> dE_dout.h1@o1."""
+    return (f"{kind}.{unit}" if kind else unit) + (f"@{via}" if via else "")
 
 
 def rule(text: str) -> Rule:
     found = _RULES.get(text)
     if found is None:
-        found = _RULES[text] = text if isinstance(text, Rule) else Rule(text)
+        kind, _, of = text.partition(":")
+        found = _RULES[text] = Rule(text, kind, of)
     return found
-
-
-SPEC_KINDS = frozenset(prefix.rstrip(".") for prefix in SPEC_PREFIXES)
 
 
 def spec_key(quantity: str, final: bool = False) -> str | None:
     """The scenario format's key for a quantity, or None if the format has no name for it."""
-    q = ref(quantity)
-    if q in SPEC_NAMES or (q.kind in SPEC_KINDS and not q.via):
-        return f"final.{q}" if final else str(q)
+    if quantity in SPEC_NAMES or (quantity.startswith(SPEC_PREFIXES) and "@" not in quantity):
+        return f"final.{quantity}" if final else quantity
     return None
 
 
-class _Operand(NamedTuple):
-    name: Ref
+class Operand(NamedTuple):
+    name: str
     value: float
     source: int | None = None   # index in Trace.steps of the step that computed it; None: given
     # the sample a per-sample operand belongs to, where the step is not that sample's own (the
     # total loss and the summed gradient gather every sample's); None: the step's sample
     sample: int | None = None
 
-
-class Operand(_Operand):
-    __slots__ = ()
-
-    def __new__(cls, name: str, value: float, source: int | None = None, sample: int | None = None) -> "Operand":
-        return super().__new__(cls, ref(name), value, source, sample)
+    @property
+    def ref(self) -> Ref:
+        return ref(self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,15 +143,26 @@ class Step:
     phase: str
     iteration: int | None       # 1-based; None for the intro, the final pass and the summary
     sample: int | None          # 1-based; None for quantities of the iteration as a whole
-    quantity: Ref
+    quantity: str
     key: str | None             # the scenario format's key, e.g. "net.h1", "final.loss"
-    rule: Rule
+    rule: str
     operands: tuple[Operand, ...]
     value: float | None
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "quantity", ref(self.quantity))
-        object.__setattr__(self, "rule", rule(self.rule))
+    @property
+    def ref(self) -> Ref:
+        """The quantity's parts (kind, unit, via)."""
+        return ref(self.quantity)
+
+    @property
+    def rule_kind(self) -> str:
+        """`act` for act:sigmoid, `chain` for chain."""
+        return rule(self.rule).kind
+
+    @property
+    def rule_of(self) -> str:
+        """What the rule names: `sigmoid` for act:sigmoid, `mean` for total:mean, "" for chain."""
+        return rule(self.rule).of
 
     @property
     def id(self) -> str:
@@ -173,7 +177,7 @@ class Step:
     @property
     def subject(self) -> str:
         """The unit or parameter the step is about: "h1" for net.h1 and dE_dout.h1@o1, "w5" for grad.w5."""
-        return self.quantity.unit
+        return ref(self.quantity).unit
 
 
 def factor_name(step: "Step", i: int) -> str:
@@ -184,7 +188,7 @@ def factor_name(step: "Step", i: int) -> str:
     """
     op = step.operands[i]
     if step.rule == "chain" and i == len(step.operands) - 1:
-        return Ref.of("dnet_dp", step.operands[0].name.unit, step.subject)
+        return named("dnet_dp", step.operands[0].ref.unit, step.subject)
     return op.name
 
 
@@ -196,7 +200,7 @@ def operand_sample(step: "Step", i: int) -> int | None:
 
 def shows_factors(step: "Step") -> bool:
     """Whether a transcript lists where the step's operands came from: products and sums of earlier steps."""
-    return step.rule in ("chain", "delta", "paths", "update") or step.rule.kind in ("reduce", "total")
+    return step.rule in ("chain", "delta", "paths", "update") or step.rule_kind in ("reduce", "total")
 
 
 def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:

@@ -48,7 +48,7 @@ def _net(step: Step, a: Sequence[sympy.Expr], substituted: bool = False) -> symp
 
 
 def _variant(step: Step) -> str:
-    return step.rule.of
+    return step.rule_of
 
 
 def _act(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
@@ -89,7 +89,7 @@ def _delta(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
 
 
 def _total(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
-    if step.rule.of == "mean":
+    if step.rule_of == "mean":
         return Mul(Pow(Integer(len(a)), Integer(-1), evaluate=False), _sum(a), evaluate=False)
     return _sum(a)
 
@@ -114,7 +114,7 @@ BUILDERS: dict[str, Builder] = {
 
 
 def has_formula(step: Step) -> bool:
-    return step.rule.kind in BUILDERS
+    return step.rule_kind in BUILDERS
 
 
 def _template_atoms(step: Step) -> list[sympy.Expr]:
@@ -129,7 +129,7 @@ def operand_label(step: Step, i: int) -> tuple[str, int | None]:
 
 def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
     """(left-hand side, general formula, formula with numbers) of a step that has one."""
-    kind = step.rule.kind
+    kind = step.rule_kind
     builder = BUILDERS[kind]
     general = builder(step, _template_atoms(step))
     numbers = [Symbol(f"{NUM}{i}") for i in range(len(step.operands))]

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from bpwalk.engine.steps import Ref, ref
+from bpwalk.engine.steps import named, ref
 from bpwalk.ops import PARAMETERS
 from bpwalk.scenario import Scenario
 
@@ -162,29 +162,29 @@ class Notation:
         q = ref(name)
         kind, rest, via = q.kind, q.unit, q.via
         if not kind:
-            if q == "loss":
+            if name == "loss":
                 return self.loss(sample)
-            return Quantity(q)               # total_loss, a parameter, lr, slope, K, 1
+            return Quantity(name)            # total_loss, a parameter, lr, slope, K, 1
         if kind in UNIT_KINDS:
             return Quantity(name, sample)
         if kind == "new":
             return Quantity(name)
         E = self.loss(sample)
         if kind == "dE_dout":
-            out = Quantity(Ref.of("out", rest), sample)
+            out = Quantity(named("out", rest), sample)
             if not via:
                 return Derivative(E, out)
             # the path through unit `via` of the next layer: δ_via·w, and w = ∂net_via/∂out_unit
             # (δ rather than ∂E/∂net_via keeps the label short enough for a 60-column screen)
-            net = Quantity(Ref.of("net", via), sample)
-            return Product((Quantity(Ref.of("delta", via), sample), Derivative(net, out)))
+            net = Quantity(named("net", via), sample)
+            return Product((Quantity(named("delta", via), sample), Derivative(net, out)))
         if kind == "dout_dnet":
-            return Derivative(Quantity(Ref.of("out", rest), sample), Quantity(Ref.of("net", rest), sample))
+            return Derivative(Quantity(named("out", rest), sample), Quantity(named("net", rest), sample))
         if kind == "grad":
-            return Derivative(E, Quantity(ref(rest)))
+            return Derivative(E, Quantity(rest))
         if kind == "dnet_dp":
-            return Derivative(Quantity(Ref.of("net", rest), sample), Quantity(ref(via)))
-        return Quantity(q, sample)
+            return Derivative(Quantity(named("net", rest), sample), Quantity(via))
+        return Quantity(name, sample)
 
     # -- LaTeX -----------------------------------------------------------------------------
 

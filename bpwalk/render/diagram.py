@@ -52,7 +52,7 @@ def known_values(trace: Trace, upto: int, shown: Frame | None = None) -> Known:
     for step in trace.steps[: upto + 1]:
         if step.value is None or (shown is not None and not shown.known(step.index)):
             continue
-        kind, name = step.quantity.kind, step.quantity.unit
+        kind, name = step.ref.kind, step.ref.unit
         same_sample = step.sample is None or current.sample is None or step.sample == current.sample
         if kind == "out" and same_sample and step.iteration == current.iteration:
             known.out[name] = step.value
@@ -74,10 +74,10 @@ def highlighted(step: Step | None) -> set[str]:
     if step is None or step.phase in ("intro", "summary"):
         return set()
     names = {step.subject}
-    if step.quantity.via:
-        names.add(step.quantity.via)
+    if step.ref.via:
+        names.add(step.ref.via)
     if step.rule == "chain" and step.operands:
-        names.add(step.operands[0].name.unit)
+        names.add(step.operands[0].ref.unit)
     return names
 
 
@@ -184,7 +184,7 @@ class NetworkDiagram:
             return set()
         names = set(highlighted(step))
         for op in step.operands:
-            names.update(n for n in (op.name.unit, op.name.via) if n)    # dE_dout.h1@o1: h1 and o1
+            names.update(n for n in (op.ref.unit, op.ref.via) if n)    # dE_dout.h1@o1: h1 and o1
         for layer in self.scenario.layers:
             for u, row in enumerate(layer.weight_names):
                 bias = layer.bias_index(u)

@@ -99,7 +99,7 @@ def diagram_before(trace: Trace, index: int, digits: int, lang: str, later: Coll
     known = diagram.known
     unseen = {i for i in later if i < index}
     for i in sorted(unseen) + [index]:
-        q = trace.steps[i].quantity
+        q = trace.steps[i].ref
         kind, name = q.kind, q.unit
         if kind == "out":
             known.out.pop(name, None)

@@ -60,7 +60,7 @@ def origin(op: Operand, trace: Trace, lang: str, number: Callable[[int], int] | 
         source = trace.steps[op.source]
         n = number(op.source) if number is not None else op.source + 1
         return say(lang, "origin.updated" if source.phase == "update" else "origin.from", n=n)
-    kind = op.name.kind
+    kind = op.ref.kind
     if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
         words = PARAMETERS[op.name].words
         return words.get(lang, words["en"])

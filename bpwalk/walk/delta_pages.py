@@ -44,8 +44,8 @@ def unit(ctx: PageContext) -> list[Block]:
     gain = function(symbol(f)) + Sym("′(", "'(") + z + Sym(")", ")")
     paths = [s for s in steps if s.rule == "path"]
     total = next((s for s in steps if s.rule == "paths"), None)
-    d_loss = next((s for s in steps if s.rule.kind == "dE_dout"), None)
-    dact = next((s for s in steps if s.rule.kind == "dact"), None)
+    d_loss = next((s for s in steps if s.rule_kind == "dE_dout"), None)
+    dact = next((s for s in steps if s.rule_kind == "dact"), None)
     delta = steps[-1]
     assert delta.value is not None
     blocks: list[Block] = []
@@ -53,7 +53,7 @@ def unit(ctx: PageContext) -> list[Block]:
     stages: list[Stage] = []
     if paths and total is not None:
         assert total.value is not None
-        names = [ctx.param(p.operands[1].name) + TIMES + ctx.dC_dz(p.operands[0].name.unit, sample)
+        names = [ctx.param(p.operands[1].name) + TIMES + ctx.dC_dz(p.operands[0].ref.unit, sample)
                  for p in paths]
         incoming = ("(", *joined(names), ")")
         numbers = joined([(Num(p.operands[1].value, term=True), "·", Num(p.operands[0].value, term=True))
@@ -62,7 +62,7 @@ def unit(ctx: PageContext) -> list[Block]:
         blocks += [math([dz], [gain, "·", *incoming] if dact else incoming),
                    math([da], joined(names), numbers, *products, [Num(total.value, result=True)])]
         for p in paths:
-            source = ctx.dC_dz(p.operands[0].name.unit, sample)
+            source = ctx.dC_dz(p.operands[0].ref.unit, sample)
             sources.append(Source(source, p.operands[0].value, ctx.param(p.operands[1].name), p.operands[1].value))
         stages.append(Stage(("Σ = ", Num(total.value))))
     elif d_loss is not None:
@@ -95,7 +95,7 @@ def unit(ctx: PageContext) -> list[Block]:
 def grad(ctx: PageContext) -> list[Block]:
     """∂C/∂w = ∂z/∂w · ∂C/∂z for a unit's incoming weights and bias."""
     first = ctx.steps[0]
-    u = first.operands[0].name.unit
+    u = first.operands[0].ref.unit
     loss = ctx.q("loss", first.sample)
     z = ctx.q(f"net.{u}", first.sample)
     dz = ctx.dC_dz(u, first.sample)
@@ -118,14 +118,14 @@ def bias(ctx: PageContext) -> list[Block]:
     """∂C/∂b of a bias shared by a layer: the sum of its units' ∂C/∂z."""
     (step,) = ctx.steps
     assert step.value is not None
-    names = joined([ctx.dC_dz(op.name.unit, step.sample) for op in step.operands])
+    names = joined([ctx.dC_dz(op.ref.unit, step.sample) for op in step.operands])
     numbers = joined([Num(op.value, term=True) for op in step.operands])
     return [math([ctx.q(step.quantity, step.sample)], names, numbers, [Num(step.value, result=True)])]
 
 
 def sums(ctx: PageContext) -> list[Block]:
     """∂L/∂w = Σₙ ∂Cⁿ/∂w: each sample's gradient of each parameter, and their sum (or mean)."""
-    mean = ctx.steps[0].rule.of == "mean"
+    mean = ctx.steps[0].rule_of == "mean"
     count = len(ctx.steps[0].operands)
     letter = ctx.notation.sym("loss")
     per = Sym(f"{letter}⁽ⁿ⁾", f"{latex_letters(letter)}^{{(n)}}")

@@ -86,8 +86,8 @@ def normalize(text: str) -> str:
 
 def step_terms(step: Step, notation: Notation) -> set[str]:
     """Every name a search for this step may use."""
-    q = step.quantity
-    terms = {q, step.subject, q.kind or q, notation.text(q, step.sample), q.via}
+    q = step.ref
+    terms = {step.quantity, step.subject, q.kind or step.quantity, notation.text(step.quantity, step.sample), q.via}
     if step.key:
         terms.add(step.key)
     return {normalize(t) for t in terms if t}

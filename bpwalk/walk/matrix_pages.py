@@ -48,7 +48,7 @@ def values(steps: Sequence[Step]) -> list[float]:
 
 def operand(step: Step, name: str) -> float | None:
     """The value of the step's first operand of a kind (`out`), or of a name (`K`, `slope`), if any."""
-    return next((op.value for op in step.operands if op.name.kind == name or op.name == name), None)
+    return next((op.value for op in step.operands if op.ref.kind == name or op.name == name), None)
 
 
 def _parameter(act: str, step: Step) -> Num | None:
@@ -198,7 +198,7 @@ def _by_unit(steps: Sequence[Step]) -> dict[str, list[Step]]:
     """Gradient steps by the unit whose δ they multiply, in order."""
     rows: dict[str, list[Step]] = {}
     for s in steps:
-        rows.setdefault(s.operands[0].name.unit, []).append(s)
+        rows.setdefault(s.operands[0].ref.unit, []).append(s)
     return rows
 
 
@@ -267,7 +267,7 @@ def reduce(ctx: PageContext) -> list[Block]:
             continue
         rows, is_bias = _arranged(ctx, steps)
         count = len(rows[0][0].operands)
-        mean = rows[0][0].rule.of == "mean"
+        mean = rows[0][0].rule_of == "mean"
         general: list[Atom] = [f"(1/{count})·Σₙ " if mean else "Σₙ ", derivative(per, name)]
         terms: list[Atom] = [f"(1/{count})·(" if mean else ""]
         for k, n in enumerate(elided(list(range(count)), None)):
@@ -277,7 +277,7 @@ def reduce(ctx: PageContext) -> list[Block]:
         terms.append(")" if mean else "")
         summed = _shaped([values(r) for r in rows], is_bias, result=True)
         blocks.append(math([derivative(total, name)], general, [t for t in terms if t != ""], [summed]))
-    blocks.append(Note(ctx.word("style.mean" if ctx.steps[0].rule.of == "mean" else "style.sum")))
+    blocks.append(Note(ctx.word("style.mean" if ctx.steps[0].rule_of == "mean" else "style.sum")))
     return blocks
 
 

@@ -63,7 +63,7 @@ class PageContext:
 
     def of_kind(self, kind: str) -> list[Step]:
         """The frame's steps computing quantities of one kind (`error`, `delta`)."""
-        return [s for s in self.steps if s.quantity.kind == kind]
+        return [s for s in self.steps if s.ref.kind == kind]
 
     def sample_of(self, source: int | None) -> int | None:
         """The sample of the step an operand came from."""
@@ -76,9 +76,9 @@ class PageContext:
     def delta_value(self, step: Step) -> float:
         """δ (∂C/∂z) of the unit whose gradient `step` is: read from the delta step, not recomputed."""
         first = step.operands[0]
-        if first.name.kind == "delta":
+        if first.ref.kind == "delta":
             return first.value
-        unit = first.name.unit
+        unit = first.ref.unit
         start = (first.source or 0) + 1
         for j in range(start, step.index):
             if self.trace.steps[j].quantity == f"delta.{unit}":
@@ -125,7 +125,7 @@ def total_loss(ctx: PageContext) -> list[Block]:
     (step,) = ctx.steps
     general = joined([ctx.q("loss", ctx.sample_of(op.source)) for op in step.operands])
     substituted = joined([Num(op.value, term=True) for op in step.operands])
-    if step.rule.of == "mean":
+    if step.rule_of == "mean":
         n = len(step.operands)
         general, substituted = (f"(1/{n})·(", *general, ")"), (f"(1/{n})·(", *substituted, ")")
     assert step.value is not None

@@ -156,9 +156,9 @@ def _frame(ctx: Context, segment: Segment, group: Group, index: int, seen: tuple
 def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
     if step.phase in ("intro", "summary"):
         return step.phase, None, None
-    if step.rule.kind == "total":
+    if step.rule_kind == "total":
         return "total", step.iteration, None
-    if step.rule.kind == "reduce":
+    if step.rule_kind == "reduce":
         return "reduce", step.iteration, None
     if step.phase == "backward":
         # with one sample, the gradients are the iteration's (sample None) amid sample 1's deltas
@@ -174,7 +174,7 @@ def segments(steps: Sequence[Step]) -> Iterator[Segment]:
 
 def _chain_unit(step: Step) -> str:
     """The unit whose δ a gradient step multiplies (its first operand's unit)."""
-    return step.operands[0].name.unit if step.rule == "chain" else ""
+    return step.operands[0].ref.unit if step.rule == "chain" else ""
 
 
 def _by_layer(ctx: Context, steps: Sequence[Step]) -> dict[int, list[Step]]:
@@ -198,8 +198,8 @@ def _matrix_forward(ctx: Context, seg: Segment) -> list[Group]:
         act = names.act(l) + EQUALS + function(symbol(layer.activation)) + OPEN + names.pre(l) + CLOSE
         own = {normalize(names.weights(l).text), f"w{l + 1}", normalize(names.pre(l).text),
                normalize(names.act(l).text)}
-        groups.append(Group(FrameKind.MATRIX_NET, net, [s.index for s in steps if s.quantity.kind == "net"], own))
-        groups.append(Group(FrameKind.MATRIX_ACT, act, [s.index for s in steps if s.quantity.kind == "out"],
+        groups.append(Group(FrameKind.MATRIX_NET, net, [s.index for s in steps if s.ref.kind == "net"], own))
+        groups.append(Group(FrameKind.MATRIX_ACT, act, [s.index for s in steps if s.ref.kind == "out"],
                             {normalize(names.act(l).text)}))
     return groups
 
@@ -222,7 +222,7 @@ def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
     grad_b: dict[int, list[int]] = {}
     for step in seg.steps:
         l = ctx.index.of_step(step.quantity)
-        if step.quantity.kind == "grad":
+        if step.ref.kind == "grad":
             (grad_b if step.subject in ctx.index.biases else grad_w).setdefault(l, []).append(step.index)
         else:
             deltas.setdefault(l, []).append(step.index)
@@ -288,8 +288,8 @@ def _delta_forward(ctx: Context, seg: Segment) -> list[Group]:
         if ACTIVATIONS[ctx.layers[l].activation].layer_wise:
             # every output of a softmax needs every net of its layer: the nets first, one by one
             groups += [Group(FrameKind.DELTA_FORWARD, q(s.quantity, s.sample), [s.index])
-                       for s in steps if s.quantity.kind == "net"]
-            outs = [s for s in steps if s.quantity.kind == "out"]
+                       for s in steps if s.ref.kind == "net"]
+            outs = [s for s in steps if s.ref.kind == "out"]
             groups.append(Group(FrameKind.DELTA_FORWARD, function(symbol(ctx.layers[l].activation)),
                                 [s.index for s in outs]))
             continue
@@ -321,7 +321,7 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
             shared.setdefault(ctx.index.param_layer[step.subject], []).append(step.index)
         elif step.rule == "chain":
             grads.setdefault(_chain_unit(step), []).append(step.index)
-        elif step.quantity.kind == "dE_dout" and ACTIVATIONS[ctx.layers[top].activation].layer_wise \
+        elif step.ref.kind == "dE_dout" and ACTIVATIONS[ctx.layers[top].activation].layer_wise \
                 and ctx.index.unit_layer[step.subject] == top:
             softmax_dE.append(step.index)
         else:

@@ -26,7 +26,7 @@ SENTENCES = {lang: {key[len("prose."):]: text for key, text in table(lang).items
 def describe(step: Step, notation: Notation, lang: str = "en") -> str:
     """A sentence for the step, or "" for the intro and summary."""
     words = SENTENCES.get(lang, SENTENCES["en"])
-    kind, variant = step.rule.kind, step.rule.of
+    kind, variant = step.rule_kind, step.rule_of
     sentence, f = _own_sentence(kind, variant, lang)
     if sentence is None:
         key = step.rule if step.rule in words else kind
@@ -34,7 +34,7 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
             return ""
         sentence = words[key]
     unit = step.subject
-    via = step.quantity.via
+    via = step.ref.via
     loss = notation.text("total_loss") if step.sample is None or not notation.multi_sample else notation.text("loss", step.sample)
     return sentence.format(
         unit=unit,
