@@ -16,7 +16,6 @@ from rich.text import Text
 
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.navigate import NavState
-from bpwalk.walk.quiz import MIN_DIGITS
 from bpwalk.render.terminal import phase_name, where_in
 from bpwalk.words import say
 
@@ -135,6 +134,8 @@ def help_table(keys_list: tuple[tuple[str, str], ...] = HELP_KEYS, width: int | 
     Narrower than `width`, the keys close up and the padding shrinks before the meanings wrap.
     `note` (a key of the words tables) is a rule that no one key holds, said under the keys.
     """
+    from bpwalk.walk.quiz import MIN_DIGITS   # the quiz's rule, said in its help; run's first screen needs none of it
+
     keys_list = tuple((keys.replace("{space}", say(lang, "key.space")), say(lang, meaning, n=MIN_DIGITS))
                       for keys, meaning in keys_list)
     keys_w = max(cell_len(k) for k, _ in keys_list)
