@@ -56,3 +56,33 @@ def test_the_issue_example_and_the_seed(tmp_path: Path) -> None:
 def test_bad_options(args: list[str], fragment: str) -> None:
     result = runner.invoke(app, ["new", *args])
     assert result.exit_code == 2 and fragment in result.output and "Traceback" not in result.output
+
+
+def test_the_title_and_description_say_what_the_file_holds() -> None:
+    """`new --loss cross_entropy --layers 2,3,3` was titled "A 2-3-3 sigmoid network" (a softmax network)."""
+    text = new_scenario_text(NewOptions(layers=(2, 3, 3), loss="cross_entropy"))
+    sc = scenario_from_text(text)
+    assert sc.layers[-1].activation == "softmax" and sc.loss == "cross_entropy"
+    assert sc.title == "A 2-3-3 network (sigmoid hidden layer, softmax outputs, cross_entropy loss)"
+    assert "1 hidden layer of sigmoid units, 3 softmax outputs, cross_entropy loss" in sc.description
+    two = scenario_from_text(new_scenario_text(NewOptions(layers=(3, 4, 4, 1), activation="tanh")))
+    assert "2 hidden layers of tanh units, 1 identity output, half_sse loss" in two.description
+    assert two.title == "A 3-4-4-1 network (tanh hidden layers, identity output, half_sse loss)"
+
+
+def test_the_comments_stand_in_one_column() -> None:
+    text = new_scenario_text(NewOptions(layers=(2, 3, 3), loss="cross_entropy", bias="per_unit"))
+    columns = {line.index(" # ") for line in text.splitlines() if " # " in line and not line.lstrip().startswith("#")}
+    assert len(columns) == 1, columns
+
+
+@pytest.mark.parametrize("title", ['Mine: a "test" # 1', "[x] {y}", "plain title, with a comma", "反向传播: 例子"])
+def test_any_title_reads_back_as_given(title: str) -> None:
+    sc = scenario_from_text(new_scenario_text(NewOptions(layers=(2, 2), title=title)))
+    assert sc.title == title
+
+
+def test_the_new_file_points_to_what_pip_installs() -> None:
+    text = new_scenario_text(NewOptions(layers=(2, 2)))
+    assert "docs/scenario-format.md" not in text
+    assert "`bpwalk docs`" in text and "`bpwalk schema`" in text

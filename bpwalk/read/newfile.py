@@ -6,11 +6,15 @@ line by line (not dumped from data) because the comments are the point.
 
 from __future__ import annotations
 
+import json
 import random
+import re
 from dataclasses import dataclass
+from typing import Union
 
 from bpwalk.errors import BpwalkError
 from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, either, probability_outputs
+from bpwalk.scenario import STYLES
 
 # what --activation (the hidden layers) and --output accept, in the registry's order
 HIDDEN = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)
@@ -73,6 +77,42 @@ def _row(values: list[float]) -> str:
     return "[" + ", ".join(_num(v) for v in values) + "]"
 
 
+COMMENT_COLUMN = 36     # where the comments of a new file start, so that they read as one column
+
+Line = Union[str, tuple[str, str]]      # a line, or (code, its comment)
+
+
+def _laid_out(lines: list[Line]) -> str:
+    """The file's text, every comment of a code line starting at one column."""
+    out = []
+    for line in lines:
+        if isinstance(line, tuple):
+            code, comment = line
+            out.append(f"{code.ljust(COMMENT_COLUMN - 1)} # {comment}")
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _scalar(text: str) -> str:
+    """A string as a YAML scalar: plain where YAML reads it back as the same text, else quoted."""
+    plain = re.fullmatch(r"[A-Za-z0-9(\u4e00-\u9fff][^#:'\"{}\[\]&*!|>%@`]*", text) and not text.endswith(" ")
+    return text if plain else json.dumps(text, ensure_ascii=False)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def title_of(sizes: list[int], hidden: str, output: str, loss: str) -> str:
+    """`A 2-3-3 network (sigmoid hidden layer, softmax outputs, cross_entropy loss)`: what the file holds."""
+    shape = "-".join(map(str, sizes))
+    layers = len(sizes) - 2
+    parts = [f"{hidden} hidden layer{'s' if layers > 1 else ''}"] if layers else []
+    parts += [f"{output} output{'s' if sizes[-1] > 1 else ''}", f"{loss} loss"]
+    return f"A {shape} network ({', '.join(parts)})"
+
+
 def new_scenario_text(opts: NewOptions) -> str:
     """The YAML text of a new scenario.
 
@@ -84,17 +124,19 @@ def new_scenario_text(opts: NewOptions) -> str:
     rng = random.Random(opts.seed)
     sizes = opts.layers
     inputs = [f"x{i}" for i in range(1, sizes[0] + 1)]
-    shape = "-".join(map(str, sizes))
-    title = opts.title or f"A {shape} {opts.activation} network"
-    lines = [
+    title = opts.title or title_of(sizes, opts.activation, output, opts.loss)
+    hidden = len(sizes) - 2
+    lines: list[Line] = [
         "# A bpwalk scenario: edit the numbers, then `bpwalk validate` this file and `bpwalk run` it.",
         f"# Made by: bpwalk new --layers {','.join(map(str, sizes))} --activation {opts.activation} "
         f"--output {output} --loss {opts.loss} --samples {opts.samples} --seed {opts.seed}",
-        "# The format: docs/scenario-format.md (or `bpwalk schema` for editor completion).",
+        "# The format, key by key: `bpwalk docs`; a JSON Schema for editors: `bpwalk schema`.",
         "bpwalk: 1",
-        f"title: {title}",
+        f"title: {_scalar(title)}",
         "description: |",
-        f"  {sizes[0]} inputs, {len(sizes) - 2} hidden layer(s), {sizes[-1]} output(s), random weights (seed {opts.seed}).",
+        f"  {_plural(sizes[0], 'input')}, {_plural(hidden, 'hidden layer')}"
+        + (f" of {opts.activation} units" if hidden else "")
+        + f", {_plural(sizes[-1], output + ' output')}, {opts.loss} loss; random weights (seed {opts.seed}).",
         "",
         "network:",
         f"  inputs: [{', '.join(inputs)}]",
@@ -110,34 +152,35 @@ def new_scenario_text(opts: NewOptions) -> str:
             units = [f"h{hidden_unit + k}" for k in range(n_out)]
             hidden_unit += n_out
         act = output if last else opts.activation
+        choices = " | ".join(OUTPUTS if last else HIDDEN)
         lines += [
             f"    # layer {l}: {'the output layer' if last else 'a hidden layer'}",
             f"    - units: [{', '.join(units)}]",
-            f"      activation: {act}{'          # ' + ' | '.join(OUTPUTS if last else HIDDEN) if l == 1 else ''}",
-            "      weights:          # one row per unit of this layer, one column per unit feeding it",
+            (f"      activation: {act}", choices) if l == 1 or last else f"      activation: {act}",
+            ("      weights:", "a row per unit of this layer, a column per unit feeding it"),
         ]
         for u in units:
             row = [round(rng.uniform(-1, 1), 2) for _ in range(n_in)]
             names = " ".join(f"w{weight + j}" for j in range(n_in))
             weight += n_in
-            lines.append(f"        - {_row(row):<28} # into {u}: {names}")
+            lines.append((f"        - {_row(row)}", f"into {u}: {names}"))
         if opts.bias == "shared":
-            lines += ["      bias: shared        # one bias for the whole layer (none | shared | per_unit)",
+            lines += [("      bias: shared", "one bias for the whole layer (none | shared | per_unit)"),
                       f"      biases: {_num(round(rng.uniform(-0.5, 0.5), 2))}",
-                      "      train_bias: true    # false keeps the bias fixed, as in Mazur's example"]
+                      ("      train_bias: true", "false keeps the bias fixed, as in Mazur's example")]
         elif opts.bias == "per_unit":
             biases = [round(rng.uniform(-0.5, 0.5), 2) for _ in units]
-            lines += ["      bias: per_unit      # one bias per unit (none | shared | per_unit)",
+            lines += [("      bias: per_unit", "one bias per unit (none | shared | per_unit)"),
                       f"      biases: {_row(biases)}"]
     lines += [
         "",
-        f"loss: {opts.loss}           # {' | '.join(LOSSES)}",
-        "reduction: sum           # how the samples' losses make the total: sum | mean",
+        (f"loss: {opts.loss}", " | ".join(LOSSES)),
+        ("reduction: sum", "how the samples' losses make the total: sum | mean"),
         f"learning_rate: {opts.learning_rate}",
-        "update: batch            # batch: one update per iteration | per_sample: one after each sample",
-        "iterations: 1            # the walk-through; `bpwalk train` runs many more",
+        ("update: batch", "batch: one update per iteration | per_sample: one per sample"),
+        ("iterations: 1", "the walk-through; `bpwalk train` runs many more"),
         "",
-        "samples:                 # inputs: one number per input; targets: one per output unit",
+        ("samples:", "inputs: a number per input; targets: one per output unit"),
     ]
     for _ in range(opts.samples):
         x = [round(rng.uniform(0, 1), 2) for _ in inputs]
@@ -154,10 +197,10 @@ def new_scenario_text(opts: NewOptions) -> str:
     lines += [
         "",
         "display:",
-        "  style: scalar          # scalar | matrix | delta",
-        "  precision: 6           # significant digits shown",
+        ("  style: scalar", " | ".join(STYLES)),
+        ("  precision: 6", "significant digits shown"),
         "",
-        "# expect:                # numbers a document printed, for `bpwalk check`",
+        ("# expect:", "numbers a document printed, for `bpwalk check`"),
         "#   - {key: out.o1, value: 0.5}",
     ]
-    return "\n".join(lines) + "\n"
+    return _laid_out(lines)
