@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from typing import Union
 
-from bpwalk.ops import PARAMETERS
+from bpwalk.ops import L2, OPTIONS, PARAMETERS
 from bpwalk.scenario import Scenario
 
 DEFAULT_SYMBOLS: dict[str, str] = {
@@ -44,6 +44,11 @@ SUBSCRIPT_DIGITS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉�
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INDEXED = re.compile(r"^([A-Za-z]+?)_?([0-9][0-9_]*)$")
 _TOKENS = re.compile(r"[A-Za-z]{2,}|.", re.S)
+# Addition A: a parameter's optimizer state and its change (LaTeX, Unicode), written before its name
+STATE_SYMBOLS = {"velocity": ("v", "v"), "sq_avg": ("s", "s"), "m": ("m", "m"), "v": ("v", "v"),
+                 "m_hat": ("\\hat{m}", "m̂"), "v_hat": ("\\hat{v}", "v̂"), "change": ("\\Delta", "Δ")}
+# the losses of Addition A, by the subscript they add to the loss symbol
+LOSS_PARTS = {"data_loss": "data", "batch_loss": "batch"}
 UNIT_KINDS = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
 
 
@@ -165,8 +170,11 @@ class Notation:
             return Quantity(name)            # total_loss, a parameter, lr, slope, K, 1
         if kind in UNIT_KINDS:
             return Quantity(name, sample)
-        if kind == "new":
+        if kind == "new" or kind in STATE_SYMBOLS:
             return Quantity(name)
+        if kind == "grad_data":
+            # the data loss's gradient, before the penalty's λ·p joins it
+            return Derivative(Quantity("data_loss"), Quantity(rest))
         E = self.loss(sample)
         if kind == "dE_dout":
             unit, at, via = rest.partition("@")
@@ -210,6 +218,14 @@ class Notation:
             return _latex_symbol(self.sym("learning_rate"))
         if name in PARAMETERS:
             return _latex_symbol(PARAMETERS[name].symbol)
+        if name in OPTIONS or name == L2.key:
+            return _latex_symbol((OPTIONS.get(name) or L2).symbol)
+        if name == "t":
+            return "t"
+        if name == "penalty":
+            return "\\Omega"
+        if name in LOSS_PARTS:
+            return f"{_latex_symbol(self.sym('loss'))}_{{\\mathrm{{{LOSS_PARTS[name]}}}}}"
         if name in ("K", "1"):
             return name
         if name == "loss" and q.sample is not None and self.multi_sample:
@@ -221,6 +237,9 @@ class Notation:
             return self.unit_latex(kind, rest)
         if dot and kind == "new":
             return f"{self.name_latex(rest)}^{{+}}"
+        if dot and kind in STATE_SYMBOLS:
+            sym = STATE_SYMBOLS[kind][0]
+            return f"{sym} {self.name_latex(rest)}" if kind == "change" else f"{sym}_{{{self.name_latex(rest)}}}"
         return self.name_latex(name)
 
     def label_latex(self, label: Label) -> str:
@@ -246,8 +265,14 @@ class Notation:
             return self.sym("learning_rate")
         if name in PARAMETERS:
             return PARAMETERS[name].symbol
-        if name in ("K", "1"):
+        if name in OPTIONS or name == L2.key:
+            return (OPTIONS.get(name) or L2).symbol.replace("_1", "₁").replace("_2", "₂")
+        if name in ("K", "1", "t"):
             return name
+        if name == "penalty":
+            return "Ω"
+        if name in LOSS_PARTS:
+            return f"{self.sym('loss')}_{LOSS_PARTS[name]}"
         if name == "loss" and q.sample is not None and self.multi_sample:
             return f"{self.sym('loss')}⁽{str(q.sample).translate(SUPERSCRIPT_DIGITS)}⁾"
         if name in ("loss", "total_loss"):
@@ -258,6 +283,9 @@ class Notation:
             return f"{_unicode_symbol(sym)}_{rest}" if sym else self.name_text(rest)
         if dot and kind == "new":
             return f"{self.name_text(rest)}⁺"
+        if dot and kind in STATE_SYMBOLS:
+            sym = STATE_SYMBOLS[kind][1]
+            return f"{sym}{self.name_text(rest)}" if kind == "change" else f"{sym}_{self.name_text(rest)}"
         return self.name_text(name) if not dot else name
 
     def label_text(self, label: Label) -> str:

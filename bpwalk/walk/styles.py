@@ -33,7 +33,9 @@ softmax layer shows its nets one by one, then its outputs together); then
     delta:update         w⁺                       one frame per layer
 
 Gradient sums and updates go from the output layer down in both styles, as the documents
-do. The intro and the summary stay frames of kind `FrameKind.STEP`.
+do. The intro and the summary stay frames of kind `FrameKind.STEP`, and so does each step of
+Addition A (the penalty, the data loss, a batch's loss, and with an optimizer, regularization or
+mini-batches every update step: the λ·p term, the optimizer's state, the new value, the change).
 """
 
 from __future__ import annotations
@@ -108,9 +110,12 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
     grouper = MATRIX if style == "matrix" else DELTA
     result: list[Frame] = []
-    for segment in segments(trace.steps):
+    extended = trace.scenario.extended
+    for segment in segments(trace.steps, extended):
         if segment.what in ("intro", "summary"):
             groups = [Group(FrameKind.STEP, segment.what, [segment.steps[0].index])]
+        elif segment.what == "step":
+            groups = [Group(FrameKind.STEP, notation.text(s.quantity, s.sample), [s.index]) for s in segment.steps]
         else:
             groups = grouper[segment.what](ctx, segment)
         for group in groups:
@@ -129,9 +134,17 @@ def _frame(ctx: Context, segment: Segment, group: Group, index: int) -> Frame:
                  frozenset(t for t in terms if t), group.kind)
 
 
-def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
+# the steps of Addition A that are shown one by one in the grouped styles
+OWN_FRAME_RULES = ("penalty", "objective", "grad:l2", "change")
+OWN_FRAME_QUANTITIES = ("data_loss", "batch_loss")
+
+
+def _segment_key(step: Step, extended: bool = False) -> tuple[str, int | None, int | None]:
     if step.phase in ("intro", "summary"):
         return step.phase, None, None
+    if (step.rule in OWN_FRAME_RULES or step.rule.startswith("opt:") or step.quantity in OWN_FRAME_QUANTITIES
+            or (extended and step.phase == "update")):
+        return "step", step.iteration, step.sample
     if step.rule.startswith("total:"):
         return "total", step.iteration, None
     if step.rule.startswith("reduce:"):
@@ -142,9 +155,10 @@ def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
     return step.phase, step.iteration, step.sample
 
 
-def segments(steps: Sequence[Step]) -> Iterator[Segment]:
-    """The trace cut into runs of one phase of one sample, in trace order."""
-    for (what, iteration, sample), run in groupby(steps, key=_segment_key):
+def segments(steps: Sequence[Step], extended: bool = False) -> Iterator[Segment]:
+    """The trace cut into runs of one phase of one sample, in trace order (`extended`: the scenario
+    uses Addition A, whose update steps are frames of their own)."""
+    for (what, iteration, sample), run in groupby(steps, key=lambda step: _segment_key(step, extended)):
         yield Segment(what, iteration, sample, tuple(run))
 
 
