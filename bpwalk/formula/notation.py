@@ -33,12 +33,16 @@ DEFAULT_SYMBOLS: dict[str, str] = {
     "total_loss": "E_total",
     "delta": "δ",
     "learning_rate": "η",
+    # Addition A (not overridable in display.symbols): the penalty, the loss without it, a batch's loss
+    "penalty": "Ω",
+    "data_loss": "E_data",
+    "batch_loss": "E_batch",
 }
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
     "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega", "Δ": "Delta",
-    "Σ": "Sigma", "ℓ": "ell",
+    "Σ": "Sigma", "Ω": "Omega", "ℓ": "ell",
 }
 SUBSCRIPT_DIGITS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉‚")
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -46,9 +50,9 @@ _INDEXED = re.compile(r"^([A-Za-z]+?)_?([0-9][0-9_]*)$")
 _TOKENS = re.compile(r"[A-Za-z]{2,}|.", re.S)
 # Addition A: a parameter's optimizer state and its change (LaTeX, Unicode), written before its name
 STATE_SYMBOLS = {"velocity": ("v", "v"), "sq_avg": ("s", "s"), "m": ("m", "m"), "v": ("v", "v"),
-                 "m_hat": ("\\hat{m}", "m̂"), "v_hat": ("\\hat{v}", "v̂"), "change": ("\\Delta", "Δ")}
-# the losses of Addition A, by the subscript they add to the loss symbol
-LOSS_PARTS = {"data_loss": "data", "batch_loss": "batch"}
+                 "m_hat": ("\\hat{m}", "mˆ"), "v_hat": ("\\hat{v}", "vˆ"), "change": ("\\Delta", "Δ")}
+# the losses of Addition A, written with their DEFAULT_SYMBOLS
+LOSS_PARTS = ("penalty", "data_loss", "batch_loss")
 UNIT_KINDS = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
 
 
@@ -222,10 +226,8 @@ class Notation:
             return _latex_symbol((OPTIONS.get(name) or L2).symbol)
         if name == "t":
             return "t"
-        if name == "penalty":
-            return "\\Omega"
         if name in LOSS_PARTS:
-            return f"{_latex_symbol(self.sym('loss'))}_{{\\mathrm{{{LOSS_PARTS[name]}}}}}"
+            return _latex_symbol(self.sym(name))
         if name in ("K", "1"):
             return name
         if name == "loss" and q.sample is not None and self.multi_sample:
@@ -239,7 +241,7 @@ class Notation:
             return f"{self.name_latex(rest)}^{{+}}"
         if dot and kind in STATE_SYMBOLS:
             sym = STATE_SYMBOLS[kind][0]
-            return f"{sym} {self.name_latex(rest)}" if kind == "change" else f"{sym}_{{{self.name_latex(rest)}}}"
+            return f"{sym} {self.name_latex(rest)}" if kind == "change" else f"{sym}_{{{_latex_label(rest)}}}"
         return self.name_latex(name)
 
     def label_latex(self, label: Label) -> str:
@@ -269,10 +271,8 @@ class Notation:
             return (OPTIONS.get(name) or L2).symbol.replace("_1", "₁").replace("_2", "₂")
         if name in ("K", "1", "t"):
             return name
-        if name == "penalty":
-            return "Ω"
         if name in LOSS_PARTS:
-            return f"{self.sym('loss')}_{LOSS_PARTS[name]}"
+            return _unicode_symbol(self.sym(name))
         if name == "loss" and q.sample is not None and self.multi_sample:
             return f"{self.sym('loss')}⁽{str(q.sample).translate(SUPERSCRIPT_DIGITS)}⁾"
         if name in ("loss", "total_loss"):

@@ -126,7 +126,7 @@ def _lerp(start: float, end: float, weight: float) -> float:
 
 
 def _adam_moments(grads, state, t, o):
-    # m <- β1 m + (1 - β1) g;  v <- β2 v + (1 - β2) g²;  m̂ = m / (1 - β1^t);  v̂ = v / (1 - β2^t)
+    # m <- β1 m + (1 - β1) g;  v <- β2 v + (1 - β2) g²;  mˆ = m / (1 - β1^t);  vˆ = v / (1 - β2^t)
     # (m as torch's lerp from m towards g, v as torch's v·β2 + ((1 − β2)·g)·g)
     b1, b2 = o["beta1"], o["beta2"]
     w1, w2 = 1.0 - b1, 1.0 - b2
@@ -137,7 +137,7 @@ def _adam_moments(grads, state, t, o):
 
 
 def _adam_step(params, state, lr, c1, c2, eps):
-    # p <- p - η m̂ / (√v̂ + ε), in torch's order: p + (−(η/(1 − β1^t))·m) / (√v/√(1 − β2^t) + ε)
+    # p <- p - η mˆ / (√vˆ + ε), in torch's order: p + (−(η/(1 − β1^t))·m) / (√v/√(1 − β2^t) + ε)
     size, root = lr / c1, math.sqrt(c2)
     return [p + (-size * m) / (math.sqrt(v) / root + eps) for p, m, v in zip(params, state["m"], state["v"])]
 
@@ -234,9 +234,9 @@ ADAM = Optimizer(
     (M, V, M_HAT, V_HAT, Formula("new", ("P", "lr", "m_hat", "v_hat", "eps"), _step)),
     words={"en": "Adam", "zh": "Adam"},
     prose={"en": "Adam: running averages of the gradient (m) and of its square (v), corrected for their start at "
-                 "zero (m̂, v̂), give the step η·m̂/(√v̂ + ε).",
-           "zh": "Adam：梯度的滑动平均 m 与梯度平方的滑动平均 v，经过从零开始的偏差修正（m̂、v̂），"
-                 "给出步长 η·m̂/(√v̂ + ε)。"},
+                 "zero (mˆ, vˆ), give the step η·mˆ/(√vˆ + ε).",
+           "zh": "Adam：梯度的滑动平均 m 与梯度平方的滑动平均 v，经过从零开始的偏差修正（mˆ、vˆ），"
+                 "给出步长 η·mˆ/(√vˆ + ε)。"},
     torch="Adam",
 )
 

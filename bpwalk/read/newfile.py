@@ -10,7 +10,7 @@ import random
 from dataclasses import dataclass
 
 from bpwalk.errors import BpwalkError
-from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, either, probability_outputs
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, OPTIMIZERS, either, probability_outputs
 
 # what --activation (the hidden layers) and --output accept, in the registry's order
 HIDDEN = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)
@@ -134,8 +134,13 @@ def new_scenario_text(opts: NewOptions) -> str:
         f"loss: {opts.loss}           # {' | '.join(LOSSES)}",
         "reduction: sum           # how the samples' losses make the total: sum | mean",
         f"learning_rate: {opts.learning_rate}",
-        "update: batch            # batch: one update per iteration | per_sample: one after each sample",
+        "update: batch            # batch: one update per iteration | per_sample: one after each sample"
+        " | minibatch (with batch_size: B)",
         "iterations: 1            # the walk-through; `bpwalk train` runs many more",
+        "# optimizer:             # default plain gradient descent; each with its options and their defaults:",
+        *(f"#   {{name: {name}{''.join(f', {o.key}: {o.default:g}' for o in entry.options)}}}"
+          for name, entry in OPTIMIZERS.items()),
+        "# regularization: {l2: 0.001, biases: false}   # an L2 penalty (λ/2)·Σw² added to the loss",
         "",
         "samples:                 # inputs: one number per input; targets: one per output unit",
     ]

@@ -127,7 +127,7 @@ WORDS: dict[str, str] = {
     # -- bpwalk check -------------------------------------------------------------------------
     "check.key": "key", "check.where": "where", "check.document": "document", "check.computed": "computed",
     "check.verdict": "verdict", "check.cause": "cause",
-    "check.at_iteration": "it {n}", "check.at_sample": "s {n}",
+    "check.at_iteration": "it {n}", "check.at_sample": "s {n}", "check.at_batch": "b {n}",
     "check.nothing": "no printed numbers to check: the scenario has no expect: entries",
     "check.numbers": "{n} numbers", "check.numbers_one": "{n} number",
     "check.all_agree": "{numbers}: all agree", "check.summary": "{numbers}: {agree}, {disagree}",
