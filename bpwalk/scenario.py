@@ -17,7 +17,7 @@ BiasMode = Literal["none", "shared", "per_unit"]
 # Scenario.loss hold their names).
 BIAS_MODES: tuple[str, ...] = ("none", "shared", "per_unit")
 REDUCTIONS: tuple[str, ...] = ("sum", "mean")
-UPDATES: tuple[str, ...] = ("batch", "per_sample")
+UPDATES: tuple[str, ...] = ("batch", "per_sample", "minibatch")
 STYLES: tuple[str, ...] = ("scalar", "matrix", "delta")
 LANGS: tuple[str, ...] = ("en", "zh")
 SYMBOL_KEYS: tuple[str, ...] = (
@@ -74,6 +74,25 @@ class Display:
 
 
 @dataclass(frozen=True)
+class OptimizerSettings:
+    """`optimizer:` (Addition A): a name of bpwalk.ops.OPTIMIZERS and every option it takes, defaults filled in."""
+
+    name: str = "sgd"
+    options: tuple[tuple[str, float], ...] = ()
+
+    def option(self, key: str) -> float:
+        return dict(self.options)[key]
+
+
+@dataclass(frozen=True)
+class Regularization:
+    """`regularization:` (Addition A): the L2 penalty (λ/2)·Σ p², over the weights and optionally the trained biases."""
+
+    l2: float
+    biases: bool = False
+
+
+@dataclass(frozen=True)
 class Expect:
     """A number the source document printed, with the text it was printed as."""
 
@@ -87,6 +106,7 @@ class Expect:
     erratum: str = ""         # extension: why the document's number is wrong
     correct: float | None = None   # extension: the right value, at the precision of correct_text
     correct_text: str = ""
+    batch: int | None = None  # with update: minibatch, the batch of an update key (1-based)
 
     @property
     def kind(self) -> str:
@@ -147,6 +167,39 @@ class Scenario:
     display: Display = field(default_factory=Display)
     expect: tuple[Expect, ...] = ()
     path: str = ""            # the file it was read from ("" when built in code)
+    # Addition A: None where the file does not give them (plain gradient descent, no penalty)
+    batch_size: int | None = None
+    optimizer: OptimizerSettings | None = None
+    regularization: Regularization | None = None
+
+    @property
+    def extended(self) -> bool:
+        """Whether the file uses any key of Addition A (optimizer, regularization, minibatch)."""
+        return self.optimizer is not None or self.regularization is not None or self.update == "minibatch"
+
+    @property
+    def optimizer_settings(self) -> OptimizerSettings:
+        return self.optimizer or OptimizerSettings()
+
+    def batches(self) -> tuple[tuple[int, ...], ...]:
+        """The samples of each update of an iteration, 0-based, in file order."""
+        n = len(self.samples)
+        if self.update == "batch":
+            return (tuple(range(n)),)
+        size = 1 if self.update == "per_sample" else (self.batch_size or n)
+        return tuple(tuple(range(i, min(i + size, n))) for i in range(0, n, size))
+
+    def penalised_parameters(self) -> frozenset[str]:
+        """The parameters in the L2 penalty: every weight, and the trained biases with `biases: true`."""
+        if self.regularization is None:
+            return frozenset()
+        names: set[str] = set()
+        for layer in self.layers:
+            for row in layer.weight_names:
+                names.update(row)
+            if layer.train_bias and self.regularization.biases:
+                names.update(layer.bias_names)
+        return frozenset(names)
 
     @property
     def outputs(self) -> tuple[str, ...]:

@@ -21,8 +21,10 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 import bpwalk.engine.passes as engine
-from bpwalk.ops import ACTIVATIONS, LOSSES
-from bpwalk.scenario import Layer, Sample, Scenario
+from dataclasses import replace
+
+from bpwalk.ops import ACTIVATIONS, LOSSES, OPTIMIZERS
+from bpwalk.scenario import Layer, OptimizerSettings, Regularization, Sample, Scenario
 
 HIDDEN_ACTIVATIONS: tuple[str, ...] = tuple(name for name, a in ACTIVATIONS.items() if not a.output_only)
 OUTPUT_ACTIVATIONS: tuple[str, ...] = tuple(ACTIVATIONS)
@@ -213,3 +215,31 @@ def scenarios(
     )
     assume(initially_conditioned(scenario, probabilities=conditioned))
     return scenario
+
+
+def _option_value(draw: st.DrawFn, key: str) -> float:
+    """An option of an optimizer in its allowed range (its end 0 drawn too, where allowed)."""
+    if key in ("momentum", "alpha", "beta1"):
+        return draw(st.one_of(st.just(0.0), st.floats(0.0, 0.99)))
+    if key == "beta2":
+        return draw(st.floats(0.5, 0.999))
+    if key == "eps":
+        return draw(st.floats(1e-8, 1e-3))
+    return draw(st.floats(0.0, 0.1))   # weight_decay
+
+
+@st.composite
+def trained_scenarios(draw: st.DrawFn, optimizer: str | None = None, update: str | None = None,
+                      regularized: bool | None = None, **kwargs) -> Scenario:
+    """A random scenario with Addition A's keys: an optimizer and its options, maybe a penalty, an update mode."""
+    sc = draw(scenarios(update="batch", **kwargs))
+    name = optimizer or draw(st.sampled_from(tuple(OPTIMIZERS)))
+    entry = OPTIMIZERS[name]
+    options = tuple((o.key, _option_value(draw, o.key) if draw(st.booleans()) else o.default) for o in entry.options)
+    mode = update or draw(st.sampled_from(("batch", "per_sample", "minibatch")))
+    batch_size = draw(st.integers(1, len(sc.samples))) if mode == "minibatch" else None
+    if regularized is None:
+        regularized = draw(st.booleans())
+    reg = Regularization(draw(st.floats(0.0, 0.1)), draw(st.booleans())) if regularized else None
+    return replace(sc, optimizer=OptimizerSettings(name, options), update=mode, batch_size=batch_size,
+                   regularization=reg, iterations=draw(st.integers(1, 3)))

@@ -34,7 +34,8 @@ from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample
 from bpwalk.engine.trace import run
 from bpwalk.export import render
 from bpwalk.export.html import mathml
-from bpwalk.formula.notation import Derivative, Label, Notation, Product, Quantity
+from bpwalk.formula.notation import STATE_SYMBOLS, Derivative, Label, Notation, Product, Quantity
+from bpwalk.ops import OPTIONS
 from bpwalk.read import load_scenario
 from bpwalk.read.builtin import builtin_paths, resolve
 from bpwalk.render.terminal import StepView
@@ -118,6 +119,13 @@ class Graph:
         """The node a quantity of a label stands for, in a step of `iteration` about sample `context`."""
         name, n = q.name, self.sample(q.sample)
         kind, dot, rest = name.partition(".")
+        if kind in STATE_SYMBOLS or name in ("penalty", "data_loss", "batch_loss") or kind == "grad_data":
+            # Addition A: an update's own quantities (the last such step of the iteration; the
+            # optimizer's state before its first update is given, zero)
+            found = [s.index for s in self.trace.steps if s.quantity == name and s.iteration == iteration]
+            return ("step", found[-1]) if found else ("given", name, None)
+        if name in OPTIONS or name in ("l2", "t"):
+            return ("given", name, None)
         if name == "total_loss":
             key = ("total_loss", iteration, None) if self.multi else ("loss", iteration, 1)
         elif name == "loss":
@@ -191,6 +199,9 @@ def check_operands_written_as_their_sources(g: Graph, step: Step) -> None:
             continue
         source = g.trace.steps[op.source]
         if source.phase == "update":       # w5⁺ of one iteration is the next one's w5
+            # (an optimizer's state, or a penalised gradient, is written as the update step that computed it)
+            if source.quantity == op.name:
+                continue
             assert n.label(op.name) == Quantity(op.name) and source.quantity == f"new.{op.name}"
             continue
         mine, theirs = n.label(op.name, operand_sample(step, i)), n.label(source.quantity, source.sample)
@@ -254,7 +265,12 @@ def check_the_rule(g: Graph, step: Step) -> None:
         assert middles == g.users(node(target.wrt), node(E)), f"step {step.index + 1}: not every path"
     elif step.rule.startswith(("reduce", "total")):
         each = [g.trace.steps[op.source].sample for op in step.operands]
+        if step.batch is not None or step.quantity == "batch_loss":   # a mini-batch's own samples
+            assert each == [i + 1 for i in g.sc.batches()[step.batch - 1]]
+            return
         assert each == list(range(1, len(g.sc.samples) + 1))
+        if step.quantity.startswith("grad_data.") or step.quantity == "data_loss":
+            return
         if step.rule.startswith("reduce"):
             assert label == Derivative(Quantity("total_loss"), Quantity(step.subject))
             assert ops == [Derivative(Quantity("loss", k), Quantity(step.subject)) for k in each]

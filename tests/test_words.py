@@ -99,7 +99,8 @@ def chinese_copy(path: Path, folder: Path) -> Path:
 
 def names(sc: Scenario) -> set[str]:
     """The scenario's own names and symbols: units, parameters, activations, the notation."""
-    texts = [*sc.inputs, *sc.outputs, *(v for _, v in sc.display.symbols), *DEFAULT_SYMBOLS.values()]
+    texts = [*sc.inputs, *sc.outputs, *(v for _, v in sc.display.symbols), *DEFAULT_SYMBOLS.values(),
+             sc.optimizer_settings.name]
     for layer in sc.layers:
         texts += [*layer.units, layer.activation, symbol(layer.activation), *layer.bias_names,
                   *(n for row in layer.weight_names for n in row)]

@@ -33,15 +33,19 @@ class Verdict:
     agrees: bool
     cause: str | None         # None when it agrees; else what reproduces it, or "cause unknown"
     erratum: str              # the scenario's own note on the error ("" when it has none)
+    batch: int | None = None  # with update: minibatch, the batch of an update key
 
     def as_dict(self) -> dict[str, object]:
         """The verdict for JSON (`bpwalk check --json`)."""
-        return {
+        out: dict[str, object] = {
             "key": self.key, "iteration": self.iteration, "sample": self.sample,
             # + 0.0: -0.0 as 0.0, as everything bpwalk prints (bpwalk.formula.numbers)
             "document": self.document + 0.0, "document_text": self.document_text, "computed": self.computed + 0.0,
             "agrees": self.agrees, "cause": self.cause, "erratum": self.erratum,
         }
+        if self.batch is not None:   # update: minibatch only
+            out["batch"] = self.batch
+        return out
 
 
 def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> tuple[Verdict, ...]:
@@ -76,5 +80,6 @@ def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> 
             agrees=p.agrees,
             cause=None if p.agrees else explain(ctx, p),
             erratum=entry.erratum,
+            batch=entry.batch,
         ))
     return tuple(verdicts)

@@ -232,7 +232,7 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
         names = sc.layers[l].weight_names
         if u != j and j < len(names) and u < len(names[j]):
             other = names[j][u]
-            value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample)
+            value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample, p.expect.batch)
             if p.expect.agrees(value):
                 return ctx.say("swapped_value", other=f"{kind}.{other}", key=p.expect.key)
     for l, layer in enumerate(sc.layers):

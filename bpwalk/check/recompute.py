@@ -283,7 +283,7 @@ class Context:
         found = _positions(trace)
         printed = []
         for entry in scenario.expect:
-            exact = trace.value(entry.key, entry.iteration, entry.sample)
+            exact = trace.value(entry.key, entry.iteration, entry.sample, entry.batch)
             sample_level = entry.sample is not None
             printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact, entry.agrees(exact),
                                    locations.target(entry.key, sample_level, exact)))
@@ -321,7 +321,7 @@ class Context:
         if trace is None:
             return None
         try:
-            return trace.value(p.expect.key, p.expect.iteration, p.expect.sample)
+            return trace.value(p.expect.key, p.expect.iteration, p.expect.sample, p.expect.batch)
         except (KeyError, IndexError):
             return None
 

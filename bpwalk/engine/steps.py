@@ -46,7 +46,7 @@ divides by K: `bpwalk.ops`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
@@ -55,8 +55,10 @@ from bpwalk.scenario import Scenario
 PHASES: tuple[str, ...] = ("intro", "forward", "loss", "backward", "update", "summary")
 
 RECORD_KINDS: tuple[str, ...] = ("net", "out", "error", "delta", "grad", "new", "dE_dout", "dout_dnet")
-SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "new.")
-SPEC_NAMES: tuple[str, ...] = ("loss", "total_loss")
+SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "new.",
+                                  # Addition A
+                                  "change.", "velocity.", "sq_avg.", "m.", "v.", "m_hat.", "v_hat.")
+SPEC_NAMES: tuple[str, ...] = ("loss", "total_loss", "data_loss", "penalty")
 
 
 @dataclass(frozen=True)
@@ -81,11 +83,13 @@ class Ref:
 @dataclass(frozen=True)
 class Rule:
     """How a step computes its quantity (the table above): `act:sigmoid` has kind "act" and the
-    operation it names, `of`, "sigmoid"; `chain` has kind "chain" and no `of`."""
+    operation it names, `of`, "sigmoid"; `chain` has kind "chain" and no `of`; an optimizer's
+    step `opt:adam:m` has kind "opt", of "adam" and `part` "m" (the state it computes)."""
 
     text: str
     kind: str
     of: str
+    part: str = ""
 
 
 _REFS: dict[str, Ref] = {}
@@ -112,8 +116,9 @@ def named(kind: str, unit: str, via: str = "") -> str:
 def rule(text: str) -> Rule:
     found = _RULES.get(text)
     if found is None:
-        kind, _, of = text.partition(":")
-        found = _RULES[text] = Rule(text, kind, of)
+        kind, _, rest = text.partition(":")
+        of, _, part = rest.partition(":")
+        found = _RULES[text] = Rule(text, kind, of, part)
     return found
 
 
@@ -148,6 +153,7 @@ class Step:
     rule: str
     operands: tuple[Operand, ...]
     value: float | None
+    batch: int | None = None    # 1-based, for the steps of one batch's update with update: minibatch
 
     @property
     def ref(self) -> Ref:
@@ -165,13 +171,20 @@ class Step:
         return rule(self.rule).of
 
     @property
+    def rule_part(self) -> str:
+        """The part of an operation the rule computes: `m` for opt:adam:m, else ""."""
+        return rule(self.rule).part
+
+    @property
     def id(self) -> str:
-        """A stable, unique identifier: it1.s1.forward.net.h1, final.s1.loss.loss, intro."""
+        """A stable, unique identifier: it1.s1.forward.net.h1, final.s1.loss.loss, it1.b2.update.m.w1, intro."""
         if self.phase in ("intro", "summary"):
             return self.phase
         where = f"it{self.iteration}" if self.iteration is not None else "final"
         if self.sample is not None:
             where += f".s{self.sample}"
+        elif self.batch is not None:
+            where += f".b{self.batch}"
         return f"{where}.{self.phase}.{self.quantity}"
 
     @property
@@ -224,18 +237,35 @@ class SampleRecord:
 
 
 @dataclass(frozen=True)
+class UpdateRecord:
+    """The numbers of one update: of the iteration (batch), of a sample (per_sample) or of a batch (minibatch)."""
+
+    samples: tuple[int, ...]                      # the 1-based samples whose losses it descends
+    loss: float                                   # the reduction of their losses (the data loss only)
+    grad: Mapping[str, float]                     # every parameter; + λ·p where penalised
+    new: Mapping[str, float]                      # every parameter
+    change: Mapping[str, float]                   # new.P − P, every trained parameter
+    state: Mapping[str, Mapping[str, float]] = field(default_factory=dict)   # the optimizer's: name -> parameter -> value
+    penalty: float | None = None                  # with regularization, at the parameters before the update
+    batch: int | None = None                      # 1-based, with update: minibatch
+
+
+@dataclass(frozen=True)
 class IterationRecord:
     iteration: int
     samples: tuple[SampleRecord, ...]
-    total_loss: float
-    grad: Mapping[str, float] | None              # None with update: per_sample
+    total_loss: float                             # with regularization: data_loss + the penalty at the start
+    grad: Mapping[str, float] | None              # None with update: per_sample and minibatch
     new: Mapping[str, float]
+    updates: tuple[UpdateRecord, ...] = ()        # in order: one (batch), one per sample, or one per batch
+    data_loss: float | None = None                # with regularization
 
 
 @dataclass(frozen=True)
 class FinalRecord:
     samples: tuple[SampleRecord, ...]
     total_loss: float
+    data_loss: float | None = None                # with regularization (total_loss adds the penalty)
 
 
 @dataclass(frozen=True)
@@ -255,7 +285,7 @@ class Trace:
     steps: tuple[Step, ...]
     settings: RunSettings = RunSettings()
 
-    def value(self, key: str, iteration: int = 1, sample: int | None = None) -> float:
+    def value(self, key: str, iteration: int = 1, sample: int | None = None, batch: int | None = None) -> float:
         """The number a scenario-format key names (as `expect` entries name them).
 
         Args:
@@ -263,20 +293,58 @@ class Trace:
             iteration: 1-based; ignored for final.* keys.
             sample: 1-based; None (or omitted) for iteration-level quantities. Per-sample
                 quantities default to sample 1.
+            batch: 1-based, for an update key with update: minibatch (default 1).
 
         Raises:
             KeyError: the key names no recorded quantity.
         """
         kind, _, name = key.partition(".")
         if kind == "final":
+            if name == "data_loss":
+                if self.final.data_loss is None:
+                    raise KeyError(key)
+                return self.final.data_loss
             return _sample_value(name, self.final.samples, self.final.total_loss, sample or 1)
         it = self.iterations[iteration - 1]
+        if key == "data_loss":
+            if it.data_loss is None:
+                raise KeyError(key)
+            return it.data_loss
+        if kind in UPDATE_KINDS or (kind in ("grad", "new") and self.scenario.update == "minibatch"):
+            found = _update_value(self, it, kind, name, sample, batch)
+            if found is not None:
+                return found
         if kind in ("grad", "new") and sample is None:
             table = it.grad if kind == "grad" else it.new
             if table is None:
                 raise KeyError(key)
             return table[name]
         return _sample_value(key, it.samples, it.total_loss, sample or 1)
+
+
+UPDATE_KINDS: tuple[str, ...] = ("change", "penalty", "velocity", "sq_avg", "m", "v", "m_hat", "v_hat")
+
+
+def _update_value(trace: Trace, it: IterationRecord, kind: str, name: str, sample: int | None,
+                  batch: int | None) -> float | None:
+    """An update key's number: of the iteration's update (batch), a sample's (per_sample) or a batch's."""
+    update = trace.scenario.update
+    if update == "batch" or not it.updates:
+        index = 0
+    elif update == "per_sample":
+        index = (sample or 1) - 1
+    else:
+        index = (batch or 1) - 1
+    if not it.updates:
+        raise KeyError(f"{kind}.{name}")
+    rec = it.updates[index]
+    if kind == "penalty":
+        if rec.penalty is None:
+            raise KeyError(kind)
+        return rec.penalty
+    if kind in ("grad", "new", "change"):
+        return getattr(rec, kind)[name]
+    return rec.state[kind][name]
 
 
 def _sample_value(key: str, samples: tuple[SampleRecord, ...], total: float, sample: int) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Sequence
+from typing import Callable, Sequence
 
 import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Shape
@@ -26,12 +26,12 @@ from bpwalk.engine.steps import (
     IterationRecord,
     Operand,
     RunSettings,
-    SampleRecord,
     Step,
     Trace,
     frozen_map,
     spec_key,
 )
+from bpwalk.engine.trace_updates import UpdateSteps
 
 
 class TooManySteps(BpwalkError):
@@ -54,7 +54,14 @@ def estimate_steps(scenario: Scenario, iterations: int | None = None) -> int:
         backward += len(layer.biases)
     params = scenario.parameter_count()
     per_iteration = n * (forward + backward) + params + (0 if n == 1 else 1 + params)
-    return 2 + iterations * per_iteration + n * forward + (0 if n == 1 else 1)
+    if scenario.extended:
+        # per update: each parameter's optimizer steps, its change, the penalty's, the batch's loss
+        from bpwalk.ops import OPTIMIZERS
+
+        formulas = len(OPTIMIZERS[scenario.optimizer_settings.name].formulas)
+        updates = len(scenario.batches())
+        per_iteration += updates * (params * (formulas + 2) + 2 + params) + 2
+    return 2 + iterations * per_iteration + n * forward + (0 if n == 1 else 1) + 2
 
 
 def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_STEPS,
@@ -92,7 +99,7 @@ def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_
     return replace(trace, settings=RunSettings(iterations, rounding))
 
 
-class _Recorder:
+class _Recorder(UpdateSteps):
     """Builds the step list; mutable while it works, and only its frozen result escapes."""
 
     def __init__(self, scenario: Scenario, rounder: engine.Rounder | None = None) -> None:
@@ -103,17 +110,21 @@ class _Recorder:
         self.param_src: dict[str, int | None] = {name: None for name in scenario.parameter_names()}
         self.layer_names = [scenario.inputs] + [layer.units for layer in scenario.layers]
         self.multi = len(scenario.samples) > 1
+        if scenario.extended:
+            self._start_updates()
 
     # -- bookkeeping ---------------------------------------------------------------------
 
     def add(self, phase: str, iteration: int | None, sample: int | None, quantity: str, rule: str,
-            operands: Sequence[Operand], value: float | None) -> int:
+            operands: Sequence[Operand], value: float | None, batch: int | None = None) -> int:
         final = phase in ("forward", "loss") and iteration is None
+        key = spec_key(quantity, final)
         if value is not None and not math.isfinite(value):
-            raise ComputeError(spec_key(quantity, final) or quantity, iteration, sample, value, self.sc.path)
+            raise ComputeError(key or quantity, iteration, sample, value, self.sc.path)
+        if final and quantity == "penalty":
+            key = None   # the format has no final.penalty: final.total_loss includes it
         index = len(self.steps)
-        self.steps.append(Step(index, phase, iteration, sample, quantity, spec_key(quantity, final), rule,
-                               tuple(operands), value))
+        self.steps.append(Step(index, phase, iteration, sample, quantity, key, rule, tuple(operands), value, batch))
         return index
 
     def param(self, name: str, value: float) -> Operand:
@@ -134,7 +145,9 @@ class _Recorder:
         self.add("intro", None, None, "scenario", "intro", (), None)
         records = []
         for it in range(1, sc.iterations + 1):
-            if sc.update == "per_sample":
+            if sc.extended:
+                record, W, B = self._extended_iteration(it, W, B)
+            elif sc.update == "per_sample":
                 record, W, B = self._per_sample_iteration(it, W, B)
             else:
                 record, W, B = self._batch_iteration(it, W, B)
@@ -146,13 +159,23 @@ class _Recorder:
             src = self._forward_and_loss(None, n, sp, W, B)
             srcs.append(src["loss"])
             final_samples.append(self._sample_record(n, sp, with_delta=False))
-        final_total = engine.reduce_values([s.loss for s in final_samples], sc.reduction, self.rounder)
-        final_src = self._total_loss(None, [(s.loss, i) for s, i in zip(final_samples, srcs)], final_total)
+        final_data = engine.reduce_values([s.loss for s in final_samples], sc.reduction, self.rounder)
+        final_penalty = self.updater.penalty_at(W, B) if sc.extended else None
+        losses = [(s.loss, i) for s, i in zip(final_samples, srcs)]
+        if final_penalty is None:
+            final_total = final_data
+            final_src = self._total_loss(None, losses, final_total)
+        else:
+            data_src = self._total_loss(None, losses, final_data, "data_loss")
+            penalty_src = self._penalty_step(None, None, None, W, B, final_penalty, sc.penalised_parameters())
+            final_total = final_data + final_penalty
+            final_src = self._objective(None, final_data, data_src, final_penalty, penalty_src)
         first = records[0]
         self.add("summary", None, None, "summary", "summary",
                  (Operand("total_loss", first.total_loss, None), Operand("final.total_loss", final_total, final_src)),
                  None)
-        return Trace(sc, parameters, tuple(records), FinalRecord(tuple(final_samples), final_total), tuple(self.steps))
+        final = FinalRecord(tuple(final_samples), final_total, None if final_penalty is None else final_data)
+        return Trace(sc, parameters, tuple(records), final, tuple(self.steps))
 
     def _batch_iteration(self, it: int, W, B):
         sc, shape = self.sc, self.shape
@@ -185,11 +208,12 @@ class _Recorder:
         W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
         new = self._update(it, None, W, B, grad, src_by_name, W2, B2)
         samples = tuple(self._sample_record(n, sp, grad=g) for n, (sp, g) in enumerate(zip(passes, own_named), 1))
-        return IterationRecord(it, samples, total, frozen_map(grad), frozen_map(new)), W2, B2
+        update = self._plain_update(tuple(range(1, len(passes) + 1)), total, grad, self._named(W, B), new)
+        return IterationRecord(it, samples, total, frozen_map(grad), frozen_map(new), (update,)), W2, B2
 
     def _per_sample_iteration(self, it: int, W, B):
         sc, shape = self.sc, self.shape
-        samples, loss_srcs = [], []
+        samples, loss_srcs, updates = [], [], []
         for n, sample in enumerate(sc.samples, 1):
             sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets)
             src = self._forward_and_loss(it, n, sp, W, B)
@@ -200,39 +224,16 @@ class _Recorder:
             W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
             new = self._update(it, n, W, B, grad, grad_src, W2, B2)
             samples.append(self._sample_record(n, sp, grad=grad, new=new))
+            updates.append(self._plain_update((n,), sp.loss, grad, self._named(W, B), new))
             W, B = W2, B2
         total = engine.reduce_values([sp_loss for sp_loss, _ in loss_srcs], sc.reduction, self.rounder)
         self._total_loss(it, loss_srcs, total)
-        return IterationRecord(it, tuple(samples), total, None, frozen_map(samples[-1].new)), W, B
+        return IterationRecord(it, tuple(samples), total, None, frozen_map(samples[-1].new), tuple(updates)), W, B
 
     # -- pieces ----------------------------------------------------------------------------
 
     def _named(self, W, B) -> dict[str, float]:
         return engine.named(self.sc, W, B)
-
-    def _sample_record(self, n: int, sp: engine.SamplePass, grad=None, new=None, with_delta: bool = True) -> SampleRecord:
-        names = self.layer_names
-        net, out, delta = {}, dict(zip(names[0], sp.outs[0])), {}
-        d_out, d_act = {}, {}
-        for l, units in enumerate(names[1:]):
-            net.update(zip(units, sp.nets[l]))
-            out.update(zip(units, sp.outs[l + 1]))
-            delta.update(zip(units, sp.deltas[l]))
-            d_out.update(zip(units, sp.d_out[l]))
-            if sp.d_act[l] is not None:
-                d_act.update(zip(units, sp.d_act[l]))
-        return SampleRecord(
-            sample=n,
-            net=frozen_map(net),
-            out=frozen_map(out),
-            error=frozen_map(dict(zip(names[-1], sp.errors))),
-            loss=sp.loss,
-            delta=frozen_map(delta) if with_delta else None,
-            grad=None if grad is None else frozen_map(grad),
-            new=None if new is None else frozen_map(new),
-            dE_dout=frozen_map(d_out) if with_delta else None,
-            dout_dnet=frozen_map(d_act) if with_delta else None,
-        )
 
     def _forward_and_loss(self, it: int | None, n: int, sp: engine.SamplePass, W, B) -> dict[str, int]:
         """Record net and out of every unit, then the loss terms; returns step index by quantity."""
@@ -285,15 +286,21 @@ class _Recorder:
         src["loss"] = self.add("loss", it, n, "loss", "loss", errs, sp.loss)
         return src
 
-    def _total_loss(self, it: int | None, losses: list[tuple[float, int]], total: float) -> int | None:
+    def _total_loss(self, it: int | None, losses: list[tuple[float, int]], total: float,
+                    quantity: str = "total_loss") -> int | None:
         if not self.multi:
             return losses[0][1]
         operands = [Operand("loss", value, s, n) for n, (value, s) in enumerate(losses, 1)]
-        return self.add("loss", it, None, "total_loss", f"total:{self.sc.reduction}", operands, total)
+        return self.add("loss", it, None, quantity, f"total:{self.sc.reduction}", operands, total)
 
-    def _backward(self, it: int, n: int, sp: engine.SamplePass, src: dict[str, int], grads, W, sample_level: bool) -> dict[str, int]:
-        """Record every delta and the gradient of every parameter; returns step index by parameter."""
+    def _backward(self, it: int, n: int, sp: engine.SamplePass, src: dict[str, int], grads, W, sample_level: bool,
+                  rename: Callable[[str], str] | None = None) -> dict[str, int]:
+        """Record every delta and the gradient of every parameter; returns step index by parameter.
+
+        `rename` gives a parameter's gradient step its quantity (default grad.P; grad_data.P where a
+        penalty adds to it)."""
         sc = self.sc
+        gq = rename or (lambda name: f"grad.{name}")
         gW, gB = grads
         grad_sample = n if sample_level else None
         grad_src: dict[str, int] = {}
@@ -363,31 +370,14 @@ class _Recorder:
                     src[f"delta.{unit}"] = self.add("backward", it, n, f"delta.{unit}", "delta", factors, sp.deltas[l][u])
                 for j, (pname, wname) in enumerate(zip(prev, layer.weight_names[u])):
                     x = op(f"out.{pname}", sp.outs[l][j])
-                    grad_src[wname] = self.add("backward", it, grad_sample, f"grad.{wname}", "chain", (*factors, x),
+                    grad_src[wname] = self.add("backward", it, grad_sample, gq(wname), "chain", (*factors, x),
                                                gW[l][u][j])
                 if layer.bias == "per_unit":
                     bname = layer.bias_names[u]
-                    grad_src[bname] = self.add("backward", it, grad_sample, f"grad.{bname}", "chain",
+                    grad_src[bname] = self.add("backward", it, grad_sample, gq(bname), "chain",
                                                (*factors, Operand("1", 1.0)), gB[l][u])
             if layer.bias == "shared":
                 bname = layer.bias_names[0]
                 operands = [op(f"delta.{unit}", sp.deltas[l][u]) for u, unit in enumerate(units)]
-                grad_src[bname] = self.add("backward", it, grad_sample, f"grad.{bname}", "bias:shared", operands, gB[l][0])
+                grad_src[bname] = self.add("backward", it, grad_sample, gq(bname), "bias:shared", operands, gB[l][0])
         return grad_src
-
-    def _update(self, it: int, n: int | None, W, B, grad: dict[str, float], grad_src: dict[str, int], W2, B2) -> dict[str, float]:
-        """Record p - lr * grad for every parameter; returns the new values by name."""
-        sc = self.sc
-        old = self._named(W, B)
-        new = self._named(W2, B2)
-        lr = Operand("lr", sc.learning_rate)
-        trained = sc.trained_parameters()
-        for name, value in new.items():
-            if name in trained:
-                operands = (self.param(name, old[name]), lr, Operand(f"grad.{name}", grad[name], grad_src[name]))
-                rule = "update"
-            else:
-                operands = (self.param(name, old[name]),)
-                rule = "keep"
-            self.param_src[name] = self.add("update", it, n, f"new.{name}", rule, operands, value)
-        return new

@@ -13,6 +13,7 @@ from typing import Callable, Mapping
 
 import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Shape
+from bpwalk.engine.updates import Updater
 from bpwalk.scenario import Scenario
 from bpwalk.engine.steps import frozen_map
 
@@ -73,11 +74,38 @@ def train(
     W, B = engine.initial_parameters(sc)
     data = [(s.inputs, s.targets) for s in sc.samples]
     lr, reduction, per_sample = sc.learning_rate, sc.reduction, sc.update == "per_sample"
+    extended = sc.extended
+    updater = Updater(sc, shape) if extended else None
+    # the optimizer's state and the number of updates so far (Addition A), carried across iterations
+    carried = [updater.init(), 0] if updater is not None else None
+    if extended:
+        per_sample = sc.update != "batch"   # the snapshots' losses are computed, not the next iteration's
     sample_pass, sample_grads, apply_update = engine.sample_pass, engine.sample_grads, engine.apply_update
     own_update = engine.apply_sample_update
     single = len(data) == 1 and rounder is None   # the fused update does not round
+    def iterate_extended(W, B):
+        """One iteration of Addition A: a sweep of updates, each with the optimizer's state."""
+        assert updater is not None and carried is not None
+        state, t = carried
+        start = updater.penalty_at(W, B)
+        sweep: list[float] = []
+        for batch in batches:
+            passes = [sample_pass(shape, W, B, *data[i]) for i in batch]
+            sweep.extend(sp.loss for sp in passes)
+            gW, gB = engine.reduce_grads([sample_grads(shape, sp) for sp in passes], reduction, rounder)
+            t += 1
+            W, B, numbers = updater.step(W, B, gW, gB, state, t)
+            state = numbers.state
+        carried[:] = [state, t]
+        total = engine.reduce_values(sweep, reduction, rounder)
+        return (total if start is None else total + start), W, B
+
+    batches = sc.batches()
+
     def iterate(W, B):
         """One iteration: (its total loss, the parameters after its update)."""
+        if extended:
+            return iterate_extended(W, B)
         if per_sample:
             sweep = []
             for x, t in data:
@@ -98,6 +126,8 @@ def train(
 
     def locate(first: int, W, B, last: int) -> None:
         """Replay iterations first..last (deterministic) checking each, and name the first overflow."""
+        if extended:   # the optimizer's state is not replayable from the parameters alone: trace up to it
+            _name_the_overflow(sc, last, W, B, traced=True)
         for it in range(first, last + 1):
             total, W2, B2 = iterate(W, B)
             if not (math.isfinite(total) and _all_finite(W2, B2)):
@@ -107,7 +137,9 @@ def train(
 
     def loss_at(W, B) -> float:
         """The total loss of a forward pass of every sample with these parameters (no update)."""
-        return engine.reduce_values([sample_pass(shape, W, B, x, t).loss for x, t in data], reduction, rounder)
+        total = engine.reduce_values([sample_pass(shape, W, B, x, t).loss for x, t in data], reduction, rounder)
+        penalty = updater.penalty_at(W, B) if updater is not None else None
+        return total if penalty is None else total + penalty
 
     losses: list[float] = []
     # (iteration, parameters, loss or None): with update: batch the next iteration computes the loss
@@ -134,6 +166,9 @@ def train(
             progress(it)
     finals = [sample_pass(shape, W, B, x, t) for x, t in data]
     final_loss = engine.reduce_values([sp.loss for sp in finals], reduction, rounder)
+    final_penalty = updater.penalty_at(W, B) if updater is not None else None
+    if final_penalty is not None:
+        final_loss = final_loss + final_penalty
     if not math.isfinite(final_loss):
         _name_the_overflow(sc, None, W, B)
     curve = (*losses, final_loss)    # curve[k]: with update: batch, the loss with the parameters after k updates
@@ -148,10 +183,17 @@ def train(
     )
 
 
-def _name_the_overflow(sc: Scenario, iteration: int | None, W, B) -> None:
-    """Re-trace one iteration from the parameters it started with, to name the first non-finite quantity."""
+def _name_the_overflow(sc: Scenario, iteration: int | None, W, B, traced: bool = False) -> None:
+    """Re-trace one iteration from the parameters it started with, to name the first non-finite quantity.
+
+    `traced`: trace the whole run up to that iteration instead (an optimizer's state depends on
+    every earlier update, not only on the parameters)."""
     from bpwalk.errors import ComputeError
     from bpwalk.engine.trace import run
+
+    if traced or (sc.extended and iteration is None):
+        run(sc.with_iterations(iteration or sc.iterations), max_steps=2**62)
+        raise ComputeError("total_loss", iteration, None, math.nan, sc.path)
 
     start = sc.with_parameters(engine.named(sc, W, B)).with_iterations(1)
     if iteration is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bpwalk.engine.steps import SampleRecord, Step, Trace
+from bpwalk.engine.steps import SampleRecord, Step, Trace, UpdateRecord
 from bpwalk.export import Options
 from bpwalk.words import cases
 
@@ -33,6 +33,27 @@ def _sample(rec: SampleRecord, final: bool = False) -> dict[str, Any]:
     return out
 
 
+def _update(rec: UpdateRecord, regularized: bool) -> dict[str, Any]:
+    """Addition A's numbers of one update: change, the optimizer's state, and the penalty."""
+    out: dict[str, Any] = {"change": dict(rec.change)}
+    for name, values in rec.state.items():
+        out[name] = dict(values)
+    if regularized:
+        out["penalty"] = rec.penalty
+    return out
+
+
+def _batch(rec: UpdateRecord, regularized: bool) -> dict[str, Any]:
+    """One entry of `iterations[].batches` (update: minibatch)."""
+    out: dict[str, Any] = {"batch": rec.batch, "samples": list(rec.samples), "loss": rec.loss}
+    if regularized:
+        out["penalty"] = rec.penalty
+    out["grad"] = dict(rec.grad)
+    out["new"] = dict(rec.new)
+    out.update((k, v) for k, v in _update(rec, regularized).items() if k != "penalty")
+    return out
+
+
 def _step(step: Step, notation, digits: int, formulas: bool) -> dict[str, Any]:
     item: dict[str, Any] = {
         "index": step.index + 1,
@@ -51,6 +72,8 @@ def _step(step: Step, notation, digits: int, formulas: bool) -> dict[str, Any]:
             for op in step.operands
         ],
     }
+    if step.batch is not None:
+        item["batch"] = step.batch
     if formulas:
         import bpwalk.formula.equations as formula
 
@@ -75,16 +98,34 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
     digits = digits or sc.display.precision
     notation = Notation.of(sc)
     iterations = []
+    extended = sc.extended
+    regularized = sc.regularization is not None
     for it in trace.iterations:
+        samples = [_sample(s) for s in it.samples]
+        if extended and sc.update == "per_sample":
+            for entry, rec in zip(samples, it.updates):
+                entry.update(_update(rec, regularized))
         item: dict[str, Any] = {
             "iteration": it.iteration,
-            "samples": [_sample(s) for s in it.samples],
+            "samples": samples,
             "total_loss": it.total_loss,
         }
+        if regularized:
+            item["data_loss"] = it.data_loss
         if it.grad is not None:
             item["grad"] = dict(it.grad)
         item["new"] = dict(it.new)
+        if extended and sc.update == "batch":
+            item.update(_update(it.updates[0], regularized))
+        if sc.update == "minibatch":
+            item["batches"] = [_batch(rec, regularized) for rec in it.updates]
         iterations.append(item)
+    final: dict[str, Any] = {
+        "samples": [_sample(s, final=True) for s in trace.final.samples],
+        "total_loss": trace.final.total_loss,
+    }
+    if regularized:
+        final["data_loss"] = trace.final.data_loss
     return {
         "bpwalk": FORMAT_VERSION,
         "title": sc.title,
@@ -95,6 +136,7 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
             "update": sc.update,
             "learning_rate": sc.learning_rate,
             "iterations": sc.iterations,
+            **_training(sc),
             "inputs": list(sc.inputs),
             "layers": [
                 {"units": list(layer.units), "activation": layer.activation, "bias": layer.bias,
@@ -104,12 +146,21 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
         },
         "parameters": dict(trace.parameters),
         "iterations": iterations,
-        "final": {
-            "samples": [_sample(s, final=True) for s in trace.final.samples],
-            "total_loss": trace.final.total_loss,
-        },
+        "final": final,
         "steps": [_step(s, notation, digits, formulas) for s in trace.steps],
     }
+
+
+def _training(sc) -> dict[str, Any]:
+    """Addition A's settings, where the scenario gives them (a project extension of `settings`)."""
+    out: dict[str, Any] = {}
+    if sc.batch_size is not None:
+        out["batch_size"] = sc.batch_size
+    if sc.optimizer is not None:
+        out["optimizer"] = {"name": sc.optimizer.name, **dict(sc.optimizer.options)}
+    if sc.regularization is not None:
+        out["regularization"] = {"l2": sc.regularization.l2, "biases": sc.regularization.biases}
+    return out
 
 
 def unsigned_zeros(data: Any) -> Any:

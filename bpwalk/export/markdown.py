@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 import bpwalk.formula.equations as formula
 from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
-from bpwalk.words.prose import describe, rounding_note
+from bpwalk.words.prose import batch_heading, describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.scenario import Scenario
 from bpwalk.words import cases, name_of, say
@@ -122,6 +122,9 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
         title = say(lang, f"phase.{step.phase}")
         if step.sample is not None and multi:
             title = _t(lang, "phase_sample", phase=title, sample=say(lang, "at.sample", n=step.sample))
+        batch = batch_heading(trace.scenario, step, lang)
+        if batch is not None:   # a mini-batch is a section of its own: "batch 2 of 3: samples 3, 4"
+            title = f"{batch[:1].upper()}{batch[1:]} · {title}"
         yield opens, (title if title != phase else None), step
         phase = title
 

@@ -22,7 +22,8 @@ import bpwalk.formula.symbolic as S
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_latex_value, format_number, latex_number, text_number  # noqa: F401
 from bpwalk.engine.steps import Operand, Step, factor_name, operand_sample
-from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.ops import ACTIVATIONS, LOSSES, OPTIMIZERS
+from bpwalk.ops.optimizers import l2_grad_template, penalty_template
 from bpwalk.formula.symbolic import HALF
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
@@ -94,6 +95,13 @@ def _total(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
     return _sum(a)
 
 
+def _optimizer(step: Step, a: Sequence[sympy.Expr]) -> sympy.Expr:
+    # opt:<optimizer>:<quantity>: the registry entry's formula for that quantity
+    name, quantity = step.rule_of, step.rule_part
+    (formula,) = [f for f in OPTIMIZERS[name].formulas if f.quantity == quantity]
+    return formula.template(S, *a)
+
+
 BUILDERS: dict[str, Builder] = {
     "net": _net,
     "act": _act,
@@ -110,6 +118,12 @@ BUILDERS: dict[str, Builder] = {
     "bias": lambda s, a: _sum(a),
     "update": lambda s, a: _minus(a[0], Mul(a[1], a[2], evaluate=False)),
     "keep": lambda s, a: a[0],
+    # Addition A: the penalty and its gradient term, the optimizers' steps, the change taken
+    "penalty": lambda s, a: penalty_template(S, *a),
+    "objective": lambda s, a: _sum(a),
+    "grad": lambda s, a: l2_grad_template(S, *a),
+    "opt": _optimizer,
+    "change": lambda s, a: _minus(a[0], a[1]),
 }
 
 

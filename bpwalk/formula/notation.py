@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from bpwalk.engine.steps import named, ref
-from bpwalk.ops import PARAMETERS
+from bpwalk.ops import L2, OPTIONS, PARAMETERS
 from bpwalk.scenario import Scenario
 
 DEFAULT_SYMBOLS: dict[str, str] = {
@@ -34,17 +34,26 @@ DEFAULT_SYMBOLS: dict[str, str] = {
     "total_loss": "E_total",
     "delta": "δ",
     "learning_rate": "η",
+    # Addition A (not overridable in display.symbols): the penalty, the loss without it, a batch's loss
+    "penalty": "Ω",
+    "data_loss": "E_data",
+    "batch_loss": "E_batch",
 }
 
 GREEK = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "η": "eta", "θ": "theta",
     "λ": "lambda", "μ": "mu", "σ": "sigma", "τ": "tau", "φ": "phi", "ω": "omega", "Δ": "Delta",
-    "Σ": "Sigma", "ℓ": "ell",
+    "Σ": "Sigma", "Ω": "Omega", "ℓ": "ell",
 }
 SUBSCRIPT_DIGITS = str.maketrans("0123456789,", "₀₁₂₃₄₅₆₇₈₉‚")
 SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _INDEXED = re.compile(r"^([A-Za-z]+?)_?([0-9][0-9_]*)$")
 _TOKENS = re.compile(r"[A-Za-z]{2,}|.", re.S)
+# Addition A: a parameter's optimizer state and its change (LaTeX, Unicode), written before its name
+STATE_SYMBOLS = {"velocity": ("v", "v"), "sq_avg": ("s", "s"), "m": ("m", "m"), "v": ("v", "v"),
+                 "m_hat": ("\\hat{m}", "mˆ"), "v_hat": ("\\hat{v}", "vˆ"), "change": ("\\Delta", "Δ")}
+# the losses of Addition A, written with their DEFAULT_SYMBOLS
+LOSS_PARTS = ("penalty", "data_loss", "batch_loss")
 UNIT_KINDS = {"net": "pre_activation", "out": "activation", "target": "target", "error": "error", "delta": "delta"}
 
 
@@ -167,8 +176,11 @@ class Notation:
             return Quantity(name)            # total_loss, a parameter, lr, slope, K, 1
         if kind in UNIT_KINDS:
             return Quantity(name, sample)
-        if kind == "new":
+        if kind == "new" or kind in STATE_SYMBOLS:
             return Quantity(name)
+        if kind == "grad_data":
+            # the data loss's gradient, before the penalty's λ·p joins it
+            return Derivative(Quantity("data_loss"), Quantity(rest))
         E = self.loss(sample)
         if kind == "dE_dout":
             out = Quantity(named("out", rest), sample)
@@ -210,6 +222,12 @@ class Notation:
             return _latex_symbol(self.sym("learning_rate"))
         if name in PARAMETERS:
             return _latex_symbol(PARAMETERS[name].symbol)
+        if name in OPTIONS or name == L2.key:
+            return _latex_symbol((OPTIONS.get(name) or L2).symbol)
+        if name == "t":
+            return "t"
+        if name in LOSS_PARTS:
+            return _latex_symbol(self.sym(name))
         if name in ("K", "1"):
             return name
         if name == "loss" and q.sample is not None and self.multi_sample:
@@ -221,6 +239,9 @@ class Notation:
             return self.unit_latex(q.kind, q.unit)
         if q.kind == "new":
             return f"{self.name_latex(q.unit)}^{{+}}"
+        if q.kind in STATE_SYMBOLS:
+            sym = STATE_SYMBOLS[q.kind][0]
+            return f"{sym} {self.name_latex(q.unit)}" if q.kind == "change" else f"{sym}_{{{_latex_label(q.unit)}}}"
         return self.name_latex(name)
 
     def label_latex(self, label: Label) -> str:
@@ -246,8 +267,12 @@ class Notation:
             return self.sym("learning_rate")
         if name in PARAMETERS:
             return PARAMETERS[name].symbol
-        if name in ("K", "1"):
+        if name in OPTIONS or name == L2.key:
+            return (OPTIONS.get(name) or L2).symbol.replace("_1", "₁").replace("_2", "₂")
+        if name in ("K", "1", "t"):
             return name
+        if name in LOSS_PARTS:
+            return _unicode_symbol(self.sym(name))
         if name == "loss" and q.sample is not None and self.multi_sample:
             return f"{self.sym('loss')}⁽{str(q.sample).translate(SUPERSCRIPT_DIGITS)}⁾"
         if name in ("loss", "total_loss"):
@@ -258,6 +283,9 @@ class Notation:
             return f"{_unicode_symbol(sym)}_{q.unit}" if sym else self.name_text(q.unit)
         if q.kind == "new":
             return f"{self.name_text(q.unit)}⁺"
+        if q.kind in STATE_SYMBOLS:
+            sym = STATE_SYMBOLS[q.kind][1]
+            return f"{sym}{self.name_text(q.unit)}" if q.kind == "change" else f"{sym}_{self.name_text(q.unit)}"
         return self.name_text(name) if not q.kind else name
 
     def label_text(self, label: Label) -> str:

@@ -57,6 +57,11 @@ def power(base: Atom, n: int) -> sympy.Expr:
     return Pow(num(base), Integer(n), evaluate=False)
 
 
+def raised(base: Atom, exponent: Atom) -> sympy.Expr:
+    """base to a power that is itself an atom (β₁ᵗ)."""
+    return Pow(num(base), num(exponent), evaluate=False)
+
+
 def sqrt(x: Atom) -> sympy.Expr:
     return Pow(num(x), Rational(1, 2), evaluate=False)
 

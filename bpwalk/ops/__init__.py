@@ -1,12 +1,12 @@
-"""Each operation defined once: the registries of activations and losses.
+"""Each operation defined once: the registries of activations, losses and optimizers.
 
 `ACTIVATIONS` and `LOSSES` map each name to its entry, in the order every list shows them
 (validation's "expected one of", the JSON Schema, `bpwalk new`); `ACTIVATION_ALIASES` maps
 another accepted name to its entry's name. Entries are frozen: engine-speed math on floats,
 sympy templates built only when asked (this package never imports sympy), vector forms,
-names and words. Optimizers are meant to join as a third registry of the same kind, each
-entry an `init`/`update` pair in the manner of optax; nothing here assumes that a quantity
-belongs to a unit of a layer beyond what an activation is.
+names and words. `OPTIMIZERS` is the third registry of the same kind, each entry an
+`init`/`update` pair in the manner of optax (bpwalk.ops.optimizers); nothing here assumes that
+a quantity belongs to a unit of a layer beyond what an activation is.
 """
 
 from __future__ import annotations
@@ -15,10 +15,12 @@ from typing import Sequence
 
 from bpwalk.ops.activations import ACTIVATION_ALIASES, ACTIVATIONS, Activation, Param
 from bpwalk.ops.losses import LOSSES, Loss, TargetRange
+from bpwalk.ops.optimizers import L2, OPTIMIZERS, OPTIONS, STATE_NAMES, Optimizer, Option, takers_of
 
 __all__ = [
     "ACTIVATIONS", "ACTIVATION_ALIASES", "LAYER_PARAMETERS", "LOSSES", "PARAMETERS", "Activation", "Loss", "Param",
     "TargetRange", "activation", "either", "probability_outputs", "takers",
+    "L2", "OPTIMIZERS", "OPTIONS", "STATE_NAMES", "Optimizer", "Option", "takers_of",
 ]
 
 # every activation parameter by its operand name ("slope"), for the printers and the operand tables,

@@ -6,14 +6,13 @@ line by line (not dumped from data) because the comments are the point.
 
 from __future__ import annotations
 
-import json
 import random
 import re
 from dataclasses import dataclass
 from typing import Union
 
 from bpwalk.errors import BpwalkError
-from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, either, probability_outputs
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LOSSES, OPTIMIZERS, either, probability_outputs
 from bpwalk.scenario import STYLES
 
 # what --activation (the hidden layers) and --output accept, in the registry's order
@@ -96,6 +95,8 @@ def _laid_out(lines: list[Line]) -> str:
 
 def _scalar(text: str) -> str:
     """A string as a YAML scalar: plain where YAML reads it back as the same text, else quoted."""
+    import json   # only for a title that needs quotes; `bpwalk run` imports this module's choices
+
     plain = re.fullmatch(r"[A-Za-z0-9(\u4e00-\u9fff][^#:'\"{}\[\]&*!|>%@`]*", text) and not text.endswith(" ")
     return text if plain else json.dumps(text, ensure_ascii=False)
 
@@ -177,8 +178,12 @@ def new_scenario_text(opts: NewOptions) -> str:
         (f"loss: {opts.loss}", " | ".join(LOSSES)),
         ("reduction: sum", "how the samples' losses make the total: sum | mean"),
         f"learning_rate: {opts.learning_rate}",
-        ("update: batch", "batch: one update per iteration | per_sample: one per sample"),
+        ("update: batch", "batch: one update per iteration | per_sample: one per sample | minibatch"),
         ("iterations: 1", "the walk-through; `bpwalk train` runs many more"),
+        ("# optimizer:", "default plain gradient descent; each with its options and their defaults:"),
+        *(f"#   {{name: {name}{''.join(f', {o.key}: {o.default:g}' for o in entry.options)}}}"
+          for name, entry in OPTIMIZERS.items()),
+        ("# regularization: {l2: 0.001, biases: false}", "an L2 penalty (λ/2)·Σw² added to the loss"),
         "",
         ("samples:", "inputs: a number per input; targets: one per output unit"),
     ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, LAYER_PARAMETERS, LOSSES, either, takers
+from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, L2, LAYER_PARAMETERS, LOSSES, OPTIMIZERS, Option, either, takers
 from bpwalk.scenario import (
     BIAS_MODES,
     LANGS,
@@ -30,8 +30,8 @@ from bpwalk.scenario import (
 NAME_PATTERN = "^[A-Za-z][A-Za-z0-9_]*$"
 _NAME_FORM = "[A-Za-z][A-Za-z0-9_]*"
 EXPECT_KEY_PATTERN = (
-    rf"^(?:(?:final\.)?(?:net|out|error)\.{_NAME_FORM}|(?:final\.)?(?:total_)?loss"
-    rf"|(?:delta|grad|new|dE_dout|dout_dnet)\.{_NAME_FORM})$"
+    rf"^(?:(?:final\.)?(?:net|out|error)\.{_NAME_FORM}|(?:final\.)?(?:total_|data_)?loss|penalty"
+    rf"|(?:delta|grad|new|dE_dout|dout_dnet|change|velocity|sq_avg|m|v|m_hat|v_hat)\.{_NAME_FORM})$"
 )
 # Symbols that stand alone cannot be empty; "" for the others writes a unit by its own name.
 NAMED_SYMBOLS = ("loss", "total_loss", "learning_rate")
@@ -67,8 +67,21 @@ def json_schema() -> dict[str, Any]:
             "learning_rate": {"description": "Step size of gradient descent, a number > 0 (required).",
                               "type": "number", "exclusiveMinimum": 0},
             "update": {"description": "batch: one update per iteration from the total loss; per_sample: "
-                                      "one update after each sample (stochastic gradient descent).",
+                                      "one update after each sample (stochastic gradient descent); minibatch: "
+                                      "one update per batch of batch_size samples.",
                        "enum": list(UPDATES), "default": "batch"},
+            "batch_size": {"description": "Samples per update, with update: minibatch only (required there).",
+                           "type": "integer", "minimum": 1, "maximum": MAX_SAMPLES},
+            "optimizer": _optimizer(),
+            "regularization": {
+                "description": "An L2 penalty (λ/2)·Σ p² added to the loss each update descends.",
+                "type": "object", "additionalProperties": False, "required": ["l2"],
+                "properties": {
+                    "l2": {"description": "λ, a number >= 0.", **_range(L2)},
+                    "biases": {"description": "Whether the trained biases are in the sum too.", "type": "boolean",
+                               "default": False},
+                },
+            },
             "iterations": {"description": "Training iterations (forward, loss, backward, update).",
                            "type": "integer", "minimum": 1, "maximum": MAX_ITERATIONS, "default": 1},
             "samples": {
@@ -89,6 +102,33 @@ def json_schema() -> dict[str, Any]:
             "names": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"$ref": "#/$defs/name"}},
             "numbers": {"type": "array", "items": {"type": "number"}},
         },
+    }
+
+
+def _range(option: Option) -> dict[str, Any]:
+    """An option's number and its bounds."""
+    out: dict[str, Any] = {"type": "number", "default": option.default}
+    out["exclusiveMinimum" if option.low_open else "minimum"] = option.low
+    if option.high is not None:
+        out["exclusiveMaximum"] = option.high
+    return out
+
+
+def _optimizer() -> dict[str, Any]:
+    """`optimizer:` a name and the options that optimizer takes (from the registry)."""
+    options = {o.key: o for entry in OPTIMIZERS.values() for o in entry.options}
+    return {
+        "description": "The optimizer (default sgd), with torch.optim's definitions and its options.",
+        "type": "object", "required": ["name"],
+        "properties": {"name": {"enum": list(OPTIMIZERS)},
+                       **{key: {"description": f"{key} ({option.symbol}).", **_range(option)}
+                          for key, option in options.items()}},
+        "additionalProperties": False,
+        "allOf": [
+            {"if": {"properties": {"name": {"const": entry.name}}},
+             "then": {"propertyNames": {"enum": ["name", *(o.key for o in entry.options)]}}}
+            for entry in OPTIMIZERS.values()
+        ],
     }
 
 
@@ -256,6 +296,9 @@ def _expect() -> dict[str, Any]:
             "sample": {"description": "Default 1; give none for grad.P/new.P with update: batch (the "
                                       "iteration's); ignored for total_loss.",
                        "type": "integer", "minimum": 1},
+            "batch": {"description": "With update: minibatch, the batch of an update key (grad, new, change, "
+                                     "the optimizer's state, penalty); default 1.",
+                      "type": "integer", "minimum": 1},
             "note": {"description": "Free text.", "type": "string"},
             "erratum": {"description": "Why the printed value is wrong (extension).", "type": "string",
                         "minLength": 1},

@@ -10,6 +10,7 @@ The checks live in three modules: `validate_network` (inputs, layers, names), `v
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from bpwalk.errors import ScenarioError, Where
@@ -28,6 +29,7 @@ from bpwalk.scenario import (
 )
 from bpwalk.read.validate_expect import read_expect
 from bpwalk.read.validate_network import Network, read_network
+from bpwalk.read.validate_training import read_batch_size, read_optimizer, read_regularization
 from bpwalk.read.validate_values import (
     Invalid,
     at,
@@ -47,7 +49,7 @@ from bpwalk.read.yamlread import Node, read_yaml_file, read_yaml_text
 
 TOP_KEYS = (
     "bpwalk", "title", "description", "source", "network", "loss", "reduction", "learning_rate",
-    "update", "iterations", "samples", "display", "expect",
+    "update", "batch_size", "optimizer", "regularization", "iterations", "samples", "display", "expect",
 )
 REQUIRED_KEYS = ("title", "network", "learning_rate", "samples")
 DISPLAY_KEYS = ("style", "precision", "lang", "symbols")
@@ -138,16 +140,22 @@ def _read_scenario(root: Node, path: str) -> Scenario:
         iterations = integer(fields["iterations"], "iterations", 1, MAX_ITERATIONS, "a count of iterations")
 
     samples = _read_samples(fields["samples"], "samples", network, loss)
+    batch_size = read_batch_size(fields, update, len(samples))
+    optimizer = read_optimizer(fields["optimizer"], "optimizer") if "optimizer" in fields else None
+    regularization = None
+    if "regularization" in fields:
+        regularization = read_regularization(fields["regularization"], "regularization")
     display = _read_display(fields["display"], "display") if "display" in fields else Display()
-    expect = ()
-    if "expect" in fields:
-        expect = read_expect(fields["expect"], "expect", network, iterations, len(samples), update)
-    return Scenario(
+    scenario = Scenario(
         title=title, inputs=network.inputs, layers=network.layers, samples=samples,
         learning_rate=learning_rate, loss=loss, reduction=reduction, update=update,
         iterations=iterations, description=description, source=source, display=display,
-        expect=expect, path=path,
+        path=path, batch_size=batch_size, optimizer=optimizer, regularization=regularization,
     )
+    if "expect" in fields:
+        expect = read_expect(fields["expect"], "expect", network, iterations, len(samples), update, scenario)
+        scenario = replace(scenario, expect=expect)
+    return scenario
 
 
 def _read_samples(node: Node, path: str, network: Network, loss: str) -> tuple[Sample, ...]:

@@ -12,7 +12,8 @@ factors of `delta.U`), and the entry fields `erratum` (why the printed number is
 
 from __future__ import annotations
 
-from bpwalk.scenario import MAX_ITERATIONS, MAX_SAMPLES, Expect
+from bpwalk.ops import OPTIMIZERS, STATE_NAMES, either
+from bpwalk.scenario import MAX_ITERATIONS, MAX_SAMPLES, Expect, Scenario
 from bpwalk.read.validate_network import Network
 from bpwalk.read.validate_values import (
     at,
@@ -28,17 +29,22 @@ from bpwalk.read.validate_values import (
 )
 from bpwalk.read.yamlread import Node
 
-ENTRY_KEYS = ("key", "value", "iteration", "sample", "note", "erratum", "correct")
+ENTRY_KEYS = ("key", "value", "iteration", "sample", "batch", "note", "erratum", "correct")
 UNIT_QUANTITIES = ("net", "out", "error", "delta", "dE_dout", "dout_dnet")   # followed by a unit's name
-PARAMETER_QUANTITIES = ("grad", "new")                  # followed by a weight's or bias's name
-WHOLE_QUANTITIES = ("loss", "total_loss")               # on their own
-FINAL_QUANTITIES = ("net", "out", "error", "loss", "total_loss")
+# followed by a weight's or bias's name; Addition A's change and state: a trained parameter's
+TRAINED_QUANTITIES = ("change", *STATE_NAMES)
+PARAMETER_QUANTITIES = ("grad", "new", *TRAINED_QUANTITIES)
+WHOLE_QUANTITIES = ("loss", "total_loss", "data_loss", "penalty")   # on their own
+FINAL_QUANTITIES = ("net", "out", "error", "loss", "total_loss", "data_loss")
+# the numbers of an update: with minibatch they belong to a batch, not to a sample
+UPDATE_QUANTITIES = ("grad", "new", "penalty", *TRAINED_QUANTITIES)
 KEY_FORMS = ("net.U, out.U, error.O, delta.U, loss, total_loss, grad.P, new.P, dE_dout.U or dout_dnet.U "
-             "(final. before net, out, error, loss or total_loss)")
+             "(final. before net, out, error, loss or total_loss; also change.P, the optimizer's state "
+             "velocity.P, sq_avg.P, m.P, v.P, m_hat.P, v_hat.P, and with regularization penalty and data_loss)")
 
 
 def read_expect(node: Node, path: str, network: Network, iterations: int, sample_count: int,
-                update: str) -> tuple[Expect, ...]:
+                update: str, scenario: Scenario | None = None) -> tuple[Expect, ...]:
     """Check `expect:` against the scenario it belongs to.
 
     Args:
@@ -47,7 +53,8 @@ def read_expect(node: Node, path: str, network: Network, iterations: int, sample
         network: the checked network (for the names a key may use).
         iterations: the scenario's iteration count (the range of `iteration`).
         sample_count: its number of samples (the range of `sample`).
-        update: `batch` or `per_sample` (whether `grad`/`new` are per sample).
+        update: `batch`, `per_sample` or `minibatch` (whether `grad`/`new` are per sample or per batch).
+        scenario: the rest of the scenario (its optimizer, penalty and batches), read before `expect`.
 
     Returns:
         One Expect per entry, in file order.
@@ -56,7 +63,7 @@ def read_expect(node: Node, path: str, network: Network, iterations: int, sample
         Invalid: the first rule broken, at its node.
     """
     entries = sequence(node, path, "a list of expected values, each {key: ..., value: ...}")
-    names = _Names(network)
+    names = _Names(network, scenario)
     return tuple(
         _read_entry(item, at(path, index), names, iterations, sample_count, update)
         for index, item in enumerate(entries)
@@ -66,7 +73,14 @@ def read_expect(node: Node, path: str, network: Network, iterations: int, sample
 class _Names:
     """The names a key may use, by what they name."""
 
-    def __init__(self, network: Network) -> None:
+    def __init__(self, network: Network, scenario: Scenario | None = None) -> None:
+        self.optimizer = scenario.optimizer_settings.name if scenario is not None else "sgd"
+        self.regularized = scenario is not None and scenario.regularization is not None
+        self.batch_count = len(scenario.batches()) if scenario is not None else 1
+        self.trained = tuple(
+            [weight for layer in network.layers for row in layer.weight_names for weight in row]
+            + [bias for layer in network.layers if layer.train_bias for bias in layer.bias_names]
+        )
         self.inputs = network.inputs
         self.units = tuple(unit for layer in network.layers for unit in layer.units)
         self.outputs = network.layers[-1].units
@@ -105,14 +119,34 @@ def _read_entry(node: Node, path: str, names: _Names, iterations: int, sample_co
     given = fields.get("sample")
     sample_path = at(path, "sample")
     samples_what = f"a sample number ({'1 sample' if sample_count == 1 else f'{sample_count:,} samples'})"
-    if quantity == "total_loss":   # the total over the samples: a sample is ignored
+    update_key = quantity in UPDATE_QUANTITIES and not final
+    batch: int | None = None
+    if "batch" in fields:
+        batch_path = at(path, "batch")
+        if update != "minibatch":
+            fail(keys["batch"], batch_path, f"batch goes with update: minibatch (update is {update}): remove it")
+        if not update_key:
+            fail(keys["batch"], batch_path, f"{key} is no number of an update, so it has no batch; batch goes with "
+                                            "grad, new, change, the optimizer's state and penalty")
+        batch = integer(fields["batch"], batch_path, 1, names.batch_count,
+                        f"a batch number ({names.batch_count:,} batches)")
+    if update_key and update == "minibatch":
+        sample = None
+        batch = batch or 1
+        if given is not None:
+            fail(keys["sample"], sample_path, f"with update: minibatch, {key} belongs to a batch's update: "
+                                              "give batch instead of sample")
+    elif quantity in ("total_loss", "data_loss", "penalty") and not (quantity == "penalty" and update == "per_sample"):
+        # the total over the samples (or the iteration's one penalty): a sample is ignored
         sample = None
         if given is not None:
+            if quantity == "penalty":
+                fail(keys["sample"], sample_path, f"with update: {update}, penalty is the iteration's: remove sample")
             integer(given, sample_path, 1, MAX_SAMPLES, "a sample number")
     elif quantity in PARAMETER_QUANTITIES and update == "batch":
         sample = None
         if given is not None:
-            if quantity == "new":
+            if quantity != "grad":
                 fail(keys["sample"], sample_path,
                      f"with update: batch, {key} is the iteration's value after its one update: remove sample")
             sample = integer(given, sample_path, 1, sample_count, samples_what)
@@ -132,7 +166,7 @@ def _read_entry(node: Node, path: str, names: _Names, iterations: int, sample_co
                                                        "printed value")
         correct, correct_text = _number_and_text(fields["correct"], at(path, "correct"), "the right value, a number")
     return Expect(key=key, value=value, text=text, iteration=iteration, sample=sample, note=note, line=node.line,
-                  erratum=erratum, correct=correct, correct_text=correct_text)
+                  erratum=erratum, correct=correct, correct_text=correct_text, batch=batch)
 
 
 def _number_and_text(node: Node, path: str, what: str) -> tuple[float, str]:
@@ -150,15 +184,17 @@ def _check_key(node: Node, path: str, key: str, names: _Names) -> tuple[str, boo
     final = parts[0] == "final" and len(parts) > 1
     body = parts[1:] if final else parts
     allowed = FINAL_QUANTITIES if final else (*UNIT_QUANTITIES, *PARAMETER_QUANTITIES, *WHOLE_QUANTITIES)
-    if len(body) == 1 and body[0] in WHOLE_QUANTITIES:
+    if len(body) == 1 and body[0] in WHOLE_QUANTITIES and (not final or body[0] in FINAL_QUANTITIES):
+        if body[0] in ("data_loss", "penalty") and not names.regularized:
+            fail(node, path, f"{key} exists only with regularization (a penalty): this scenario has none")
         return body[0], final
     if len(body) == 2 and body[0] in allowed and body[0] not in WHOLE_QUANTITIES:
         quantity, subject = body
         _check_subject(node, path, quantity, subject, names)
         return quantity, final
-    if final and body and body[0] in ("delta", "grad", "new", "dE_dout", "dout_dnet"):
-        fail(node, path, f"unknown quantity key '{key}': the final forward pass has net, out, error, "
-                         "loss and total_loss only")
+    if final and body and body[0] in ("delta", "dE_dout", "dout_dnet", "penalty", *PARAMETER_QUANTITIES):
+        has = "loss, total_loss and data_loss" if names.regularized else "loss and total_loss"
+        fail(node, path, f"unknown quantity key '{key}': the final forward pass has net, out, error, {has} only")
     fail(node, path, f"unknown quantity key '{key}'{_guess(body, final, allowed) or '; expected ' + KEY_FORMS}")
 
 
@@ -176,6 +212,14 @@ def _guess(body: list[str], final: bool, allowed: tuple[str, ...]) -> str:
 
 def _check_subject(node: Node, path: str, quantity: str, subject: str, names: _Names) -> None:
     """The unit or parameter after the quantity word must exist and fit the quantity."""
+    if quantity in STATE_NAMES:
+        takers = [o.name for o in OPTIMIZERS.values() if quantity in o.state]
+        if names.optimizer not in takers:
+            fail(node, path, f"{quantity}.P is the state of {either(takers)}; this scenario's optimizer is "
+                             f"{names.optimizer}, whose state is "
+                             f"{', '.join(OPTIMIZERS[names.optimizer].state) or 'nothing'}")
+    if quantity in TRAINED_QUANTITIES and subject in names.parameter_set and subject not in names.trained:
+        fail(node, path, f"'{subject}' is not trained (train_bias: false): it has no {quantity}")
     if quantity in PARAMETER_QUANTITIES:
         if subject in names.parameter_set:
             return

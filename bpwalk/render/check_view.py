@@ -53,6 +53,8 @@ def _where(verdict: Verdict, lang: str) -> str:
         parts.append(say(lang, "check.at_iteration", n=verdict.iteration))
     if verdict.sample not in (None, 1):
         parts.append(say(lang, "check.at_sample", n=verdict.sample))
+    if verdict.batch not in (None, 1):
+        parts.append(say(lang, "check.at_batch", n=verdict.batch))
     return " ".join(parts)
 
 

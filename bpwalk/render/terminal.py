@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bpwalk.formula.notation import Notation
-from bpwalk.ops import PARAMETERS
+from bpwalk.ops import L2, OPTIONS, PARAMETERS, STATE_NAMES
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words import cases, say
 from bpwalk.words.prose import describe
@@ -38,7 +38,7 @@ def where_in(lang: str, iteration: int | None, sample: int | None = None) -> lis
 
 
 # what an operand that no step computed is, by its name
-GIVEN = {"lr": "learning_rate", "K": "count", "1": "constant"}
+GIVEN = {"lr": "learning_rate", "K": "count", "1": "constant", "t": "update_count"}
 
 
 def heading(step: Step, notation: Notation, lang: str = "en") -> str:
@@ -46,6 +46,8 @@ def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     parts = [phase_name(lang, step.phase)]
     if step.phase not in ("intro", "summary"):
         parts += where_in(lang, step.iteration, step.sample if notation.multi_sample else None)
+        if step.batch is not None:
+            parts.append(say(lang, "at.batch_short", n=step.batch))
         parts.append(notation.text(step.quantity, step.sample))
     return " · ".join(parts)
 
@@ -64,6 +66,11 @@ def origin(op: Operand, trace: Trace, lang: str, number: Callable[[int], int] | 
     if op.name in PARAMETERS:   # an activation's parameter: its registry entry's words
         words = PARAMETERS[op.name].words
         return words.get(lang, words["en"])
+    if op.name in OPTIONS or op.name == L2.key:   # an optimizer's option, the penalty's λ
+        words = (OPTIONS.get(op.name) or L2).words
+        return words.get(lang, words["en"])
+    if kind in STATE_NAMES:   # an optimizer's state before its first update
+        return say(lang, "origin.zero")
     given = {"out": "input", "target": "target"}.get(kind) or GIVEN.get(op.name, "parameter")
     return say(lang, f"origin.{given}")
 

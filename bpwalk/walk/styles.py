@@ -33,7 +33,9 @@ softmax layer shows its nets one by one, then its outputs together); then
     delta:update         w⁺                       one frame per layer
 
 Gradient sums and updates go from the output layer down in both styles, as the documents
-do. The intro and the summary stay frames of kind `FrameKind.STEP`.
+do. The intro and the summary stay frames of kind `FrameKind.STEP`, and so does each step of
+Addition A (the penalty, the data loss, a batch's loss, and with an optimizer, regularization or
+mini-batches every update step: the λ·p term, the optimizer's state, the new value, the change).
 """
 
 from __future__ import annotations
@@ -130,9 +132,12 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
     grouper = MATRIX if style == "matrix" else DELTA
     result: list[Frame] = []
-    for segment in segments(trace.steps):
+    extended = trace.scenario.extended
+    for segment in segments(trace.steps, extended):
         if segment.what in ("intro", "summary"):
             groups = [Group(FrameKind.STEP, Sym(segment.what, segment.what), [segment.steps[0].index])]
+        elif segment.what == "step":
+            groups = [Group(FrameKind.STEP, ctx.q(s.quantity, s.sample), [s.index]) for s in segment.steps]
         else:
             groups = grouper[segment.what](ctx, segment)
         seen: list[int] = []
@@ -153,9 +158,17 @@ def _frame(ctx: Context, segment: Segment, group: Group, index: int, seen: tuple
                  frozenset(t for t in terms if t), group.kind, group.label.latex, segment.steps[0].index, seen)
 
 
-def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
+# the steps of Addition A that are shown one by one in the grouped styles
+OWN_FRAME_RULES = ("penalty", "objective", "grad:l2", "change")
+OWN_FRAME_QUANTITIES = ("data_loss", "batch_loss")
+
+
+def _segment_key(step: Step, extended: bool = False) -> tuple[str, int | None, int | None]:
     if step.phase in ("intro", "summary"):
         return step.phase, None, None
+    if (step.rule in OWN_FRAME_RULES or step.rule_kind == "opt" or step.quantity in OWN_FRAME_QUANTITIES
+            or (extended and step.phase == "update")):
+        return "step", step.iteration, step.sample
     if step.rule_kind == "total":
         return "total", step.iteration, None
     if step.rule_kind == "reduce":
@@ -166,9 +179,10 @@ def _segment_key(step: Step) -> tuple[str, int | None, int | None]:
     return step.phase, step.iteration, step.sample
 
 
-def segments(steps: Sequence[Step]) -> Iterator[Segment]:
-    """The trace cut into runs of one phase of one sample, in trace order."""
-    for (what, iteration, sample), run in groupby(steps, key=_segment_key):
+def segments(steps: Sequence[Step], extended: bool = False) -> Iterator[Segment]:
+    """The trace cut into runs of one phase of one sample, in trace order (`extended`: the scenario
+    uses Addition A, whose update steps are frames of their own)."""
+    for (what, iteration, sample), run in groupby(steps, key=lambda step: _segment_key(step, extended)):
         yield Segment(what, iteration, sample, tuple(run))
 
 

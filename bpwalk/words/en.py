@@ -16,7 +16,8 @@ WORDS: dict[str, str] = {
     "origin.from": "from step {n}", "origin.updated": "updated in step {n}", "origin.given": "given",
     "origin.input": "input", "origin.target": "target", "origin.learning_rate": "learning rate",
     "origin.slope": "leaky slope", "origin.count": "number of outputs", "origin.constant": "constant",
-    "origin.parameter": "parameter",
+    "origin.parameter": "parameter", "origin.update_count": "the number of this update",
+    "origin.zero": "zero: no update yet",
 
     # -- the sentence under each step's heading (bpwalk.words.prose) -----------------------------
     "prose.net": "The weighted sum of the inputs of {unit}{bias}.",
@@ -37,6 +38,21 @@ WORDS: dict[str, str] = {
     "prose.reduce": "The gradient of the total loss: the {how} of the samples' gradients.",
     "prose.update": "Gradient descent: move {param} against its gradient, by the learning rate.",
     "prose.keep": "{param} is not trained: it keeps its value.",
+    "prose.penalty": "The L2 penalty: λ/2 times the sum of the squares of the penalised parameters.",
+    "prose.objective": "The total loss: the data loss plus the penalty.",
+    "prose.data_loss": "The data loss: the {how} of the samples' losses, without the penalty.",
+    "prose.batch_loss": "The loss of this batch: the {how} of its samples' losses.",
+    "prose.grad:l2": "The penalty adds λ·{param} to the gradient of {param}.",
+    "prose.opt.velocity": "The velocity of {param}: μ times its value after the previous update, plus the gradient.",
+    "prose.opt.sq_avg": "The running average of the squared gradient of {param}: α times the previous one, "
+                        "plus (1 − α) times g².",
+    "prose.opt.m": "The first moment of {param}: β₁ times the previous m, plus (1 − β₁) times the gradient.",
+    "prose.opt.v": "The second moment of {param}: β₂ times the previous v, plus (1 − β₂) times the squared gradient.",
+    "prose.opt.m_hat": "m corrected for its start at zero: divided by 1 − β₁ᵗ, at update t = {t}.",
+    "prose.opt.v_hat": "v corrected for its start at zero: divided by 1 − β₂ᵗ, at update t = {t}.",
+    "prose.change": "The change of {param} in this update: Δ = new − old.",
+    "at.batch_short": "batch {n}",
+    "at.batch": "batch {n} of {count}: samples {samples}",
     "prose.how.sum": "sum", "prose.how.mean": "mean",
     "prose.rounding": "(textbook rounding: every intermediate rounded to {decimals} decimals)",
 
@@ -47,7 +63,7 @@ WORDS: dict[str, str] = {
     "loss.half_sse": "half_sse", "loss.sse": "sse", "loss.mse": "mse", "loss.cross_entropy": "cross_entropy",
     "loss.binary_cross_entropy": "binary_cross_entropy",
     "reduction.sum": "sum", "reduction.mean": "mean",
-    "update.batch": "batch", "update.per_sample": "per_sample",
+    "update.batch": "batch", "update.per_sample": "per_sample", "update.minibatch": "minibatch",
     "bias.shared": "shared", "bias.per_unit": "per_unit",
 
     # -- the opening and closing frames ---------------------------------------------------------
@@ -123,7 +139,7 @@ WORDS: dict[str, str] = {
     # -- bpwalk check -------------------------------------------------------------------------
     "check.key": "key", "check.where": "where", "check.document": "document", "check.computed": "computed",
     "check.verdict": "verdict", "check.cause": "cause",
-    "check.at_iteration": "it {n}", "check.at_sample": "s {n}",
+    "check.at_iteration": "it {n}", "check.at_sample": "s {n}", "check.at_batch": "b {n}",
     "check.nothing": "no printed numbers to check: the scenario has no expect: entries",
     "check.numbers": "{n} numbers", "check.numbers_one": "{n} number",
     "check.all_agree": "{numbers}: all agree", "check.summary": "{numbers}: {agree}, {disagree}",

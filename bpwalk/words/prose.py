@@ -11,7 +11,8 @@ from typing import Mapping, TypeVar
 
 from bpwalk.engine.steps import Step
 from bpwalk.formula.notation import Notation
-from bpwalk.ops import ACTIVATIONS, LOSSES
+from bpwalk.ops import ACTIVATIONS, LOSSES, OPTIMIZERS
+from bpwalk.scenario import Scenario
 from bpwalk.words import TABLES, say, table
 
 # the step kinds whose variant (after the colon) names an activation, or a loss
@@ -28,6 +29,11 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
     words = SENTENCES.get(lang, SENTENCES["en"])
     kind, variant = step.rule_kind, step.rule_of
     sentence, f = _own_sentence(kind, variant, lang)
+    if kind == "opt":   # an optimizer's step: the words of its quantity, or for the new value the entry's own
+        name, quantity = variant, step.rule_part
+        sentence = _in(OPTIMIZERS[name].prose, lang) if quantity == "new" else words.get(f"opt.{quantity}")
+    elif step.quantity in ("data_loss", "batch_loss"):
+        sentence = words[step.quantity]
     if sentence is None:
         key = step.rule if step.rule in words else kind
         if key not in words:
@@ -44,7 +50,22 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
         param=step.subject,
         how=words.get(f"how.{variant}", variant),
         loss=loss,
+        t=next((f"{op.value:g}" for op in step.operands if op.name == "t"), ""),
     )
+
+
+def batch_heading(scenario: Scenario, step: Step, lang: str = "en") -> str | None:
+    """`batch 2 of 3: samples 3, 4` for a step of one batch's update with update: minibatch, else None."""
+    if scenario.update != "minibatch" or step.iteration is None:
+        return None
+    batches = scenario.batches()
+    n = step.batch
+    if n is None and step.sample is not None:
+        n = next(b for b, members in enumerate(batches, 1) if step.sample - 1 in members)
+    if n is None:
+        return None
+    samples = ", ".join(str(i + 1) for i in batches[n - 1])
+    return say(lang, "at.batch", n=n, count=len(batches), samples=samples)
 
 
 def _own_sentence(kind: str, variant: str, lang: str) -> tuple[str | None, str]:

@@ -17,7 +17,8 @@ WORDS: dict[str, str] = {
     "origin.from": "来自第 {n} 步", "origin.updated": "第 {n} 步更新", "origin.given": "已知",
     "origin.input": "输入", "origin.target": "目标值", "origin.learning_rate": "学习率",
     "origin.slope": "泄漏斜率", "origin.count": "输出个数", "origin.constant": "常数",
-    "origin.parameter": "参数",
+    "origin.parameter": "参数", "origin.update_count": "本次更新的序号",
+    "origin.zero": "零：尚未更新",
 
     # -- 每步标题下的说明句 ---------------------------------------------------------------------
     "prose.net": "{unit} 的输入加权和{bias}。",
@@ -38,6 +39,20 @@ WORDS: dict[str, str] = {
     "prose.reduce": "总损失的梯度：各样本梯度的{how}。",
     "prose.update": "梯度下降：按学习率沿梯度反方向更新 {param}。",
     "prose.keep": "{param} 不训练：保持原值。",
+    "prose.penalty": "L2 惩罚项：λ/2 乘以受惩罚参数的平方和。",
+    "prose.objective": "总损失：数据损失加上惩罚项。",
+    "prose.data_loss": "数据损失：各样本损失的{how}，不含惩罚项。",
+    "prose.batch_loss": "本批的损失：本批各样本损失的{how}。",
+    "prose.grad:l2": "惩罚项给 {param} 的梯度加上 λ·{param}。",
+    "prose.opt.velocity": "{param} 的速度：μ 乘以上一次更新后的速度，再加上梯度。",
+    "prose.opt.sq_avg": "{param} 的平方梯度滑动平均：α 乘以上一次的值，加上 (1 − α) 乘以 g²。",
+    "prose.opt.m": "{param} 的一阶矩：β₁ 乘以上一次的 m，加上 (1 − β₁) 乘以梯度。",
+    "prose.opt.v": "{param} 的二阶矩：β₂ 乘以上一次的 v，加上 (1 − β₂) 乘以梯度的平方。",
+    "prose.opt.m_hat": "修正 m 从零开始的偏差：除以 1 − β₁ᵗ，此为第 t = {t} 次更新。",
+    "prose.opt.v_hat": "修正 v 从零开始的偏差：除以 1 − β₂ᵗ，此为第 t = {t} 次更新。",
+    "prose.change": "{param} 在这次更新中的变化量：Δ = 新值 − 旧值。",
+    "at.batch_short": "第 {n} 批",
+    "at.batch": "第 {n} 批（共 {count} 批）：样本 {samples}",
     "prose.how.sum": "和", "prose.how.mean": "平均",
     "prose.rounding": "（手算舍入：每个中间结果保留 {decimals} 位小数）",
 
@@ -48,7 +63,7 @@ WORDS: dict[str, str] = {
     "loss.half_sse": "½ 误差平方和", "loss.sse": "误差平方和", "loss.mse": "均方误差", "loss.cross_entropy": "交叉熵",
     "loss.binary_cross_entropy": "二元交叉熵",
     "reduction.sum": "求和", "reduction.mean": "取平均",
-    "update.batch": "整批更新", "update.per_sample": "逐样本更新",
+    "update.batch": "整批更新", "update.per_sample": "逐样本更新", "update.minibatch": "小批量更新",
     "bias.shared": "共享", "bias.per_unit": "每单元一个",
 
     # -- 开场与结束画面 -------------------------------------------------------------------------
@@ -125,7 +140,7 @@ WORDS: dict[str, str] = {
     # -- bpwalk check -------------------------------------------------------------------------
     "check.key": "量", "check.where": "位置", "check.document": "文档值", "check.computed": "计算值",
     "check.verdict": "判定", "check.cause": "原因",
-    "check.at_iteration": "第 {n} 轮", "check.at_sample": "样本 {n}",
+    "check.at_iteration": "第 {n} 轮", "check.at_sample": "样本 {n}", "check.at_batch": "第 {n} 批",
     "check.nothing": "没有可核对的数：场景没有 expect: 条目",
     "check.numbers": "共 {n} 个数", "check.numbers_one": "共 {n} 个数",
     "check.all_agree": "{numbers}：全部一致", "check.summary": "{numbers}：{agree}，{disagree}",
