@@ -53,9 +53,37 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
+OVERVIEW = """\
+bpwalk walks through backpropagation one equation at a time, with real numbers:
+a small network, its weights and one input, then every forward value, the loss,
+every chain-rule factor, every gradient and every updated weight, written out
+with the numbers substituted.
+
+Start with:
+  run      walk through a scenario, one step a keypress (? lists the keys)
+  quiz     the same walk-through, but you type each result
+  export   write it as Markdown, HTML, LaTeX, slides or JSON
+  new      write a scenario file of your own network to edit
+  check    find the mistakes in the numbers of a worked example
+
+For example:
+  bpwalk run mazur
+  bpwalk export mazur -o mazur.html
+  bpwalk check my.yaml
+
+bpwalk --help lists every command, bpwalk COMMAND --help its options,
+bpwalk list the built-in scenarios and bpwalk docs the scenario format.
+"""
+
+
+@app.callback(invoke_without_command=True)
 def main_options(
+    ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Show the version and exit."),
 ) -> None:
     """Walk through backpropagation one equation at a time, with real numbers."""
+    if ctx.invoked_subcommand is None:
+        # a newcomer's first try: what bpwalk is and where to start, not "Missing command"
+        typer.echo(OVERVIEW, nl=False)
+        raise typer.Exit()

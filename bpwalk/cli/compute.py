@@ -14,7 +14,7 @@ from bpwalk.cli.options import Iterations, LangOption, Precision, Rounding, Scen
 from bpwalk.errors import BpwalkError
 
 
-@app.command()
+@app.command(short_help="Train many iterations without the walk-through: loss and weights.")
 def train(
     scenario: ScenarioArg = None,
     iterations: Iterations = None,
@@ -79,7 +79,7 @@ def train(
     console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds, language))
 
 
-@app.command()
+@app.command(short_help="Compare the numbers a worked example printed with the right ones.")
 def check(
     scenario: ScenarioArg = None,
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, for scripts and CI."),

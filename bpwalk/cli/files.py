@@ -24,7 +24,7 @@ EXPORT_HELP = (f"Write the transcript of a walk-through as {', '.join(f.title fo
                "as /dev/stdout is written straight.")
 
 
-@app.command(help=EXPORT_HELP)
+@app.command(help=EXPORT_HELP, short_help="Write the walk-through as Markdown, HTML, LaTeX, slides or JSON.")
 def export(
     scenario: ScenarioArg = None,
     fmt: Optional[Format] = typer.Option(None, "--format", "-f",
@@ -60,7 +60,7 @@ def export(
         fail(err)
 
 
-@app.command()
+@app.command(short_help="Write a new scenario with random weights, ready to edit.")
 def new(
     file: Optional[Path] = typer.Argument(None, help="Write the scenario here; - or none: standard output."),
     layers: str = typer.Option("2,2,2", "--layers", help="Units per layer, inputs first: 2,3,1."),
@@ -97,7 +97,7 @@ def new(
         fail(err)
 
 
-@app.command("list")
+@app.command("list", short_help="List the built-in scenarios.")
 def list_cmd() -> None:
     """List the built-in scenarios (use the name, or any unique prefix, with run and export)."""
     from bpwalk.read.builtin import builtin_paths
@@ -111,7 +111,7 @@ def list_cmd() -> None:
         typer.echo(f"{path.stem:<22} {title}")
 
 
-@app.command()
+@app.command(short_help="Check scenario files and say what is wrong, or that they are fine.")
 def validate(files: List[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
     """Check scenario files and say what is wrong with them, or that they are fine."""
     from bpwalk.read import load_scenario
@@ -129,7 +129,18 @@ def validate(files: List[Path] = typer.Argument(..., help="Scenario files to che
         raise typer.Exit(code=2)
 
 
-@app.command()
+@app.command(short_help="Print the scenario format, key by key (docs keys: quantities).")
+def docs(topic: str = typer.Argument("scenario", help="scenario: every key of a scenario file; keys: the "
+                                                      "quantities that expect entries and check name.")) -> None:
+    """Print the scenario format as installed: every key, what it takes, its default and what it means."""
+    from bpwalk.read.reference import TOPICS, reference
+
+    if topic not in TOPICS:
+        fail(BpwalkError(f"no topic '{topic}'; the topics are {', '.join(TOPICS)}"))
+    typer.echo(reference(topic), nl=False)
+
+
+@app.command(short_help="Print a JSON Schema of the scenario format, for editors.")
 def schema() -> None:
     """Print a JSON Schema of the scenario format (for editor completion and checks)."""
     import json

@@ -13,7 +13,7 @@ from bpwalk.cli.options import (Iterations, LangOption, Precision, Rounding, Sce
 from bpwalk.errors import BpwalkError
 
 
-@app.command()
+@app.command(short_help="Walk through a scenario, one step a keypress.")
 def run(
     scenario: ScenarioArg = None,
     all_steps: bool = typer.Option(False, "--all", help="Print every step in order, without waiting for keys."),
@@ -62,7 +62,7 @@ def run(
     raise typer.Exit(code=walk(trace, frames, settings, console, start - 1))
 
 
-@app.command()
+@app.command(short_help="The walk-through, but you type each result.")
 def quiz(
     scenario: ScenarioArg = None,
     phases: str = typer.Option("forward,loss,backward,update", "--phases",
