@@ -133,7 +133,7 @@ def test_the_e_key_writes_what_the_screen_shows(tmp_path: Path) -> None:
     labels = [page(trace, f, "en").label.latex for f in frames[1:3]]
     assert all(f"**${label}$**" in text for label in labels)
     assert f"**${page(trace, frames[3], 'en').label.latex}$**" not in text
-    assert "\\begin{bmatrix}0.15 & 0.2" in text
+    assert "\\begin{bmatrix}0.1500 & 0.2000" in text     # --round 4: every value at 4 decimals
     assert "4 decimal" in text       # the rounding note: the trace carries its settings
 
 

@@ -107,3 +107,21 @@ def test_the_trace_carries_the_settings_it_was_made_with(matrix) -> None:
     assert trace.settings == RunSettings(iterations=2, rounding=4)
     assert len(trace.iterations) == 2
     assert trace.value("net.h1") == run(matrix, 2, rounder=decimal_rounder(4)).value("net.h1")
+
+
+@pytest.mark.parametrize("fmt", ["txt", "md", "html"])
+def test_rounded_numbers_show_all_their_decimals(fmt: str) -> None:
+    """Issue 13: under --round 4 the summary printed `total loss after 0.291`; a hand calculation writes 0.2910."""
+    result = CliRunner().invoke(app, ["export", "mazur", "--round", "4", "-f", fmt])
+    assert result.exit_code == 0, result.output
+    assert "0.2910" in result.output and "0.291 " not in result.output and "0.291<" not in result.output
+
+
+def test_rounded_numbers_on_the_terminal() -> None:
+    result = CliRunner().invoke(app, ["run", "mazur", "--round", "4", "--all"])
+    summary = result.output.rsplit("[60/60]", 1)[1]
+    assert "total loss after              0.2910" in summary
+    assert "0.2984" in summary
+    # without --round nothing changes: 9 significant digits, no padding
+    plain = CliRunner().invoke(app, ["run", "mazur", "--all"]).output.rsplit("[60/60]", 1)[1]
+    assert "0.291027774" in plain

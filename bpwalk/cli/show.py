@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from bpwalk.formula.numbers import shown_digits
 from bpwalk.cli.base import app, fail, load
 from bpwalk.cli.options import (Iterations, LangOption, Precision, Rounding, ScenarioArg, Start, StyleOption,
                                 chosen)
@@ -51,7 +52,7 @@ def run(
     frames = frames_for(trace, shown)
     if start > len(frames):
         fail(BpwalkError(f"--start {start}: this walk-through has {len(frames)} steps"))
-    settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
+    settings = Settings(digits=shown_digits(precision or sc.display.precision, rounding), lang=chosen(lang) or sc.display.lang,
                         style=shown)
     # emoji=False: the views never write :emoji: codes, and looking for them costs the first
     # screen the import of rich's emoji table (export/console.py does the same)
@@ -110,7 +111,7 @@ def quiz(
     from bpwalk.tui.quiz_app import quiz_walk
     from bpwalk.tui.quiz_lines import quiz_lines
 
-    settings = Settings(digits=precision or sc.display.precision, lang=chosen(lang) or sc.display.lang,
+    settings = Settings(digits=shown_digits(precision or sc.display.precision, rounding), lang=chosen(lang) or sc.display.lang,
                         style=shown)
     console = Console(emoji=False)             # as for run
     if sys.stdin.isatty() and sys.stdout.isatty():

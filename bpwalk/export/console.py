@@ -10,6 +10,7 @@ from io import StringIO
 from rich.console import Console
 
 from bpwalk.export import Options
+from bpwalk.formula.numbers import shown_digits
 from bpwalk.walk.styles import frames_for
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.engine.steps import Trace
@@ -42,7 +43,8 @@ def to_svg(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | No
 
 def _settings(trace: Trace, options: Options) -> Settings:
     display = trace.scenario.display
-    return Settings(digits=options.digits or display.precision, lang=options.lang or display.lang,
+    return Settings(digits=shown_digits(options.digits or display.precision, trace.settings.rounding),
+                    lang=options.lang or display.lang,
                     style=options.style or display.style)
 
 

@@ -17,7 +17,7 @@ from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
-from bpwalk.formula.numbers import format_number
+from bpwalk.formula.numbers import format_number, shown_digits
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.words import cases, say
@@ -251,7 +251,7 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, st
         frames: only the style's first frames (what the walk-through has shown).
     """
     sc = trace.scenario
-    digits = digits or sc.display.precision
+    digits = shown_digits(digits or sc.display.precision, trace.settings.rounding)
     lang = lang or sc.display.lang
     notation = Notation.of(sc)
     first = trace.iterations[0].samples[0]

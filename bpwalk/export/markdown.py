@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 import bpwalk.formula.equations as formula
 from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
+from bpwalk.formula.numbers import shown_digits
 from bpwalk.words.prose import batch_heading, describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.scenario import Scenario
@@ -187,7 +188,7 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         frames: only the style's first frames (what the walk-through has shown).
     """
     sc = trace.scenario
-    digits = digits or sc.display.precision
+    digits = shown_digits(digits or sc.display.precision, trace.settings.rounding)
     lang = lang or sc.display.lang
     notation = Notation.of(sc)
     out: list[str] = [f"# {sc.title}", ""]

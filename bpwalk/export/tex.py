@@ -21,6 +21,7 @@ from bpwalk.export.markdown import _t
 from bpwalk.export.pagetex import Writer
 from bpwalk.walk import page as model
 from bpwalk.formula.notation import Notation
+from bpwalk.formula.numbers import shown_digits
 from bpwalk.words import cases, say
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -164,7 +165,8 @@ class Setup:
     @classmethod
     def of(cls, trace: Trace, options: "Options") -> "Setup":
         display = trace.scenario.display
-        return cls(options.digits or display.precision, options.lang or display.lang,
+        return cls(shown_digits(options.digits or display.precision, trace.settings.rounding),
+                   options.lang or display.lang,
                    Notation.of(trace.scenario), anchor_prefix(trace))
 
     def link(self, index: int) -> str:

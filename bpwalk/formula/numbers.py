@@ -15,6 +15,27 @@ from __future__ import annotations
 import math
 
 
+class Digits(int):
+    """Significant digits, and for a trace computed with --round N the N decimals every value
+    is written with: a hand calculation rounded to 4 decimals writes 0.2910, not 0.291.
+
+    An int, so that every printer that takes `digits` takes it; only `format_number` reads
+    `decimals`.
+    """
+
+    decimals: int | None
+
+    def __new__(cls, digits: int, decimals: int | None = None) -> "Digits":
+        self = super().__new__(cls, digits)
+        self.decimals = decimals
+        return self
+
+
+def shown_digits(digits: int, rounding: int | None) -> int:
+    """The digits a view of a trace writes with: `digits`, with the trace's --round decimals."""
+    return Digits(digits, rounding) if rounding is not None else digits
+
+
 def format_number(x: float, digits: int) -> str:
     """A value as printed: `digits` significant digits, without float noise, as float() reads it.
 
@@ -28,6 +49,9 @@ def format_number(x: float, digits: int) -> str:
     Returns:
         Text that `float()` reads back as `x` rounded to `digits` significant digits.
     """
+    decimals = getattr(digits, "decimals", None)
+    if decimals is not None and math.isfinite(x) and abs(x) < 1e15:
+        return format_fixed(x, decimals)
     if x == 0:
         return "0"
     if not math.isfinite(x):
