@@ -78,3 +78,24 @@ def test_a_new_file_points_to_what_exists(tmp_path: Path) -> None:
 def test_docs_is_in_both_help_and_overview(topic: str) -> None:
     assert "docs" in bpwalk("--help").stdout and "bpwalk docs" in bpwalk().stdout
     assert reference(topic).endswith("\n")
+
+
+def test_the_pass_after_the_last_update_is_named_for_what_it_follows() -> None:
+    """"after training" labelled the final pass even after a single update."""
+    one = runner.invoke(app, ["run", "mazur", "--all"]).output
+    assert "Forward pass · after the update · net_h1" in one and "after training" not in one
+    three = runner.invoke(app, ["run", "mazur", "--iterations", "3", "--all"]).output
+    assert "Forward pass · after 3 iterations · net_h1" in three
+    zh = runner.invoke(app, ["run", "mazur", "--iterations", "3", "--all", "--lang", "zh"]).output
+    assert "3 轮迭代后" in zh
+    md = runner.invoke(app, ["export", "mazur", "-f", "md"]).output
+    assert "\n## After the update\n" in md
+
+
+def test_the_gradient_of_a_bias_that_is_not_trained_says_so() -> None:
+    out = runner.invoke(app, ["run", "mazur", "--all"]).output
+    step = out.split("Backward pass · iteration 1 · ∂E_total/∂b₁", 1)[1].split("[", 1)[0]
+    assert "b1 is not trained: its gradient is shown, but no update uses it." in " ".join(step.split())
+    # a trained bias says nothing of the kind
+    trained = runner.invoke(app, ["run", "mazur-matrix", "--style", "scalar", "--all"]).output
+    assert "is not trained: its gradient" not in trained

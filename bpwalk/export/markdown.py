@@ -17,7 +17,7 @@ from bpwalk.formula.numbers import shown_digits
 from bpwalk.words.prose import batch_heading, describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.scenario import Scenario
-from bpwalk.words import cases, name_of, say
+from bpwalk.words import after_training, cases, name_of, say
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.export.pagetex import Writer
@@ -110,6 +110,7 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
     iteration (or the pass after training) or a new phase (of a new sample) begins.
     """
     multi = len(trace.scenario.samples) > 1
+    final = after_training(lang, trace.scenario.iterations, len(trace.scenario.batches()), heading=True)
     iteration: object = object()
     phase = ""
     for step in trace.steps:
@@ -118,7 +119,7 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
         opens = None
         if step.iteration != iteration:
             iteration = step.iteration
-            opens = _t(lang, "final") if step.iteration is None else _t(lang, "iteration", n=step.iteration)
+            opens = final if step.iteration is None else _t(lang, "iteration", n=step.iteration)
             phase = ""
         title = say(lang, f"phase.{step.phase}")
         if step.sample is not None and multi:

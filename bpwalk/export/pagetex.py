@@ -23,7 +23,7 @@ from bpwalk.formula.numbers import format_latex_value, latex_number
 from bpwalk.walk import page as model
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.pages import page
-from bpwalk.words import cases, say
+from bpwalk.words import after_training, cases, say
 
 MAX_ROWS = 10           # a longer vector shows HEAD_ROWS entries, a \vdots and TAIL_ROWS entries
 HEAD_ROWS, TAIL_ROWS = 4, 3
@@ -42,6 +42,7 @@ class Section:
 def document(trace: Trace, frames: Sequence[Frame], lang: str) -> Iterator[Section]:
     """The pages of a walk-through's frames (intro and summary left out: each writer has its own)."""
     multi = len(trace.scenario.samples) > 1
+    final = after_training(lang, trace.scenario.iterations, len(trace.scenario.batches()), heading=True)
     iteration: object = object()
     phase = ""
     for frame in frames:
@@ -50,7 +51,7 @@ def document(trace: Trace, frames: Sequence[Frame], lang: str) -> Iterator[Secti
         opens = None
         if frame.iteration != iteration:
             iteration = frame.iteration
-            opens = say(lang, "doc.final") if frame.iteration is None else say(lang, "doc.iteration", n=frame.iteration)
+            opens = final if frame.iteration is None else say(lang, "doc.iteration", n=frame.iteration)
             phase = ""
         title = say(lang, f"phase.{frame.phase}")
         if frame.sample is not None and multi:

@@ -143,11 +143,16 @@ class Notation:
     symbols: tuple[tuple[str, str], ...]
     inputs: frozenset[str]
     multi_sample: bool
+    iterations: int = 1             # how the pass after training is named (`words.after_training`)
+    updates: int = 1                # updates an iteration makes
+    untrained: frozenset[str] = frozenset()     # parameters the updates keep (a bias with train_bias: false)
 
     @classmethod
     def of(cls, scenario: Scenario) -> "Notation":
         merged = {**DEFAULT_SYMBOLS, **dict(scenario.display.symbols)}
-        return cls(tuple(merged.items()), frozenset(scenario.inputs), len(scenario.samples) > 1)
+        return cls(tuple(merged.items()), frozenset(scenario.inputs), len(scenario.samples) > 1,
+                   scenario.iterations, len(scenario.batches()),
+                   frozenset(scenario.parameter_names()) - scenario.trained_parameters())
 
     def sym(self, key: str) -> str:
         return dict(self.symbols)[key]

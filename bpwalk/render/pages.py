@@ -183,7 +183,7 @@ class PageView:
         """`Backward pass · iteration 1 · sample 2 · δ(2)`; the label on a line of its own if it does not fit."""
         frame = self.page.frame
         sample = frame.sample if self.notation.multi_sample else None
-        where = " · ".join([phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample)])
+        where = " · ".join([phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)])
         line = Text(f"{where} · {frame.label}", style="bold")
         if line.cell_len <= width:
             return [line]

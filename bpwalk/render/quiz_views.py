@@ -222,7 +222,7 @@ class QuestionView:
 def frame_heading(frame: Frame, notation: Notation, lang: str = "en") -> str:
     """`Forward pass · iteration 1 · H = W₁·X + b⁽¹⁾`: a grouped frame's heading."""
     sample = frame.sample if notation.multi_sample else None
-    return " · ".join([phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample), frame.label])
+    return " · ".join([phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample, notation), frame.label])
 
 
 def score_table(state: QuizState, lang: str = "en") -> Table:

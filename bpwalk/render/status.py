@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 
+from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.navigate import NavState
 from bpwalk.render.terminal import phase_name, where_in
@@ -40,7 +41,8 @@ HELP_KEYS: tuple[tuple[str, str], ...] = (
 )
 
 
-def position(frame: Frame, count: int, lang: str, multi_sample: bool, short: bool = False) -> str:
+def position(frame: Frame, count: int, lang: str, multi_sample: bool, short: bool = False,
+             notation: Notation | None = None) -> str:
     """`[12/60] Forward pass · iteration 1 · sample 2 · out_h1` (short: `[12/60] out_h1 it1`)."""
     counter = f"[{frame.index + 1}/{count}]"
     if frame.phase in ("intro", "summary"):
@@ -48,11 +50,11 @@ def position(frame: Frame, count: int, lang: str, multi_sample: bool, short: boo
     sample = frame.sample if multi_sample else None
     if short:
         where = say(lang, "at.short_iteration", n=frame.iteration) if frame.iteration is not None \
-            else say(lang, "at.final")
+            else where_in(lang, None, None, notation)[0]
         if sample is not None:
             where += " " + say(lang, "at.short_sample", n=sample)
         return f"{counter} {frame.label} {where}"
-    parts = [phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample), frame.label]
+    parts = [phase_name(lang, frame.phase), *where_in(lang, frame.iteration, sample, notation), frame.label]
     return f"{counter} {' · '.join(parts)}"
 
 
@@ -90,7 +92,7 @@ def prompt(state: NavState, bare: bool = False, lang: str = "en") -> Text | None
 
 
 def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str = "en",
-                multi_sample: bool = False) -> Text:
+                multi_sample: bool = False, notation: Notation | None = None) -> Text:
     """The bottom line, at most `width` cells: position, then what is typed, a message or key hints.
 
     Args:
@@ -101,8 +103,8 @@ def status_line(state: NavState, frame: Frame, count: int, width: int, lang: str
         lang: language of the phase names, prompts and key hints.
         multi_sample: whether to say which sample a frame belongs to.
     """
-    long_where = Text(position(frame, count, lang, multi_sample), style="bold")
-    short_where = Text(position(frame, count, lang, multi_sample, short=True), style="bold")
+    long_where = Text(position(frame, count, lang, multi_sample, notation=notation), style="bold")
+    short_where = Text(position(frame, count, lang, multi_sample, short=True, notation=notation), style="bold")
     counter = Text(f"[{frame.index + 1}/{count}]", style="bold")
     typed = prompt(state, lang=lang)
     if typed is not None:

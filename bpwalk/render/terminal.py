@@ -19,7 +19,7 @@ from rich.text import Text
 from bpwalk.formula.notation import Notation
 from bpwalk.ops import L2, OPTIONS, PARAMETERS, STATE_NAMES
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
-from bpwalk.words import cases, say
+from bpwalk.words import after_training, cases, say
 from bpwalk.words.prose import describe
 from bpwalk.formula.numbers import format_number
 from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
@@ -29,9 +29,10 @@ def phase_name(lang: str, phase: str) -> str:
     return say(lang, f"phase.{phase}")
 
 
-def where_in(lang: str, iteration: int | None, sample: int | None = None) -> list[str]:
-    """`iteration 1`, `sample 2` (or `after training`): the parts of a heading after the phase."""
-    parts = [say(lang, "at.final") if iteration is None else say(lang, "at.iteration", n=iteration)]
+def where_in(lang: str, iteration: int | None, sample: int | None = None, notation: Notation | None = None) -> list[str]:
+    """`iteration 1`, `sample 2` (or `after the update`): the parts of a heading after the phase."""
+    final = after_training(lang, notation.iterations, notation.updates) if notation else say(lang, "at.after_update")
+    parts = [final if iteration is None else say(lang, "at.iteration", n=iteration)]
     if sample is not None:
         parts.append(say(lang, "at.sample", n=sample))
     return parts
@@ -45,7 +46,7 @@ def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     """`Forward pass · iteration 1 · sample 1 · out_h1`."""
     parts = [phase_name(lang, step.phase)]
     if step.phase not in ("intro", "summary"):
-        parts += where_in(lang, step.iteration, step.sample if notation.multi_sample else None)
+        parts += where_in(lang, step.iteration, step.sample if notation.multi_sample else None, notation)
         if step.batch is not None:
             parts.append(say(lang, "at.batch_short", n=step.batch))
         parts.append(notation.text(step.quantity, step.sample))

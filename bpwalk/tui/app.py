@@ -62,7 +62,8 @@ class WalkSession:
         self.settings = settings
         self.lang = settings.lang
         self.navigator = Navigator(frames, start, settings.lang)
-        self.multi_sample = Notation.of(trace.scenario).multi_sample
+        self.notation = Notation.of(trace.scenario)
+        self.multi_sample = self.notation.multi_sample
 
     @property
     def state(self) -> NavState:
@@ -85,7 +86,8 @@ class WalkSession:
 
     def status(self, width: int) -> Text:
         state = self.state
-        return status_line(state, self.frames[state.index], len(self.frames), width, self.lang, self.multi_sample)
+        return status_line(state, self.frames[state.index], len(self.frames), width, self.lang, self.multi_sample,
+                           self.notation)
 
     def closed(self, console: Console) -> None:
         pass

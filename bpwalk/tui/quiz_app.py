@@ -71,7 +71,8 @@ class QuizSession:
         start = min(max(start, 0), len(self.frames) - 1)
         self.quiz = Quiz(trace, phases, self.frames[start].first, [i for f in self.frames for i in f.steps])
         self.navigator = Navigator(self.frames, start, self.lang)
-        self.multi_sample = Notation.of(trace.scenario).multi_sample
+        self.notation = Notation.of(trace.scenario)
+        self.multi_sample = self.notation.multi_sample
         self.buffer = ""                          # the answer being typed
         self.said: Text | None = None             # how the last answer went, shown on its frame
         self.ended = False                        # the score screen after the last step
@@ -252,7 +253,7 @@ class QuizSession:
             said = [Text(self.state.message, style="bold red" if self.state.alarm else "bold yellow")]
         else:
             said = self._hints()
-        where = [Text(position(frame, count, self.lang, self.multi_sample, short=short), style="bold")
+        where = [Text(position(frame, count, self.lang, self.multi_sample, short=short, notation=self.notation), style="bold")
                  for short in (False, True)]
         counter = Text(f"[{frame.index + 1}/{count}]", style="bold")
         for place, extra in _forms(where[0], where[1], counter, said):

@@ -49,6 +49,17 @@ def cases(lang: str) -> tuple[str, str, str]:
     return words["formula.cases"], words["formula.when"], words["formula.otherwise"]
 
 
+def after_training(lang: str, iterations: int, updates: int, heading: bool = False) -> str:
+    """What the forward pass after the last update is called: `after the update` (one update),
+    `after the updates` (one iteration of several), `after 10,000 iterations`; capitalized as a
+    heading of a document."""
+    if iterations == 1:
+        key = "after_update" if updates == 1 else "after_updates"
+    else:
+        key = "after_iterations"
+    return say(lang, f"{'doc' if heading else 'at'}.{key}", n=f"{iterations:,}" if lang == "en" else iterations)
+
+
 def name_of(lang: str, kind: str, value: str) -> str:
     """How the screen calls a setting's value: `loss.half_sse`, `reduction.sum`, `update.batch`.
 

@@ -7,12 +7,14 @@ WORDS: dict[str, str] = {
     # -- the phases of a walk-through, and where a step belongs --------------------------------
     "phase.intro": "Scenario", "phase.forward": "Forward pass", "phase.loss": "Loss",
     "phase.backward": "Backward pass", "phase.update": "Update", "phase.summary": "Summary",
-    "at.iteration": "iteration {n}", "at.sample": "sample {n}", "at.final": "after training",
+    "at.iteration": "iteration {n}", "at.sample": "sample {n}", "at.after_update": "after the update",
+    "at.after_updates": "after the updates", "at.after_iterations": "after {n} iterations",
     "at.short_iteration": "it{n}", "at.short_sample": "s{n}",
 
     # -- a step: where its operands came from ---------------------------------------------------
     "step.where": "where",
     "step.not_trained": "not trained: keeps its value",
+    "step.grad_not_used": "{param} is not trained: its gradient is shown, but no update uses it.",
     "origin.from": "from step {n}", "origin.updated": "updated in step {n}", "origin.given": "given",
     "origin.input": "input", "origin.target": "target", "origin.learning_rate": "learning rate",
     "origin.slope": "leaky slope", "origin.count": "number of outputs", "origin.constant": "constant",
@@ -72,7 +74,7 @@ WORDS: dict[str, str] = {
     "overview.loss": "loss", "overview.reduction": "over samples", "overview.update": "update",
     "overview.lr": "learning rate η", "overview.iterations": "iterations",
     "overview.before": "total loss before", "overview.after": "total loss after", "overview.change": "change",
-    "overview.outputs": "outputs after training",
+    "overview.outputs": "final outputs",
 
     # -- the network diagram, the grouped styles -------------------------------------------------
     "diagram.inputs": "inputs", "diagram.hidden": "hidden", "diagram.outputs": "outputs",
@@ -196,11 +198,12 @@ WORDS: dict[str, str] = {
 
     # -- the transcripts: Markdown, HTML, LaTeX, Beamer ---------------------------------------
     "doc.network": "The network", "doc.parameters": "Parameters", "doc.samples": "Samples",
-    "doc.iteration": "Iteration {n}", "doc.final": "After training",
+    "doc.iteration": "Iteration {n}", "doc.after_update": "After the update",
+    "doc.after_updates": "After the updates", "doc.after_iterations": "After {n} iterations",
     "doc.layer": "layer", "doc.units": "units", "doc.activation": "activation", "doc.weights": "weights",
     "doc.bias": "bias", "doc.inputs": "inputs", "doc.name": "name", "doc.value": "value", "doc.after": "after",
     "doc.trained": "trained", "doc.yes": "yes", "doc.no": "no", "doc.targets": "targets", "doc.step": "step {n}",
-    "doc.before": "total loss before", "doc.loss_after": "total loss after", "doc.outputs": "outputs after training",
+    "doc.before": "total loss before", "doc.loss_after": "total loss after", "doc.outputs": "final outputs",
     "doc.none": "none", "doc.bias_mode": "{names} ({mode})", "doc.phase_sample": "{phase} ({sample})",
     "doc.settings": "loss: {loss}, over samples: {reduction}, update: {update}, "
                     "learning rate η = {lr}, iterations: {iterations}",

@@ -42,6 +42,9 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
     unit = step.subject
     via = step.ref.via
     loss = notation.text("total_loss") if step.sample is None or not notation.multi_sample else notation.text("loss", step.sample)
+    if step.ref.kind == "grad" and unit in notation.untrained and step.phase == "backward":
+        # the JSON keeps the gradient of a bias that is not trained; the walk-through says why nothing uses it
+        sentence += " " + say(lang, "step.grad_not_used", param=unit)
     return sentence.format(
         unit=unit,
         via=via,

@@ -8,11 +8,13 @@ WORDS: dict[str, str] = {
     # -- 阶段，以及一步所在的位置 ---------------------------------------------------------------
     "phase.intro": "场景", "phase.forward": "正向传播", "phase.loss": "误差",
     "phase.backward": "反向传播", "phase.update": "参数更新", "phase.summary": "总结",
-    "at.iteration": "第 {n} 轮", "at.sample": "样本 {n}", "at.final": "训练后",
+    "at.iteration": "第 {n} 轮", "at.sample": "样本 {n}", "at.after_update": "更新后",
+    "at.after_updates": "各次更新后", "at.after_iterations": "{n} 轮迭代后",
     "at.short_iteration": "第{n}轮", "at.short_sample": "样本{n}",
 
     # -- 一步：各量从何而来 -------------------------------------------------------------------
     "step.where": "其中",
+    "step.grad_not_used": "{param} 不参与训练：这里给出它的梯度，但更新不使用它。",
     "step.not_trained": "不训练：保持原值",
     "origin.from": "来自第 {n} 步", "origin.updated": "第 {n} 步更新", "origin.given": "已知",
     "origin.input": "输入", "origin.target": "目标值", "origin.learning_rate": "学习率",
@@ -72,7 +74,7 @@ WORDS: dict[str, str] = {
     "overview.loss": "损失函数", "overview.reduction": "样本汇总", "overview.update": "更新方式",
     "overview.lr": "学习率 η", "overview.iterations": "迭代次数",
     "overview.before": "训练前总误差", "overview.after": "训练后总误差", "overview.change": "变化",
-    "overview.outputs": "训练后的输出",
+    "overview.outputs": "最终输出",
 
     # -- 网络图与分组视图 -----------------------------------------------------------------------
     "diagram.inputs": "输入层", "diagram.hidden": "隐藏层", "diagram.outputs": "输出层",
@@ -196,11 +198,12 @@ WORDS: dict[str, str] = {
 
     # -- 导出的文档：Markdown、HTML、LaTeX、Beamer ---------------------------------------------
     "doc.network": "网络", "doc.parameters": "参数", "doc.samples": "样本",
-    "doc.iteration": "第 {n} 轮", "doc.final": "训练后",
+    "doc.iteration": "第 {n} 轮", "doc.after_update": "更新后",
+    "doc.after_updates": "各次更新后", "doc.after_iterations": "{n} 轮迭代后",
     "doc.layer": "层", "doc.units": "单元", "doc.activation": "激活函数", "doc.weights": "权重",
     "doc.bias": "偏置", "doc.inputs": "输入", "doc.name": "名称", "doc.value": "值", "doc.after": "训练后",
     "doc.trained": "训练", "doc.yes": "是", "doc.no": "否", "doc.targets": "目标值", "doc.step": "第 {n} 步",
-    "doc.before": "训练前总误差", "doc.loss_after": "训练后总误差", "doc.outputs": "训练后的输出",
+    "doc.before": "训练前总误差", "doc.loss_after": "训练后总误差", "doc.outputs": "最终输出",
     "doc.none": "无", "doc.bias_mode": "{names}（{mode}）", "doc.phase_sample": "{phase}（{sample}）",
     "doc.settings": "损失函数：{loss}，样本汇总：{reduction}，更新方式：{update}，"
                     "学习率 η = {lr}，迭代次数：{iterations}",
