@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import bpwalk.engine.passes as engine
 from bpwalk.check.mistakes import explain
 from bpwalk.check.recompute import Context
 from bpwalk.scenario import Scenario
-from bpwalk.engine.trace import run
 
 
 @dataclass(frozen=True)
@@ -60,9 +58,7 @@ def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> 
         ComputeError: the scenario itself overflows.
         TooManySteps: the walk-through is too long to trace.
     """
-    base = None if rounding is None else engine.decimal_rounder(rounding)
-    trace = run(scenario, rounder=base)
-    ctx = Context.build(scenario, trace, rounding, lang)
+    ctx = Context.build(scenario, rounding, lang)
     verdicts = []
     for p in ctx.printed:
         entry = p.expect

@@ -33,8 +33,8 @@ from bpwalk.check.mistakes_math import (
     mistyped_wrong_derivative,
     squared_error_factor,
     swapped_indices,
-    updated_weights_in_backward,
 )
+from bpwalk.check.mistakes_updated import updated_weights_in_backward
 from bpwalk.formula.numbers import format_fixed, format_number
 from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
 from bpwalk.words import say
@@ -61,7 +61,7 @@ def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
     nearest earlier wrong number is tried first.
     """
     for q in ctx.earlier_printed(p, agreeing=False):
-        value = ctx.forced(q.target, q.expect.value, p)
+        value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if value is not None and p.expect.agrees(value):
             return ctx.say("carried", label=q.label(ctx.lang), text=q.expect.text)
     return None
@@ -79,7 +79,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
     for q in ctx.earlier_printed(p, agreeing=True):
         if q.expect.value == q.exact:
             continue
-        value = ctx.forced(q.target, q.expect.value, p)
+        value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if value is not None and p.expect.agrees(value):
             return ctx.say("rounded", label=q.label(ctx.lang), text=q.expect.text, decimals=q.expect.decimals)
     for d in EVERY_INTERMEDIATE_DECIMALS:
@@ -99,7 +99,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
             rounded = round_to(target.value, d)
             if rounded == target.value:
                 continue
-            value = ctx.forced(target, rounded, p)
+            value = ctx.forced(target, rounded, p, ctx.iteration_of(step))
             if value is not None and p.expect.agrees(value):
                 return ctx.say("rounded", label=step_label(step, ctx.lang), text=format_fixed(rounded, d), decimals=d)
     return None
@@ -155,7 +155,7 @@ def _slips(value: float) -> Iterator[tuple[float, str]]:
 def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
     """Two mistakes: a number computed from an earlier wrong one, then written with a slip."""
     for q in ctx.earlier_printed(p, agreeing=False):
-        carried = ctx.forced(q.target, q.expect.value, p)
+        carried = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if carried is None or carried == 0:
             continue
         for value, slip in _slips(carried):
@@ -169,9 +169,9 @@ MODELS: tuple[Model, ...] = (
     carried_from_mismatch,
     rounding_carried_forward,
     sign_flip,
+    updated_weights_in_backward,
     squared_error_factor,
     derivative_at_wrong_value,
-    updated_weights_in_backward,
     swapped_indices,
     decimal_point_slipped,
     digit_mistyped,
@@ -183,8 +183,11 @@ MODELS: tuple[Model, ...] = (
 
 def explain(ctx: Context, p: Printed) -> str:
     """The first model that reproduces a wrong printed number, or "cause unknown" (in `ctx.lang`)."""
+    refused = ctx.spent[1]
     for model in MODELS:
         cause = model(ctx, p)
         if cause is not None:
             return cause
+    if ctx.spent[1] > refused:
+        return ctx.say("unknown_long", n=f"{ctx.iterations:,}")
     return ctx.say("unknown")

@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping
 
-import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.check.recompute import Context, Printed, Scale, WrongDerivative, WrongFormula
-from bpwalk.scenario import Scenario
 
 # -- the ½ and the 2 of the squared error ------------------------------------------------------
 
@@ -147,76 +145,6 @@ def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
         slip = digit_slip(ctx, p.expect.text, p.expect.decimals, value)
         if slip is not None:
             return ctx.say("then", cause=cause, slip=slip)
-    return None
-
-
-# -- hidden-layer gradients from the already-updated weights ----------------------------------
-
-def _matrices(scenario: Scenario, values: Mapping[str, float]):
-    return engine.initial_parameters(scenario.with_parameters(dict(values)))
-
-
-def _pass_values(scenario: Scenario, sp: engine.SamplePass, n: int) -> dict[tuple[str, int | None], float]:
-    values: dict[tuple[str, int | None], float] = {}
-    for l, layer in enumerate(scenario.layers):
-        for u, unit in enumerate(layer.units):
-            values[(f"net.{unit}", n)] = sp.nets[l][u]
-            values[(f"out.{unit}", n)] = sp.outs[l + 1][u]
-            values[(f"dE_dout.{unit}", n)] = sp.d_out[l][u]
-            values[(f"delta.{unit}", n)] = sp.deltas[l][u]
-            if sp.d_act[l] is not None:
-                values[(f"dout_dnet.{unit}", n)] = sp.d_act[l][u]
-    return values
-
-
-def _with_updated_weights(ctx: Context, iteration: int) -> dict[tuple[str, int | None], float]:
-    """One iteration's numbers when every backward pass uses the weights after the update."""
-    sc, trace = ctx.scenario, ctx.trace
-    shape = engine.Shape.of(sc, ctx.base)
-    record = trace.iterations[iteration - 1]
-    before = ctx.parameters_before(iteration)
-    values: dict[tuple[str, int | None], float] = {}
-    if sc.update == "per_sample":
-        for n, (sample, rec) in enumerate(zip(sc.samples, record.samples), 1):
-            W, B = _matrices(sc, before)
-            after, _ = _matrices(sc, rec.new or {})
-            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
-            gW, gB = engine.sample_grads(shape, sp)
-            W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
-            values.update(_pass_values(sc, sp, n))
-            values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, gW, gB).items()})
-            values.update({(f"new.{k}", n): v for k, v in engine.named(sc, W2, B2).items()})
-            before = rec.new or before
-        return values
-    W, B = _matrices(sc, before)
-    after, _ = _matrices(sc, record.new)
-    own = []
-    for n, sample in enumerate(sc.samples, 1):
-        sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
-        g = engine.sample_grads(shape, sp)
-        own.append(g)
-        values.update(_pass_values(sc, sp, n))
-        values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, *g).items()})
-    gW, gB = engine.reduce_grads(own, sc.reduction, ctx.base)
-    W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
-    values.update({(f"grad.{k}", None): v for k, v in engine.named(sc, gW, gB).items()})
-    values.update({(f"new.{k}", None): v for k, v in engine.named(sc, W2, B2).items()})
-    return values
-
-
-def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
-    """Hidden-layer deltas computed with the next layer's weights after this iteration's update.
-
-    Every document says to use the weights from before the update; updating the output weights
-    first and then backpropagating through them is a common slip. Recomputed with
-    `engine.sample_pass(..., back=updated weights)`; it changes the hidden layers only.
-    """
-    kind = p.expect.kind
-    if p.final or len(ctx.scenario.layers) < 2 or kind not in ("dE_dout", "delta", "grad", "new"):
-        return None
-    value = _with_updated_weights(ctx, p.expect.iteration).get((p.expect.key, p.expect.sample))
-    if value is not None and p.expect.agrees(value):
-        return ctx.say("updated_weights")
     return None
 
 

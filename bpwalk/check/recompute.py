@@ -23,11 +23,15 @@ import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
-from bpwalk.engine.steps import Step, Trace, ref
-from bpwalk.engine.trace import run
+from bpwalk.engine.steps import Step, ref
+from bpwalk.check.window import Window, trace_window
 from bpwalk.words import say
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
+# iterations replayed per check, all replays together: a mistake made in every iteration of a
+# 10,000-iteration run is replayed over all of them, but a million-iteration run cannot be
+# replayed for every model (the models that would need it are not tried, and the cause says so)
+MAX_REPLAYED = 400_000
 # the quantity key's prefix -> the kind the hook is told, for the quantities hooked per unit
 UNIT_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.NET, Kind.OUT, Kind.ERROR, Kind.DE_DOUT,
                                                         Kind.DOUT_DNET, Kind.DELTA)}
@@ -233,7 +237,7 @@ def step_label(step: Step, lang: str = "en") -> str:
     return label(name, step.iteration, step.sample, lang)
 
 
-def _positions(trace: Trace) -> dict[tuple[str, int | None, int | None], int]:
+def _positions(trace: Window) -> dict[tuple[str, int | None, int | None], int]:
     """Step index by (key with final., iteration, sample), for the steps that hold a number."""
     found: dict[tuple[str, int | None, int | None], int] = {}
     for step in trace.steps:
@@ -258,27 +262,36 @@ def _position(found: Mapping[tuple[str, int | None, int | None], int], entry: Ex
 
 # -- the context the mistake models work in ----------------------------------------------------
 
+def wanted_iterations(scenario: Scenario) -> set[int]:
+    """The iterations a check traces: those its entries name, their neighbours (a number copied
+    from the iteration before or after), and the last for a final.* key."""
+    named = {scenario.iterations if e.key.startswith("final.") else e.iteration for e in scenario.expect}
+    return {k + d for k in named for d in (-1, 0, 1) if 1 <= k + d <= scenario.iterations} or {1}
+
+
 @dataclass(frozen=True)
 class Context:
-    """The scenario, its exact trace and printed numbers, and a memo of replays.
+    """The scenario, its exact window of iterations and printed numbers, and a memo of replays.
 
     `replays` is a cache only: a replay is a pure function of its name, so filling it in does
-    not change what any method returns.
+    not change what any method returns. `spent` counts the iterations replayed (MAX_REPLAYED).
     """
 
     scenario: Scenario
     base: engine.Rounder | None     # --round N, or None
     rounding: int | None            # that N
-    trace: Trace
+    trace: Window                   # the exact computation, of the iterations the check names
     printed: tuple[Printed, ...]
     locations: Locations
-    iterations: int                 # how many iterations a replay needs to run
+    iterations: int                 # the last iteration a replay needs to run
     lang: str = "en"                # the language the causes are written in
-    replays: dict[str, Trace | None] = field(default_factory=dict, compare=False, repr=False)
+    replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
+    spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
     @classmethod
-    def build(cls, scenario: Scenario, trace: Trace, rounding: int | None = None, lang: str = "en") -> "Context":
+    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en") -> "Context":
         base = None if rounding is None else engine.decimal_rounder(rounding)
+        trace = trace_window(scenario, wanted_iterations(scenario), base, between=base)
         locations = Locations.of(scenario)
         found = _positions(trace)
         printed = []
@@ -299,16 +312,28 @@ class Context:
     # -- replays ----------------------------------------------------------------------------
 
     def replay(self, name: str, make: Callable[[], Modifier] | None = None,
-               scenario: Scenario | None = None) -> Trace | None:
-        """The trace under a mistake (memoised by name); None if it changed nothing or failed."""
+               scenario: Scenario | None = None, first: int = 1, persistent: bool = True) -> Window | None:
+        """The computation under a mistake (memoised by name); None if it changed nothing or failed.
+
+        A mistake made once, in iteration `first` (`persistent` False), is replayed from the
+        exact parameters before it; one made in every iteration (a hook that always applies, or
+        a changed scenario) from the start, with the hook in the iterations between the traced
+        ones too. Only the iterations up to the last one a wrong number needs are run.
+        """
         if name in self.replays:
             return self.replays[name]
-        if len(self.replays) >= MAX_RERUNS:
+        if len(self.replays) >= MAX_RERUNS or not self.spend(self.iterations - first + 1):
             return None
         modifier = make() if make is not None else None
         rounder = self.base if modifier is None else compose(self.base, modifier)
+        wanted = [k for k in self.trace.traces if k <= self.iterations]
+        sc = scenario or self.scenario
         try:
-            trace: Trace | None = run(scenario or self.scenario, self.iterations, rounder=rounder)
+            trace: Window | None = trace_window(
+                sc, wanted, rounder,
+                between=rounder if persistent else self.base, first=first,
+                start=None if first <= 1 else self.trace.parameters_before(first),
+                reuse=self.trace if scenario is None else None)
         except (BpwalkError, ArithmeticError, ValueError):
             trace = None      # the mistake overflows: it cannot have produced a printed number
         if modifier is not None and not modifier.fired:
@@ -316,8 +341,16 @@ class Context:
         self.replays[name] = trace
         return trace
 
-    def value_in(self, trace: Trace | None, p: Printed) -> float | None:
-        """The printed number's quantity in another trace."""
+    def spend(self, iterations: int) -> bool:
+        """Whether a replay of that many iterations is within MAX_REPLAYED (and count it if so)."""
+        if self.spent[0] + iterations > MAX_REPLAYED:
+            self.spent[1] += 1
+            return False
+        self.spent[0] += iterations
+        return True
+
+    def value_in(self, trace: Window | None, p: Printed) -> float | None:
+        """The printed number's quantity in another computation."""
         if trace is None:
             return None
         try:
@@ -325,10 +358,16 @@ class Context:
         except (KeyError, IndexError):
             return None
 
-    def forced(self, target: Target, replacement: float, p: Printed) -> float | None:
-        """p's quantity when one earlier intermediate is replaced by `replacement`."""
-        name = f"force {target} -> {replacement!r}"
-        return self.value_in(self.replay(name, lambda: Force(target, replacement)), p)
+    def forced(self, target: Target, replacement: float, p: Printed, first: int = 1) -> float | None:
+        """p's quantity when one earlier intermediate, of iteration `first`, is replaced by `replacement`."""
+        name = f"force {target} at {first} -> {replacement!r}"
+        return self.value_in(self.replay(name, lambda: Force(target, replacement), first=first, persistent=False), p)
+
+    def iteration_of(self, q: "Printed | Step") -> int:
+        """The iteration a printed number or a step belongs to (the last for the final pass)."""
+        if isinstance(q, Printed):
+            return self.trace.last if q.final else q.expect.iteration
+        return self.trace.last if q.iteration is None else q.iteration
 
     # -- what came before a printed number ------------------------------------------------
 
@@ -345,7 +384,7 @@ class Context:
 
     def earlier_steps(self, p: Printed) -> Iterator[tuple[Step, Target]]:
         """Steps of p's iteration (and the final pass, for a final.* key) before p, nearest first."""
-        last = len(self.trace.iterations)
+        last = self.trace.last
         wanted = {None, last} if p.final else {p.expect.iteration}
         for step in reversed(self.trace.steps[: int(p.position)]):
             if step.value is None or step.iteration not in wanted:
@@ -363,10 +402,8 @@ class Context:
         return sorted(steps, key=lambda s: abs(s.index - p.position))
 
     def parameters_before(self, iteration: int) -> Mapping[str, float]:
-        """Every parameter at the start of an iteration."""
-        if iteration <= 1:
-            return self.trace.parameters
-        return self.trace.iterations[iteration - 2].new
+        """Every parameter at the start of an iteration the check names."""
+        return self.trace.parameters_before(iteration)
 
     def document_decimals(self) -> list[int]:
         """The decimals the document prints numbers with, finest first."""

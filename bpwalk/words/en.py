@@ -160,6 +160,7 @@ WORDS: dict[str, str] = {
     "cause.swapped_value": "swapped weight indices: the value of {other}, not {key}",
     "cause.swapped_pair": "swapped weight indices: {a} and {b} exchanged",
     "cause.transposed": "swapped weight indices: the weight matrix of layer {n} transposed",
+    "cause.unknown_long": "cause unknown: the mistakes made in every iteration were not replayed over {n} iterations (too long)",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} iterations", "train.title_one": "{title} · {n} iteration",

@@ -162,6 +162,7 @@ WORDS: dict[str, str] = {
     "cause.swapped_value": "权重下标颠倒：用了 {other} 的值，而不是 {key}",
     "cause.swapped_pair": "权重下标颠倒：{a} 与 {b} 互换",
     "cause.transposed": "权重下标颠倒：第 {n} 层的权重矩阵被转置",
+    "cause.unknown_long": "原因不明：每轮都犯的错误未在 {n} 轮迭代上重算（太长）",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} 轮迭代", "train.title_one": "{title} · {n} 轮迭代",
