@@ -45,7 +45,7 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
             factor = float(how)  # type: ignore[arg-type]
             trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale(Kind.DE_DOUT, top, factor))
         value = ctx.value_in(trace, p)
-        if value is not None and p.expect.agrees(value):
+        if value is not None and p.matches(value):
             return ctx.say(cause)
     return None
 
@@ -134,7 +134,7 @@ def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
     every layer of that activation at once.
     """
     for cause, value in _wrong_derivative_values(ctx, p):
-        if p.expect.agrees(value):
+        if p.matches(value):
             return cause
     return None
 
@@ -144,7 +144,7 @@ def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
     for cause, value in _wrong_derivative_values(ctx, p):
         slip = digit_slip(ctx, p.expect.text, p.expect.decimals, value)
         if slip is not None:
-            return ctx.say("then", cause=cause, slip=slip)
+            return ctx.say("two", cause=ctx.say("then", cause=cause, slip=slip))
     return None
 
 
@@ -161,7 +161,7 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
         if u != j and j < len(names) and u < len(names[j]):
             other = names[j][u]
             value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample)
-            if p.expect.agrees(value):
+            if p.matches(value):
                 return ctx.say("swapped_value", other=f"{kind}.{other}", key=p.expect.key)
     for l, layer in enumerate(sc.layers):
         W, names = layer.weights, layer.weight_names
@@ -176,6 +176,6 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
         for name, cause, values in variants:
             trace = ctx.replay(name, scenario=sc.with_parameters(values))
             value = ctx.value_in(trace, p)
-            if value is not None and p.expect.agrees(value):
+            if value is not None and p.matches(value):
                 return cause
     return None

@@ -123,6 +123,6 @@ def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
     else:
         where = [(e.key, e.iteration, e.sample or 1)]
     value = next((values[k] for k in where if k in values), None)
-    if value is not None and p.expect.agrees(value):
+    if value is not None and p.matches(value):
         return ctx.say("updated_weights")
     return None

@@ -1,29 +1,23 @@
 """Recomputing a scenario under a hand-calculation mistake, for the causes `bpwalk check` gives.
 
-A mistake is replayed through the engine's rounder hook (`engine.Rounder`): the engine hands
-every intermediate to it before the number is used, so a hook that changes one number, or
-every number of one kind, recomputes everything downstream exactly as a person who made that
-mistake would have, and nothing upstream. The hook's modifiers live here (`Force`, `Scale`,
-`WrongDerivative`), with `Context`: the exact trace, the printed numbers resolved against it,
-and a memo of the recomputed traces (each mistake is replayed once per check, whichever
-printed numbers it is tried on).
-
-The hook sees (kind, layer, unit, value). Its unit is the column j for the `grad` and `new` of
-a weight, and the kind `total` serves every reduction over samples; a `Target` therefore also
-carries the exact value: upstream of the first changed number every number is bit for bit the
-exact one, so the value tells apart the quantities that share a kind, layer and unit.
+A mistake is replayed through the engine's rounder hook (`bpwalk.check.modifiers`), over only
+the iterations it needs (`bpwalk.check.window`). `Context` holds the exact computation of the
+iterations the check names, the printed numbers resolved against it, and a memo of the
+replays (each mistake is replayed once per check, whichever printed numbers it is tried on).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 from bpwalk.engine.steps import Step, ref
+from bpwalk.check.modifiers import Force, Modifier, Target, compose
+from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
 from bpwalk.check.window import Window, trace_window
 from bpwalk.words import say
 
@@ -36,107 +30,6 @@ MAX_REPLAYED = 400_000
 UNIT_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.NET, Kind.OUT, Kind.ERROR, Kind.DE_DOUT,
                                                         Kind.DOUT_DNET, Kind.DELTA)}
 PARAMETER_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.GRAD, Kind.NEW)}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One intermediate as the engine's rounder hook sees it, with its exact value."""
-
-    kind: Kind
-    layer: int
-    unit: int | None      # None: any unit (the hook's `total` always says 0)
-    value: float
-
-    def matches(self, kind: Kind, layer: int, unit: int, value: float) -> bool:
-        return (kind is self.kind and layer == self.layer and (self.unit is None or unit == self.unit)
-                and value == self.value)
-
-
-# -- modifiers: rounder hooks that replay one mistake ------------------------------------------
-
-class Modifier:
-    """A rounder hook that knows whether it changed anything (a replay it never touched proves nothing)."""
-
-    def __init__(self) -> None:
-        self.fired = False
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        return value
-
-
-class Force(Modifier):
-    """Replace one intermediate by another number (a rounded one, or the document's wrong one), once."""
-
-    def __init__(self, target: Target, replacement: float) -> None:
-        super().__init__()
-        self.target = target
-        self.replacement = replacement
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if not self.fired and self.target.matches(kind, layer, unit, value):
-            self.fired = True
-            return self.replacement
-        return value
-
-
-class Scale(Modifier):
-    """Multiply every intermediate of one kind in one layer by a factor (a factor 2 dropped or added)."""
-
-    def __init__(self, kind: Kind, layer: int, factor: float) -> None:
-        super().__init__()
-        self.kind, self.layer, self.factor = kind, layer, factor
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if kind is self.kind and layer == self.layer:
-            self.fired = True
-            return value * self.factor
-        return value
-
-
-class RoundEverything(Modifier):
-    """Every intermediate rounded, as --round N does (on top of the check's own --round)."""
-
-    def __init__(self, rounder: engine.Rounder) -> None:
-        super().__init__()
-        self.rounder = rounder
-        self.fired = True
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        return self.rounder(kind, layer, unit, value)
-
-
-# f'(net, out) as someone wrote it by mistake
-WrongFormula = Callable[[float, float], float]
-
-
-class WrongDerivative(Modifier):
-    """Replace f' of the units of some layers by a wrong formula of their net and out.
-
-    The forward pass hands each unit's net and out to the hook before the backward pass asks
-    for its f', so the hook remembers them and recomputes f' from the very numbers the engine
-    uses (rounded ones too, under --round).
-    """
-
-    def __init__(self, layers: frozenset[int], formula: WrongFormula) -> None:
-        super().__init__()
-        self.layers = layers
-        self.formula = formula
-        self.seen: dict[tuple[Kind, int, int], float] = {}
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if kind is Kind.NET or kind is Kind.OUT:
-            self.seen[(kind, layer, unit)] = value
-        elif kind is Kind.DOUT_DNET and layer in self.layers:
-            self.fired = True
-            return self.formula(self.seen[(Kind.NET, layer, unit)], self.seen[(Kind.OUT, layer, unit)])
-        return value
-
-
-def compose(base: engine.Rounder | None, modifier: Modifier) -> engine.Rounder:
-    """The modifier applied after the base rounding (--round N), so it sees what the engine carries."""
-    if base is None:
-        return modifier
-    return lambda kind, layer, unit, value: modifier(kind, layer, unit, base(kind, layer, unit, value))
 
 
 # -- where every unit and parameter sits ---------------------------------------------------------
@@ -210,6 +103,16 @@ class Printed:
     exact: float
     agrees: bool
     target: Target | None     # how to force it in a replay (None: it cannot be)
+    tolerance: float = 0.0    # how far from the printed number a value agrees (`judged`)
+
+    def matches(self, value: float) -> bool:
+        """Whether a value, computed or replayed, comes out as printed at the precision judged."""
+        return abs(value - self.expect.value) <= self.tolerance
+
+    @property
+    def whole(self) -> bool:
+        """Printed as a whole number in a document that prints its other numbers with decimals."""
+        return self.tolerance < self.expect.tolerance
 
     @property
     def final(self) -> bool:
@@ -262,6 +165,19 @@ def _position(found: Mapping[tuple[str, int | None, int | None], int], entry: Ex
 
 # -- the context the mistake models work in ----------------------------------------------------
 
+def judged(entry: Expect, entries: Sequence[Expect]) -> float:
+    """The tolerance a printed number is judged with: ½·10⁻ᵈ (+1e-12), d its decimals as written.
+
+    A whole number (`1`) in a document that prints its other numbers with decimals is not a
+    number rounded to units (±0.5 would let 0.5646 pass as 1): it is judged at the precision
+    of the coarsest of those others.
+    """
+    if entry.decimals > 0 or any(c in entry.text.lower() for c in ".e"):
+        return entry.tolerance
+    others = [e.decimals for e in entries if e.decimals > 0]
+    return min(entry.tolerance, 0.5 * 10.0 ** -min(others) + 1e-12) if others else entry.tolerance
+
+
 def wanted_iterations(scenario: Scenario) -> set[int]:
     """The iterations a check traces: those its entries name, their neighbours (a number copied
     from the iteration before or after), and the last for a final.* key."""
@@ -298,8 +214,10 @@ class Context:
         for entry in scenario.expect:
             exact = trace.value(entry.key, entry.iteration, entry.sample)
             sample_level = entry.sample is not None
-            printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact, entry.agrees(exact),
-                                   locations.target(entry.key, sample_level, exact)))
+            tolerance = judged(entry, scenario.expect)
+            printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact,
+                                   abs(exact - entry.value) <= tolerance,
+                                   locations.target(entry.key, sample_level, exact), tolerance))
         wrong = [p for p in printed if not p.agrees]
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)

@@ -96,12 +96,12 @@ def check(
     agrees, 1 when any does not, 2 when the scenario cannot be read. --lang sets the language of
     the report and of the causes (in --json too).
     """
-    from bpwalk.check.audit import check as check_scenario
+    from bpwalk.check.audit import check as check_scenario, grouped
 
     try:
         sc = load(scenario)
         language = chosen(lang) or sc.display.lang
-        verdicts = check_scenario(sc, rounding, language)
+        verdicts = grouped(check_scenario(sc, rounding, language))
     except BpwalkError as err:
         fail(err)
     if as_json:

@@ -130,6 +130,10 @@ WORDS: dict[str, str] = {
     "check.agree": "{n} agree", "check.agree_one": "{n} agrees",
     "check.disagree": "{n} do not", "check.disagree_one": "{n} does not",
     "check.label": "{key} ({where})", "check.label_sep": ", ",
+    "check.roots": " ({n} root causes)",
+    "check.roots_one": " ({n} root cause)",
+    "check.same": "the same mistake as {key}",
+    "check.consequence": "└ {key}",
     # the likely cause of a printed number that does not agree (bpwalk.check.mistakes)
     "cause.unknown": "cause unknown",
     "cause.carried": "carried from {label} = {text} (itself wrong)",
@@ -161,6 +165,8 @@ WORDS: dict[str, str] = {
     "cause.swapped_pair": "swapped weight indices: {a} and {b} exchanged",
     "cause.transposed": "swapped weight indices: the weight matrix of layer {n} transposed",
     "cause.unknown_long": "cause unknown: the mistakes made in every iteration were not replayed over {n} iterations (too long)",
+    "cause.two": "two mistakes: {cause}",
+    "cause.whole": "printed as the whole number {text}, but the value is {value} (the document prints its other numbers with decimals)",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} iterations", "train.title_one": "{title} · {n} iteration",

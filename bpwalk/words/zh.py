@@ -132,6 +132,10 @@ WORDS: dict[str, str] = {
     "check.agree": "{n} 个一致", "check.agree_one": "{n} 个一致",
     "check.disagree": "{n} 个不一致", "check.disagree_one": "{n} 个不一致",
     "check.label": "{key}（{where}）", "check.label_sep": "，",
+    "check.roots": "（{n} 个根本原因）",
+    "check.roots_one": "（{n} 个根本原因）",
+    "check.same": "与 {key} 同一个错误",
+    "check.consequence": "└ {key}",
     # 文档中不一致的数的可能原因
     "cause.unknown": "原因不明",
     "cause.carried": "沿用了 {label} = {text}（它本身就错了）",
@@ -163,6 +167,8 @@ WORDS: dict[str, str] = {
     "cause.swapped_pair": "权重下标颠倒：{a} 与 {b} 互换",
     "cause.transposed": "权重下标颠倒：第 {n} 层的权重矩阵被转置",
     "cause.unknown_long": "原因不明：每轮都犯的错误未在 {n} 轮迭代上重算（太长）",
+    "cause.two": "两处错误：{cause}",
+    "cause.whole": "写成了整数 {text}，但正确值是 {value}（文档的其他数都带小数）",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} 轮迭代", "train.title_one": "{title} · {n} 轮迭代",
