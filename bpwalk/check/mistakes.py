@@ -35,6 +35,13 @@ from bpwalk.check.mistakes_math import (
     swapped_indices,
 )
 from bpwalk.check.mistakes_updated import updated_weights_in_backward
+from bpwalk.check.mistakes_writing import (
+    carried_from_two,
+    digit_dropped,
+    off_by_one,
+    sign_convention,
+    truncated,
+)
 from bpwalk.formula.numbers import format_fixed, format_number
 from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
 from bpwalk.words import say
@@ -86,6 +93,12 @@ def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
     return None
 
 
+def carried_from_two_mismatches(ctx: Context, p: Printed) -> Cause | None:
+    """Two earlier printed numbers were wrong, and this one was computed from both."""
+    found = carried_from_two(ctx, p)
+    return None if found is None else Cause(found[0], source=found[1])
+
+
 def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
     """An earlier number was rounded to the digits printed, and the rounded number used.
 
@@ -133,7 +146,7 @@ def sign_flip(ctx: Context, p: Printed) -> str | None:
 
 def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
     """The number printed ten times too large or too small."""
-    for factor, how in ((10.0, "ten_large"), (0.1, "ten_small")):
+    for factor, how in ((10.0, "ten_large"), (0.1, "ten_small"), (100.0, "hundred_large"), (0.01, "hundred_small")):
         if p.exact != 0 and p.matches(p.exact * factor):
             return ctx.say("decimal", how=ctx.say(how), value=num(p.exact))
     return None
@@ -185,15 +198,20 @@ def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
 
 
 MODELS: tuple[Model, ...] = (
+    sign_convention,
     carried_from_mismatch,
+    carried_from_two_mismatches,
     rounding_carried_forward,
     sign_flip,
+    truncated,
+    off_by_one,
     updated_weights_in_backward,
     squared_error_factor,
     derivative_at_wrong_value,
     swapped_indices,
     decimal_point_slipped,
     digit_mistyped,
+    digit_dropped,
     value_of_another_step,
     slip_on_carried_value,
     mistyped_wrong_derivative,
@@ -201,7 +219,8 @@ MODELS: tuple[Model, ...] = (
 
 
 # the models whose causes are slips in writing one number (see `Cause.literal`)
-LITERAL: frozenset[Model] = frozenset({sign_flip, decimal_point_slipped, digit_mistyped, value_of_another_step})
+LITERAL: frozenset[Model] = frozenset({sign_flip, truncated, off_by_one, decimal_point_slipped, digit_mistyped,
+                                       digit_dropped, value_of_another_step})
 
 
 def explain(ctx: Context, p: Printed) -> Cause:

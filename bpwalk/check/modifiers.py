@@ -60,6 +60,26 @@ class Force(Modifier):
         return value
 
 
+class ForceEach(Modifier):
+    """Replace several intermediates, each once (two earlier wrong numbers that one is computed from).
+
+    Fired only when every one of them was replaced: a replay that missed one proves nothing.
+    """
+
+    def __init__(self, pairs: tuple[tuple[Target, float], ...]) -> None:
+        super().__init__()
+        self.forces = [Force(target, replacement) for target, replacement in pairs]
+
+    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
+        for force in self.forces:
+            if not force.fired:
+                changed = force(kind, layer, unit, value)
+                if force.fired:
+                    self.fired = all(f.fired for f in self.forces)
+                    return changed
+        return value
+
+
 class Scale(Modifier):
     """Multiply every intermediate of one kind in one layer by a factor (a factor 2 dropped or added)."""
 

@@ -16,7 +16,7 @@ from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 from bpwalk.engine.steps import Step, ref
-from bpwalk.check.modifiers import Force, Modifier, Target, compose
+from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
 from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
 from bpwalk.check.window import Window, trace_window
 from bpwalk.words import say
@@ -280,6 +280,13 @@ class Context:
         """p's quantity when one earlier intermediate, of iteration `first`, is replaced by `replacement`."""
         name = f"force {target} at {first} -> {replacement!r}"
         return self.value_in(self.replay(name, lambda: Force(target, replacement), first=first, persistent=False), p)
+
+    def forced_each(self, pairs: tuple[tuple[Target, float, int], ...], p: Printed) -> float | None:
+        """p's quantity when several earlier intermediates (target, replacement, iteration) are replaced."""
+        name = "force each " + "; ".join(f"{t} at {k} -> {r!r}" for t, r, k in pairs)
+        first = min(k for _, _, k in pairs)
+        make = lambda: ForceEach(tuple((t, r) for t, r, _ in pairs))   # noqa: E731
+        return self.value_in(self.replay(name, make, first=first, persistent=False), p)
 
     def iteration_of(self, q: "Printed | Step") -> int:
         """The iteration a printed number or a step belongs to (the last for the final pass)."""

@@ -167,6 +167,16 @@ WORDS: dict[str, str] = {
     "cause.unknown_long": "cause unknown: the mistakes made in every iteration were not replayed over {n} iterations (too long)",
     "cause.two": "two mistakes: {cause}",
     "cause.whole": "printed as the whole number {text}, but the value is {value} (the document prints its other numbers with decimals)",
+    "cause.truncated": "truncated instead of rounded: {value} to {decimals} decimals is {rounded}",
+    "cause.digit_dropped": "a digit dropped: the {digit} left out (the value is {value})",
+    "cause.hundred_large": "a hundred times too large",
+    "cause.hundred_small": "a hundred times too small",
+    "cause.before_last_update": "off by one iteration: the value of {label} before the last update ({value}), not after it",
+    "cause.after_update": "off by one iteration: the loss after this iteration's update ({value}), the next iteration's",
+    "cause.copied_iteration": "the value of {label} ({value}) copied from the iteration before",
+    "cause.copied_sample": "the value of {label} ({value}) copied from the sample before",
+    "cause.carried_two": "carried from {a} = {ta} and {b} = {tb} (both wrong)",
+    "cause.sign_convention": "the other sign convention: every δ and gradient has the opposite sign (δ = −∂E/∂net, error = t − y, as in Mitchell's Machine Learning)",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} iterations", "train.title_one": "{title} · {n} iteration",

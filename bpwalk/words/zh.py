@@ -169,6 +169,16 @@ WORDS: dict[str, str] = {
     "cause.unknown_long": "原因不明：每轮都犯的错误未在 {n} 轮迭代上重算（太长）",
     "cause.two": "两处错误：{cause}",
     "cause.whole": "写成了整数 {text}，但正确值是 {value}（文档的其他数都带小数）",
+    "cause.truncated": "截断而非四舍五入：{value} 保留 {decimals} 位小数应为 {rounded}",
+    "cause.digit_dropped": "漏了一位数字：少写了 {digit}（正确值是 {value}）",
+    "cause.hundred_large": "大了一百倍",
+    "cause.hundred_small": "小了一百倍",
+    "cause.before_last_update": "差了一轮迭代：用了最后一次更新之前的 {label}（{value}），而不是更新之后的",
+    "cause.after_update": "差了一轮迭代：用了本轮更新之后的误差（{value}），即下一轮的",
+    "cause.copied_iteration": "抄了上一轮的 {label}（{value}）",
+    "cause.copied_sample": "抄了上一个样本的 {label}（{value}）",
+    "cause.carried_two": "沿用了 {a} = {ta} 和 {b} = {tb}（两者本身都错了）",
+    "cause.sign_convention": "另一种符号约定：每个 δ 和梯度的符号都相反（δ = −∂E/∂net，误差 = t − y，如 Mitchell 的《机器学习》）",
 
     # -- bpwalk train -------------------------------------------------------------------------
     "train.title": "{title} · {n} 轮迭代", "train.title_one": "{title} · {n} 轮迭代",
