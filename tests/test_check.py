@@ -399,3 +399,16 @@ def test_a_whole_number_among_decimals_is_judged_at_their_precision() -> None:
     entries = (Expect("x", 1.0, "1"), Expect("y", 0.5, "0.5000"), Expect("z", 0.25, "0.25"))
     assert judged(entries[0], entries) == pytest.approx(0.005)     # the coarsest of the others: 2 decimals
     assert judged(entries[1], entries) == pytest.approx(0.00005)
+
+
+def test_json_rows_have_exactly_the_documented_keys() -> None:
+    """The row shape of docs/check.md's table is what --json prints: other tools read it."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "check.md").read_text(encoding="utf-8")
+    table = text.split("### `--json`", 1)[1].split("\n\n")[2]
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+    rows = json.loads(runner.invoke(app, ["check", "mazur-matrix", "--json"]).output)
+    assert documented and all(list(r) == documented for r in rows)
+    assert all(set(r["root"]) == {"key", "iteration", "sample", "line"} for r in rows if r["root"])
