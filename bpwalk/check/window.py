@@ -18,6 +18,7 @@ import bpwalk.engine.passes as engine
 from bpwalk.engine.steps import Step, Trace, frozen_map
 from bpwalk.engine.trace import run
 from bpwalk.engine.train import train
+from bpwalk.errors import ComputeError
 from bpwalk.scenario import Scenario
 
 Parameters = Mapping[str, float]
@@ -81,11 +82,30 @@ def trace_window(scenario: Scenario, wanted: Iterable[int], rounder: engine.Roun
     params: Parameters = start if start is not None else Window(scenario, last, {}, ()).parameters_before(1)
     at = first
     for k in (k for k in chosen if k >= first):
-        params = advance(scenario, params, k - at, between)
-        traced = run(scenario.with_parameters(dict(params)), 1, rounder=rounder)
+        try:
+            params = advance(scenario, params, k - at, between)
+        except ComputeError as err:
+            raise _in_run(err, at - 1, at + (k - at), last) from None
+        try:
+            traced = run(scenario.with_parameters(dict(params)), 1, rounder=rounder)
+        except ComputeError as err:
+            raise _in_run(err, k - 1, k + 1, last) from None
         traces[k] = traced
         params, at = traced.iterations[0].new, k + 1
     return Window(scenario, last, traces, _renumbered(traces, last))
+
+
+def _in_run(err: ComputeError, offset: int, after: int, last: int) -> ComputeError:
+    """An overflow in a stretch or a one-iteration trace, named as the whole run names it.
+
+    The stretch's iteration i is the run's offset + i; its final pass is the forward pass of
+    the run's iteration `after`, unless that is past the run's last (then it is the final pass).
+    """
+    if err.iteration is not None:
+        return ComputeError(err.quantity, err.iteration + offset, err.sample, err.value, err.path)
+    if after > last:
+        return err
+    return ComputeError(err.quantity.removeprefix("final."), after, err.sample, err.value, err.path)
 
 
 def _renumbered(traces: Mapping[int, Trace], last: int) -> tuple[Step, ...]:
