@@ -95,7 +95,7 @@ def test_check_flags_exactly_the_errata(seed_verdicts, name: str) -> None:
 
 MAZUR_MATRIX_CAUSES = {
     ("dout_dnet.o1", "0.249"): "σ′ applied to the wrong value: 1 − out instead of out·(1 − out), in layer 2 (o1, o2)",
-    ("dout_dnet.o2", "0.127"): "σ′ applied to the wrong value: 1 − out instead of out·(1 − out), in layer 2 "
+    ("dout_dnet.o2", "0.127"): "two mistakes: σ′ applied to the wrong value: 1 − out instead of out·(1 − out), in layer 2 "
                                "(o1, o2); then a digit mistyped: 2 written 1 (the value is 0.227)",
     ("delta.o1", "0.1386"): "out.o1 rounded to 0.751 (3 decimals) and carried forward",
     ("delta.o2", "-0.0386"): "a digit mistyped: 1 written 6 (the value is -0.0381)",
@@ -109,13 +109,13 @@ MAZUR_MATRIX_CAUSES = {
     ("grad.b2_2", "-0.0386"): "carried from delta.o2 = -0.0386 (itself wrong)",
     ("new.b2_1", "0.5307"): "carried from delta.o1 = 0.1386 (itself wrong)",
     ("new.b2_2", "0.6193"): "carried from delta.o2 = -0.0386 (itself wrong)",
-    ("grad.w11", "0.00435"): "decimal point slipped (ten times too large) on 0.000435, "
+    ("grad.w11", "0.00435"): "two mistakes: decimal point slipped (ten times too large) on 0.000435, "
                              "carried from delta.h1 = 0.0087 (itself wrong)",
-    ("grad.w12", "0.0087"): "decimal point slipped (ten times too large) on 0.00087, "
+    ("grad.w12", "0.0087"): "two mistakes: decimal point slipped (ten times too large) on 0.00087, "
                             "carried from delta.h1 = 0.0087 (itself wrong)",
-    ("grad.w21", "0.00495"): "decimal point slipped (ten times too large) on 0.000495, "
+    ("grad.w21", "0.00495"): "two mistakes: decimal point slipped (ten times too large) on 0.000495, "
                              "carried from delta.h2 = 0.0099 (itself wrong)",
-    ("grad.w22", "0.0099"): "decimal point slipped (ten times too large) on 0.00099, "
+    ("grad.w22", "0.0099"): "two mistakes: decimal point slipped (ten times too large) on 0.00099, "
                             "carried from delta.h2 = 0.0099 (itself wrong)",
     ("grad.b1_1", "0.0087"): "carried from delta.h1 = 0.0087 (itself wrong)",
     ("grad.b1_2", "0.0099"): "carried from delta.h2 = 0.0099 (itself wrong)",
@@ -321,9 +321,12 @@ def test_cli_json() -> None:
     assert len(rows) == 18
     assert {"key", "iteration", "sample", "document", "computed", "agrees", "cause"} <= set(rows[0])
     wrong = [r for r in rows if not r["agrees"]]
-    assert wrong == [{"key": "delta.y", "iteration": 1, "sample": 1, "document": -1.05, "document_text": "-1.05",
-                      "computed": pytest.approx(1.05), "agrees": False, "cause": "sign flipped: the value is 1.05",
-                      "erratum": wrong[0]["erratum"]}]
+    root = {"key": "delta.y", "iteration": 1, "sample": 1, "line": wrong[0]["line"]}
+    assert wrong == [{"key": "delta.y", "iteration": 1, "sample": 1, "line": root["line"], "document": -1.05,
+                      "document_text": "-1.05", "computed": pytest.approx(1.05), "agrees": False,
+                      "cause": "sign flipped: the value is 1.05", "root": root,
+                      "root_cause": "sign flipped: the value is 1.05", "erratum": wrong[0]["erratum"]}]
+    assert root["line"] > 0
     assert "sign error" in wrong[0]["erratum"]
     final = next(r for r in rows if r["key"] == "final.total_loss")
     assert final["iteration"] is None and final["sample"] is None and final["cause"] is None
@@ -339,3 +342,73 @@ def test_cli_round_option() -> None:
 def test_cli_help() -> None:
     result = runner.invoke(app, ["check", "--help"])
     assert result.exit_code == 0 and "--json" in result.output and "--round" in result.output
+
+
+# -- the simplest cause, grouped by root cause ------------------------------------------------
+
+def test_a_root_cause_and_its_consequences(seed_verdicts) -> None:
+    """Seed 002 (mazur-matrix): δ_o2 written −0.0386 carries into w7*, w8* and b2*."""
+    verdicts = seed_verdicts["mazur-matrix"]
+    root = next(v for v in verdicts if v.key == "delta.o2")
+    assert root.is_root and root.root_cause == "a digit mistyped: 1 written 6 (the value is -0.0381)"
+    for key in ("new.w41", "new.w42", "new.b2_2", "grad.w41", "delta.h1", "grad.w11"):
+        v = next(v for v in verdicts if v.key == key)
+        assert v.root == root.where and not v.is_root and v.root_cause == root.cause, key
+    roots = {v.root.key for v in verdicts if v.root is not None}
+    assert roots == {"dout_dnet.o1", "dout_dnet.o2", "delta.o1", "delta.o2"}
+
+
+def test_grouped_rows_stand_under_their_root(seed_verdicts) -> None:
+    from bpwalk.check.audit import grouped
+
+    rows = grouped(seed_verdicts["mazur-matrix"])
+    assert sorted(map(id, rows)) == sorted(map(id, seed_verdicts["mazur-matrix"]))
+    keys = [v.key for v in rows]
+    start = keys.index("delta.o2")
+    group = [v for v in rows if v.root is not None and v.root.key == "delta.o2"]
+    assert keys[start:start + len(group)] == [v.key for v in group] and group[0].is_root
+
+
+def test_cli_table_and_json_group_by_root() -> None:
+    result = runner.invoke(app, ["check", "mazur-matrix"])
+    assert "└ new.w42" in result.output and "(4 root causes)" in result.output
+    rows = json.loads(runner.invoke(app, ["check", "mazur-matrix", "--json"]).output)
+    keys = [r["key"] for r in rows]
+    assert keys.index("new.b2_1") < keys.index("delta.o2") < keys.index("new.w41") < keys.index("grad.w31")
+    wrong = [r for r in rows if not r["agrees"]]
+    assert all(r["root"]["line"] > 0 and r["root_cause"] for r in wrong)
+    assert all(r["root"] is None and r["root_cause"] is None for r in rows if r["agrees"])
+
+
+def test_one_mistake_shared_by_several_numbers_is_one_root() -> None:
+    error = (T1 - O1) ** 2                      # the ½ dropped: every number after it follows
+    verdicts = mazur(("error.o1", f(error)), ("delta.o1", f(2 * (O1 - T1) * O1 * (1 - O1))))
+    assert verdicts[0].is_root and verdicts[1].root == verdicts[0].where
+    assert verdicts[1].cause == verdicts[0].cause
+
+
+def test_a_whole_number_among_decimals_is_judged_at_their_precision() -> None:
+    """`1` for out.h1 = 0.5933 passed with ±0.5; the document prints its other numbers to 4 decimals."""
+    verdicts = mazur(("net.h1", "0.3775"), ("out.h1", "1"))
+    assert verdicts[0].agrees and not verdicts[1].agrees
+    assert verdicts[1].cause == ("printed as the whole number 1, but the value is 0.59327 "
+                                 "(the document prints its other numbers with decimals)")
+    assert mazur(("out.h1", "1"))[0].agrees           # alone, the spec's rule: ±0.5
+    from bpwalk.check.recompute import judged
+
+    entries = (Expect("x", 1.0, "1"), Expect("y", 0.5, "0.5000"), Expect("z", 0.25, "0.25"))
+    assert judged(entries[0], entries) == pytest.approx(0.005)     # the coarsest of the others: 2 decimals
+    assert judged(entries[1], entries) == pytest.approx(0.00005)
+
+
+def test_json_rows_have_exactly_the_documented_keys() -> None:
+    """The row shape of docs/check.md's table is what --json prints: other tools read it."""
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parent.parent / "docs" / "check.md").read_text(encoding="utf-8")
+    table = text.split("### `--json`", 1)[1].split("\n\n")[2]
+    documented = re.findall(r"^\| `(\w+)` \|", table, flags=re.M)
+    rows = json.loads(runner.invoke(app, ["check", "mazur-matrix", "--json"]).output)
+    assert documented and all(list(r) == documented for r in rows)
+    assert all(set(r["root"]) == {"key", "iteration", "sample", "line"} for r in rows if r["root"])

@@ -33,13 +33,39 @@ from bpwalk.check.mistakes_math import (
     mistyped_wrong_derivative,
     squared_error_factor,
     swapped_indices,
-    updated_weights_in_backward,
+)
+from bpwalk.check.mistakes_updated import updated_weights_in_backward
+from bpwalk.check.mistakes_writing import (
+    carried_from_two,
+    digit_dropped,
+    off_by_one,
+    sign_convention,
+    truncated,
 )
 from bpwalk.formula.numbers import format_fixed, format_number
 from bpwalk.check.recompute import Context, Printed, RoundEverything, step_label
 from bpwalk.words import say
 
 Model = Callable[[Context, Printed], "str | None"]
+
+
+class Cause(str):
+    """A cause as reported (the text), and what it rests on, for grouping by root cause.
+
+    `source`: the earlier wrong number it is carried from (None: a mistake of this number's
+    own). `literal`: a slip in writing this one number (a sign, a digit), which another
+    number's identical text does not make the same mistake; any other cause, given in the
+    same words for two numbers, is one mistake with two consequences.
+    """
+
+    source: Printed | None
+    literal: bool
+
+    def __new__(cls, text: str, source: Printed | None = None, literal: bool = False) -> "Cause":
+        self = super().__new__(cls, text)
+        self.source, self.literal = source, literal
+        return self
+
 UNKNOWN = say("en", "cause.unknown")      # what `explain` says in English when no model reproduces a number
 EVERY_INTERMEDIATE_DECIMALS = (5, 4, 3, 2)
 DIGITS = 6    # significant digits of the numbers quoted in a cause
@@ -61,10 +87,16 @@ def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
     nearest earlier wrong number is tried first.
     """
     for q in ctx.earlier_printed(p, agreeing=False):
-        value = ctx.forced(q.target, q.expect.value, p)
-        if value is not None and p.expect.agrees(value):
-            return ctx.say("carried", label=q.label(ctx.lang), text=q.expect.text)
+        value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
+        if value is not None and p.matches(value):
+            return Cause(ctx.say("carried", label=q.label(ctx.lang), text=q.expect.text), source=q)
     return None
+
+
+def carried_from_two_mismatches(ctx: Context, p: Printed) -> Cause | None:
+    """Two earlier printed numbers were wrong, and this one was computed from both."""
+    found = carried_from_two(ctx, p)
+    return None if found is None else Cause(found[0], source=found[1])
 
 
 def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
@@ -79,8 +111,8 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
     for q in ctx.earlier_printed(p, agreeing=True):
         if q.expect.value == q.exact:
             continue
-        value = ctx.forced(q.target, q.expect.value, p)
-        if value is not None and p.expect.agrees(value):
+        value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
+        if value is not None and p.matches(value):
             return ctx.say("rounded", label=q.label(ctx.lang), text=q.expect.text, decimals=q.expect.decimals)
     for d in EVERY_INTERMEDIATE_DECIMALS:
         if d < p.expect.decimals:
@@ -88,7 +120,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
         rounder = engine.decimal_rounder(d)
         trace = ctx.replay(f"every intermediate to {d}", lambda: RoundEverything(rounder))
         value = ctx.value_in(trace, p)
-        if value is not None and p.expect.agrees(value):
+        if value is not None and p.matches(value):
             return ctx.say("every_rounded", decimals=d)
     printed = {q.target for q in ctx.printed}
     decimals = ctx.document_decimals()
@@ -99,23 +131,23 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
             rounded = round_to(target.value, d)
             if rounded == target.value:
                 continue
-            value = ctx.forced(target, rounded, p)
-            if value is not None and p.expect.agrees(value):
+            value = ctx.forced(target, rounded, p, ctx.iteration_of(step))
+            if value is not None and p.matches(value):
                 return ctx.say("rounded", label=step_label(step, ctx.lang), text=format_fixed(rounded, d), decimals=d)
     return None
 
 
 def sign_flip(ctx: Context, p: Printed) -> str | None:
     """The number printed with the opposite sign (a slip in the writing: compared, not replayed)."""
-    if p.exact != 0 and p.expect.agrees(-p.exact):
+    if p.exact != 0 and p.matches(-p.exact):
         return ctx.say("sign", value=num(p.exact))
     return None
 
 
 def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
     """The number printed ten times too large or too small."""
-    for factor, how in ((10.0, "ten_large"), (0.1, "ten_small")):
-        if p.exact != 0 and p.expect.agrees(p.exact * factor):
+    for factor, how in ((10.0, "ten_large"), (0.1, "ten_small"), (100.0, "hundred_large"), (0.01, "hundred_small")):
+        if p.exact != 0 and p.matches(p.exact * factor):
             return ctx.say("decimal", how=ctx.say(how), value=num(p.exact))
     return None
 
@@ -136,11 +168,11 @@ def value_of_another_step(ctx: Context, p: Printed) -> str | None:
     Also tries each parameter as it was before the update (the old weight for the new one).
     """
     for step in ctx.same_pass_steps(p):
-        if p.expect.agrees(step.value):
+        if p.matches(step.value):
             return ctx.say("other_step", label=step_label(step, ctx.lang), value=num(step.value))
     if not p.final:
         for name, value in ctx.parameters_before(p.expect.iteration).items():
-            if p.expect.agrees(value):
+            if p.matches(value):
                 return ctx.say("before_update", name=name, value=num(value))
     return None
 
@@ -155,36 +187,56 @@ def _slips(value: float) -> Iterator[tuple[float, str]]:
 def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
     """Two mistakes: a number computed from an earlier wrong one, then written with a slip."""
     for q in ctx.earlier_printed(p, agreeing=False):
-        carried = ctx.forced(q.target, q.expect.value, p)
+        carried = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if carried is None or carried == 0:
             continue
         for value, slip in _slips(carried):
-            if p.expect.agrees(value):
-                return ctx.say("slip_on_carried", slip=ctx.say(slip), value=num(carried), label=q.label(ctx.lang),
-                               text=q.expect.text)
+            if p.matches(value):
+                return Cause(ctx.say("two", cause=ctx.say("slip_on_carried", slip=ctx.say(slip), value=num(carried),
+                                                          label=q.label(ctx.lang), text=q.expect.text)), source=q)
     return None
 
 
 MODELS: tuple[Model, ...] = (
+    sign_convention,
     carried_from_mismatch,
+    carried_from_two_mismatches,
     rounding_carried_forward,
     sign_flip,
+    truncated,
+    off_by_one,
+    updated_weights_in_backward,
     squared_error_factor,
     derivative_at_wrong_value,
-    updated_weights_in_backward,
     swapped_indices,
     decimal_point_slipped,
     digit_mistyped,
+    digit_dropped,
     value_of_another_step,
     slip_on_carried_value,
     mistyped_wrong_derivative,
 )
 
 
-def explain(ctx: Context, p: Printed) -> str:
-    """The first model that reproduces a wrong printed number, or "cause unknown" (in `ctx.lang`)."""
+# the models whose causes are slips in writing one number (see `Cause.literal`)
+LITERAL: frozenset[Model] = frozenset({sign_flip, truncated, off_by_one, decimal_point_slipped, digit_mistyped,
+                                       digit_dropped, value_of_another_step})
+
+
+def explain(ctx: Context, p: Printed) -> Cause:
+    """The first model that reproduces a wrong printed number, or "cause unknown" (in `ctx.lang`).
+
+    Every single mistake is tried before the two combinations at the end of MODELS: the
+    simplest cause that reproduces the number wins.
+    """
+    refused = ctx.spent[1]
     for model in MODELS:
         cause = model(ctx, p)
         if cause is not None:
-            return cause
-    return ctx.say("unknown")
+            return cause if isinstance(cause, Cause) else Cause(cause, literal=model in LITERAL)
+    if p.whole and p.expect.agrees(p.exact):
+        # within ±0.5 of a whole number, but the document's other numbers carry decimals
+        return Cause(ctx.say("whole", text=p.expect.text, value=num(p.exact)), literal=True)
+    if ctx.spent[1] > refused:
+        return Cause(ctx.say("unknown_long", n=f"{ctx.iterations:,}"), literal=True)
+    return Cause(ctx.say("unknown"), literal=True)

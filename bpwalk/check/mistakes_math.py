@@ -10,11 +10,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping
 
-import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.check.recompute import Context, Printed, Scale, WrongDerivative, WrongFormula
-from bpwalk.scenario import Scenario
 
 # -- the ½ and the 2 of the squared error ------------------------------------------------------
 
@@ -47,7 +45,7 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
             factor = float(how)  # type: ignore[arg-type]
             trace = ctx.replay(f"dE_dout x{factor}", lambda: Scale(Kind.DE_DOUT, top, factor))
         value = ctx.value_in(trace, p)
-        if value is not None and p.expect.agrees(value):
+        if value is not None and p.matches(value):
             return ctx.say(cause)
     return None
 
@@ -136,7 +134,7 @@ def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
     every layer of that activation at once.
     """
     for cause, value in _wrong_derivative_values(ctx, p):
-        if p.expect.agrees(value):
+        if p.matches(value):
             return cause
     return None
 
@@ -146,77 +144,7 @@ def mistyped_wrong_derivative(ctx: Context, p: Printed) -> str | None:
     for cause, value in _wrong_derivative_values(ctx, p):
         slip = digit_slip(ctx, p.expect.text, p.expect.decimals, value)
         if slip is not None:
-            return ctx.say("then", cause=cause, slip=slip)
-    return None
-
-
-# -- hidden-layer gradients from the already-updated weights ----------------------------------
-
-def _matrices(scenario: Scenario, values: Mapping[str, float]):
-    return engine.initial_parameters(scenario.with_parameters(dict(values)))
-
-
-def _pass_values(scenario: Scenario, sp: engine.SamplePass, n: int) -> dict[tuple[str, int | None], float]:
-    values: dict[tuple[str, int | None], float] = {}
-    for l, layer in enumerate(scenario.layers):
-        for u, unit in enumerate(layer.units):
-            values[(f"net.{unit}", n)] = sp.nets[l][u]
-            values[(f"out.{unit}", n)] = sp.outs[l + 1][u]
-            values[(f"dE_dout.{unit}", n)] = sp.d_out[l][u]
-            values[(f"delta.{unit}", n)] = sp.deltas[l][u]
-            if sp.d_act[l] is not None:
-                values[(f"dout_dnet.{unit}", n)] = sp.d_act[l][u]
-    return values
-
-
-def _with_updated_weights(ctx: Context, iteration: int) -> dict[tuple[str, int | None], float]:
-    """One iteration's numbers when every backward pass uses the weights after the update."""
-    sc, trace = ctx.scenario, ctx.trace
-    shape = engine.Shape.of(sc, ctx.base)
-    record = trace.iterations[iteration - 1]
-    before = ctx.parameters_before(iteration)
-    values: dict[tuple[str, int | None], float] = {}
-    if sc.update == "per_sample":
-        for n, (sample, rec) in enumerate(zip(sc.samples, record.samples), 1):
-            W, B = _matrices(sc, before)
-            after, _ = _matrices(sc, rec.new or {})
-            sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
-            gW, gB = engine.sample_grads(shape, sp)
-            W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
-            values.update(_pass_values(sc, sp, n))
-            values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, gW, gB).items()})
-            values.update({(f"new.{k}", n): v for k, v in engine.named(sc, W2, B2).items()})
-            before = rec.new or before
-        return values
-    W, B = _matrices(sc, before)
-    after, _ = _matrices(sc, record.new)
-    own = []
-    for n, sample in enumerate(sc.samples, 1):
-        sp = engine.sample_pass(shape, W, B, sample.inputs, sample.targets, back=after)
-        g = engine.sample_grads(shape, sp)
-        own.append(g)
-        values.update(_pass_values(sc, sp, n))
-        values.update({(f"grad.{k}", n): v for k, v in engine.named(sc, *g).items()})
-    gW, gB = engine.reduce_grads(own, sc.reduction, ctx.base)
-    W2, B2 = engine.apply_update(shape, W, B, gW, gB, sc.learning_rate)
-    values.update({(f"grad.{k}", None): v for k, v in engine.named(sc, gW, gB).items()})
-    values.update({(f"new.{k}", None): v for k, v in engine.named(sc, W2, B2).items()})
-    return values
-
-
-def updated_weights_in_backward(ctx: Context, p: Printed) -> str | None:
-    """Hidden-layer deltas computed with the next layer's weights after this iteration's update.
-
-    Every document says to use the weights from before the update; updating the output weights
-    first and then backpropagating through them is a common slip. Recomputed with
-    `engine.sample_pass(..., back=updated weights)`; it changes the hidden layers only.
-    """
-    kind = p.expect.kind
-    if p.final or len(ctx.scenario.layers) < 2 or kind not in ("dE_dout", "delta", "grad", "new"):
-        return None
-    value = _with_updated_weights(ctx, p.expect.iteration).get((p.expect.key, p.expect.sample))
-    if value is not None and p.expect.agrees(value):
-        return ctx.say("updated_weights")
+            return ctx.say("two", cause=ctx.say("then", cause=cause, slip=slip))
     return None
 
 
@@ -233,7 +161,7 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
         if u != j and j < len(names) and u < len(names[j]):
             other = names[j][u]
             value = ctx.trace.value(f"{kind}.{other}", p.expect.iteration, p.expect.sample, p.expect.batch)
-            if p.expect.agrees(value):
+            if p.matches(value):
                 return ctx.say("swapped_value", other=f"{kind}.{other}", key=p.expect.key)
     for l, layer in enumerate(sc.layers):
         W, names = layer.weights, layer.weight_names
@@ -248,6 +176,6 @@ def swapped_indices(ctx: Context, p: Printed) -> str | None:
         for name, cause, values in variants:
             trace = ctx.replay(name, scenario=sc.with_parameters(values))
             value = ctx.value_in(trace, p)
-            if value is not None and p.expect.agrees(value):
+            if value is not None and p.matches(value):
                 return cause
     return None

@@ -1,138 +1,35 @@
 """Recomputing a scenario under a hand-calculation mistake, for the causes `bpwalk check` gives.
 
-A mistake is replayed through the engine's rounder hook (`engine.Rounder`): the engine hands
-every intermediate to it before the number is used, so a hook that changes one number, or
-every number of one kind, recomputes everything downstream exactly as a person who made that
-mistake would have, and nothing upstream. The hook's modifiers live here (`Force`, `Scale`,
-`WrongDerivative`), with `Context`: the exact trace, the printed numbers resolved against it,
-and a memo of the recomputed traces (each mistake is replayed once per check, whichever
-printed numbers it is tried on).
-
-The hook sees (kind, layer, unit, value). Its unit is the column j for the `grad` and `new` of
-a weight, and the kind `total` serves every reduction over samples; a `Target` therefore also
-carries the exact value: upstream of the first changed number every number is bit for bit the
-exact one, so the value tells apart the quantities that share a kind, layer and unit.
+A mistake is replayed through the engine's rounder hook (`bpwalk.check.modifiers`), over only
+the iterations it needs (`bpwalk.check.window`). `Context` holds the exact computation of the
+iterations the check names, the printed numbers resolved against it, and a memo of the
+replays (each mistake is replayed once per check, whichever printed numbers it is tried on).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterator, Mapping
+from typing import Callable, Iterator, Mapping, Sequence
 
 import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
-from bpwalk.engine.steps import Step, Trace, ref
-from bpwalk.engine.trace import run
+from bpwalk.engine.steps import Step, ref
+from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
+from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
+from bpwalk.check.window import Window, trace_window
 from bpwalk.words import say
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
+# iterations replayed per check, all replays together: a mistake made in every iteration of a
+# 10,000-iteration run is replayed over all of them, but a million-iteration run cannot be
+# replayed for every model (the models that would need it are not tried, and the cause says so)
+MAX_REPLAYED = 400_000
 # the quantity key's prefix -> the kind the hook is told, for the quantities hooked per unit
 UNIT_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.NET, Kind.OUT, Kind.ERROR, Kind.DE_DOUT,
                                                         Kind.DOUT_DNET, Kind.DELTA)}
 PARAMETER_KINDS: Mapping[str, Kind] = {k.value: k for k in (Kind.GRAD, Kind.NEW)}
-
-
-@dataclass(frozen=True)
-class Target:
-    """One intermediate as the engine's rounder hook sees it, with its exact value."""
-
-    kind: Kind
-    layer: int
-    unit: int | None      # None: any unit (the hook's `total` always says 0)
-    value: float
-
-    def matches(self, kind: Kind, layer: int, unit: int, value: float) -> bool:
-        return (kind is self.kind and layer == self.layer and (self.unit is None or unit == self.unit)
-                and value == self.value)
-
-
-# -- modifiers: rounder hooks that replay one mistake ------------------------------------------
-
-class Modifier:
-    """A rounder hook that knows whether it changed anything (a replay it never touched proves nothing)."""
-
-    def __init__(self) -> None:
-        self.fired = False
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        return value
-
-
-class Force(Modifier):
-    """Replace one intermediate by another number (a rounded one, or the document's wrong one), once."""
-
-    def __init__(self, target: Target, replacement: float) -> None:
-        super().__init__()
-        self.target = target
-        self.replacement = replacement
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if not self.fired and self.target.matches(kind, layer, unit, value):
-            self.fired = True
-            return self.replacement
-        return value
-
-
-class Scale(Modifier):
-    """Multiply every intermediate of one kind in one layer by a factor (a factor 2 dropped or added)."""
-
-    def __init__(self, kind: Kind, layer: int, factor: float) -> None:
-        super().__init__()
-        self.kind, self.layer, self.factor = kind, layer, factor
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if kind is self.kind and layer == self.layer:
-            self.fired = True
-            return value * self.factor
-        return value
-
-
-class RoundEverything(Modifier):
-    """Every intermediate rounded, as --round N does (on top of the check's own --round)."""
-
-    def __init__(self, rounder: engine.Rounder) -> None:
-        super().__init__()
-        self.rounder = rounder
-        self.fired = True
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        return self.rounder(kind, layer, unit, value)
-
-
-# f'(net, out) as someone wrote it by mistake
-WrongFormula = Callable[[float, float], float]
-
-
-class WrongDerivative(Modifier):
-    """Replace f' of the units of some layers by a wrong formula of their net and out.
-
-    The forward pass hands each unit's net and out to the hook before the backward pass asks
-    for its f', so the hook remembers them and recomputes f' from the very numbers the engine
-    uses (rounded ones too, under --round).
-    """
-
-    def __init__(self, layers: frozenset[int], formula: WrongFormula) -> None:
-        super().__init__()
-        self.layers = layers
-        self.formula = formula
-        self.seen: dict[tuple[Kind, int, int], float] = {}
-
-    def __call__(self, kind: Kind, layer: int, unit: int, value: float) -> float:
-        if kind is Kind.NET or kind is Kind.OUT:
-            self.seen[(kind, layer, unit)] = value
-        elif kind is Kind.DOUT_DNET and layer in self.layers:
-            self.fired = True
-            return self.formula(self.seen[(Kind.NET, layer, unit)], self.seen[(Kind.OUT, layer, unit)])
-        return value
-
-
-def compose(base: engine.Rounder | None, modifier: Modifier) -> engine.Rounder:
-    """The modifier applied after the base rounding (--round N), so it sees what the engine carries."""
-    if base is None:
-        return modifier
-    return lambda kind, layer, unit, value: modifier(kind, layer, unit, base(kind, layer, unit, value))
 
 
 # -- where every unit and parameter sits ---------------------------------------------------------
@@ -206,6 +103,16 @@ class Printed:
     exact: float
     agrees: bool
     target: Target | None     # how to force it in a replay (None: it cannot be)
+    tolerance: float = 0.0    # how far from the printed number a value agrees (`judged`)
+
+    def matches(self, value: float) -> bool:
+        """Whether a value, computed or replayed, comes out as printed at the precision judged."""
+        return abs(value - self.expect.value) <= self.tolerance
+
+    @property
+    def whole(self) -> bool:
+        """Printed as a whole number in a document that prints its other numbers with decimals."""
+        return self.tolerance < self.expect.tolerance
 
     @property
     def final(self) -> bool:
@@ -233,7 +140,7 @@ def step_label(step: Step, lang: str = "en") -> str:
     return label(name, step.iteration, step.sample, lang)
 
 
-def _positions(trace: Trace) -> dict[tuple[str, int | None, int | None], int]:
+def _positions(trace: Window) -> dict[tuple[str, int | None, int | None], int]:
     """Step index by (key with final., iteration, sample), for the steps that hold a number."""
     found: dict[tuple[str, int | None, int | None], int] = {}
     for step in trace.steps:
@@ -258,35 +165,59 @@ def _position(found: Mapping[tuple[str, int | None, int | None], int], entry: Ex
 
 # -- the context the mistake models work in ----------------------------------------------------
 
+def judged(entry: Expect, entries: Sequence[Expect]) -> float:
+    """The tolerance a printed number is judged with: ½·10⁻ᵈ (+1e-12), d its decimals as written.
+
+    A whole number (`1`) in a document that prints its other numbers with decimals is not a
+    number rounded to units (±0.5 would let 0.5646 pass as 1): it is judged at the precision
+    of the coarsest of those others.
+    """
+    if entry.decimals > 0 or any(c in entry.text.lower() for c in ".e"):
+        return entry.tolerance
+    others = [e.decimals for e in entries if e.decimals > 0]
+    return min(entry.tolerance, 0.5 * 10.0 ** -min(others) + 1e-12) if others else entry.tolerance
+
+
+def wanted_iterations(scenario: Scenario) -> set[int]:
+    """The iterations a check traces: those its entries name, their neighbours (a number copied
+    from the iteration before or after), and the last for a final.* key."""
+    named = {scenario.iterations if e.key.startswith("final.") else e.iteration for e in scenario.expect}
+    return {k + d for k in named for d in (-1, 0, 1) if 1 <= k + d <= scenario.iterations} or {1}
+
+
 @dataclass(frozen=True)
 class Context:
-    """The scenario, its exact trace and printed numbers, and a memo of replays.
+    """The scenario, its exact window of iterations and printed numbers, and a memo of replays.
 
     `replays` is a cache only: a replay is a pure function of its name, so filling it in does
-    not change what any method returns.
+    not change what any method returns. `spent` counts the iterations replayed (MAX_REPLAYED).
     """
 
     scenario: Scenario
     base: engine.Rounder | None     # --round N, or None
     rounding: int | None            # that N
-    trace: Trace
+    trace: Window                   # the exact computation, of the iterations the check names
     printed: tuple[Printed, ...]
     locations: Locations
-    iterations: int                 # how many iterations a replay needs to run
+    iterations: int                 # the last iteration a replay needs to run
     lang: str = "en"                # the language the causes are written in
-    replays: dict[str, Trace | None] = field(default_factory=dict, compare=False, repr=False)
+    replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
+    spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
     @classmethod
-    def build(cls, scenario: Scenario, trace: Trace, rounding: int | None = None, lang: str = "en") -> "Context":
+    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en") -> "Context":
         base = None if rounding is None else engine.decimal_rounder(rounding)
+        trace = trace_window(scenario, wanted_iterations(scenario), base, between=base)
         locations = Locations.of(scenario)
         found = _positions(trace)
         printed = []
         for entry in scenario.expect:
             exact = trace.value(entry.key, entry.iteration, entry.sample, entry.batch)
             sample_level = entry.sample is not None
-            printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact, entry.agrees(exact),
-                                   locations.target(entry.key, sample_level, exact)))
+            tolerance = judged(entry, scenario.expect)
+            printed.append(Printed(entry, _position(found, entry, len(trace.steps)), exact,
+                                   abs(exact - entry.value) <= tolerance,
+                                   locations.target(entry.key, sample_level, exact), tolerance))
         wrong = [p for p in printed if not p.agrees]
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)
@@ -299,16 +230,28 @@ class Context:
     # -- replays ----------------------------------------------------------------------------
 
     def replay(self, name: str, make: Callable[[], Modifier] | None = None,
-               scenario: Scenario | None = None) -> Trace | None:
-        """The trace under a mistake (memoised by name); None if it changed nothing or failed."""
+               scenario: Scenario | None = None, first: int = 1, persistent: bool = True) -> Window | None:
+        """The computation under a mistake (memoised by name); None if it changed nothing or failed.
+
+        A mistake made once, in iteration `first` (`persistent` False), is replayed from the
+        exact parameters before it; one made in every iteration (a hook that always applies, or
+        a changed scenario) from the start, with the hook in the iterations between the traced
+        ones too. Only the iterations up to the last one a wrong number needs are run.
+        """
         if name in self.replays:
             return self.replays[name]
-        if len(self.replays) >= MAX_RERUNS:
+        if len(self.replays) >= MAX_RERUNS or not self.spend(self.iterations - first + 1):
             return None
         modifier = make() if make is not None else None
         rounder = self.base if modifier is None else compose(self.base, modifier)
+        wanted = [k for k in self.trace.traces if k <= self.iterations]
+        sc = scenario or self.scenario
         try:
-            trace: Trace | None = run(scenario or self.scenario, self.iterations, rounder=rounder)
+            trace: Window | None = trace_window(
+                sc, wanted, rounder,
+                between=rounder if persistent else self.base, first=first,
+                start=None if first <= 1 else self.trace.parameters_before(first),
+                reuse=self.trace if scenario is None else None)
         except (BpwalkError, ArithmeticError, ValueError):
             trace = None      # the mistake overflows: it cannot have produced a printed number
         if modifier is not None and not modifier.fired:
@@ -316,8 +259,16 @@ class Context:
         self.replays[name] = trace
         return trace
 
-    def value_in(self, trace: Trace | None, p: Printed) -> float | None:
-        """The printed number's quantity in another trace."""
+    def spend(self, iterations: int) -> bool:
+        """Whether a replay of that many iterations is within MAX_REPLAYED (and count it if so)."""
+        if self.spent[0] + iterations > MAX_REPLAYED:
+            self.spent[1] += 1
+            return False
+        self.spent[0] += iterations
+        return True
+
+    def value_in(self, trace: Window | None, p: Printed) -> float | None:
+        """The printed number's quantity in another computation."""
         if trace is None:
             return None
         try:
@@ -325,10 +276,23 @@ class Context:
         except (KeyError, IndexError):
             return None
 
-    def forced(self, target: Target, replacement: float, p: Printed) -> float | None:
-        """p's quantity when one earlier intermediate is replaced by `replacement`."""
-        name = f"force {target} -> {replacement!r}"
-        return self.value_in(self.replay(name, lambda: Force(target, replacement)), p)
+    def forced(self, target: Target, replacement: float, p: Printed, first: int = 1) -> float | None:
+        """p's quantity when one earlier intermediate, of iteration `first`, is replaced by `replacement`."""
+        name = f"force {target} at {first} -> {replacement!r}"
+        return self.value_in(self.replay(name, lambda: Force(target, replacement), first=first, persistent=False), p)
+
+    def forced_each(self, pairs: tuple[tuple[Target, float, int], ...], p: Printed) -> float | None:
+        """p's quantity when several earlier intermediates (target, replacement, iteration) are replaced."""
+        name = "force each " + "; ".join(f"{t} at {k} -> {r!r}" for t, r, k in pairs)
+        first = min(k for _, _, k in pairs)
+        make = lambda: ForceEach(tuple((t, r) for t, r, _ in pairs))   # noqa: E731
+        return self.value_in(self.replay(name, make, first=first, persistent=False), p)
+
+    def iteration_of(self, q: "Printed | Step") -> int:
+        """The iteration a printed number or a step belongs to (the last for the final pass)."""
+        if isinstance(q, Printed):
+            return self.trace.last if q.final else q.expect.iteration
+        return self.trace.last if q.iteration is None else q.iteration
 
     # -- what came before a printed number ------------------------------------------------
 
@@ -345,7 +309,7 @@ class Context:
 
     def earlier_steps(self, p: Printed) -> Iterator[tuple[Step, Target]]:
         """Steps of p's iteration (and the final pass, for a final.* key) before p, nearest first."""
-        last = len(self.trace.iterations)
+        last = self.trace.last
         wanted = {None, last} if p.final else {p.expect.iteration}
         for step in reversed(self.trace.steps[: int(p.position)]):
             if step.value is None or step.iteration not in wanted:
@@ -363,10 +327,8 @@ class Context:
         return sorted(steps, key=lambda s: abs(s.index - p.position))
 
     def parameters_before(self, iteration: int) -> Mapping[str, float]:
-        """Every parameter at the start of an iteration."""
-        if iteration <= 1:
-            return self.trace.parameters
-        return self.trace.iterations[iteration - 2].new
+        """Every parameter at the start of an iteration the check names."""
+        return self.trace.parameters_before(iteration)
 
     def document_decimals(self) -> list[int]:
         """The decimals the document prints numbers with, finest first."""

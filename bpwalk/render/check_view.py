@@ -3,7 +3,8 @@
     key           document   computed      verdict  cause
     out.o1        0.751      0.751365        ✓
     delta.o1      0.1386     0.1384986       ✗      out.o1 rounded to 0.751 (3 decimals) and carried forward
-    42 numbers: 22 agree, 20 do not
+    └ new.w32     0.4086     0.4086662       ✗      carried from delta.o1 = 0.1386 (itself wrong)
+    42 numbers: 22 agree, 20 do not (5 root causes)
 """
 
 from __future__ import annotations
@@ -43,8 +44,17 @@ def summary(verdicts: Sequence[Verdict], lang: str = "en") -> str:
     numbers = _count(lang, "check.numbers", count)
     if agree == count:
         return say(lang, "check.all_agree", numbers=numbers)
+    roots = len({v.root for v in verdicts if v.root is not None})
     return say(lang, "check.summary", numbers=numbers, agree=_count(lang, "check.agree", agree),
-               disagree=_count(lang, "check.disagree", count - agree))
+               disagree=_count(lang, "check.disagree", count - agree)) + say(lang, "check.roots" if roots > 1 else
+                                                                             "check.roots_one", n=roots)
+
+
+def _cause(verdict: Verdict, lang: str) -> str:
+    """A consequence of a mistake made in the same words as its root's says so, shorter."""
+    if verdict.root is not None and not verdict.is_root and verdict.cause == verdict.root_cause:
+        return say(lang, "check.same", key=verdict.root.key)
+    return verdict.cause or ""
 
 
 def _where(verdict: Verdict, lang: str) -> str:
@@ -82,8 +92,11 @@ class CheckReport:
             table.add_column(say(lang, "check.cause"), overflow="fold")
             for verdict, where in zip(self.verdicts, wheres):
                 mark = Text("✓", style="green") if verdict.agrees else Text("✗", style="bold red")
-                row = [verdict.key] + ([where] if any(wheres) else [])
-                row += [verdict.document_text, computed_text(verdict), mark, verdict.cause or ""]
+                # a consequence stands under its root cause (the rows come `grouped`)
+                key = verdict.key if verdict.root is None or verdict.is_root else say(lang, "check.consequence",
+                                                                                       key=verdict.key)
+                row = [key] + ([where] if any(wheres) else [])
+                row += [verdict.document_text, computed_text(verdict), mark, _cause(verdict, lang)]
                 table.add_row(*row)
             yield table
         style = "green" if all(v.agrees for v in self.verdicts) else "bold red"
