@@ -57,6 +57,7 @@ REGISTRY: tuple[Format, ...] = (
     Format("txt", "text", ".txt", (".txt", ".text"), "console:export_text"),
     Format("svg", "SVG", ".svg", (".svg",), "console:export_svg"),
     Format("json", "JSON", ".json", (".json",), "json_:export"),
+    Format("web", "browser player", ".html", (), "web:export"),
     Format("latex", "LaTeX", ".tex", (".tex", ".latex"), "latex:export", fragment=True),
     Format("beamer", "Beamer slides", ".tex", (), "beamer:export", fragment=True),
 )
