@@ -150,9 +150,13 @@ def _equation(step: Step, notation: Notation, digits: int, lang: str) -> str:
             pieces[i] = number_mathml(step.operands[int(pieces[i])].value, digits)
         rows.append(("", "".join(pieces), ""))
     rows.append(("", MATH.format("block", value_mathml(step.value or 0.0, digits)), "result"))
-    body = "".join(f'<tr{f" class={cls}" if cls else ""}><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
+    body = "".join(f'<tr{_class(cls)}><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
                    for left, right, cls in rows)
     return f'<div class="scroll"><table class="eq">{body}</table></div>'
+
+
+def _class(name: str) -> str:
+    return f' class="{name}"' if name else ""
 
 
 def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
@@ -177,7 +181,7 @@ def _aligned(writer: "Writer", block: object) -> str:
     for k, row in enumerate(rows):
         left, _, right = row.partition("&= ")
         cls = "result" if k == len(rows) - 1 and k else ""
-        cells.append(f'<tr{f" class={cls}" if cls else ""}><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
+        cells.append(f'<tr{_class(cls)}><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
                      f'</td><td>=</td><td>{mathml(right, "block")}</td></tr>')
     return f'<div class="scroll"><table class="eq">{"".join(cells)}</table></div>'
 
