@@ -5,6 +5,7 @@ The library API (the CLI is a thin layer over it)::
     from bpwalk import load_scenario, run, train
     trace = run(load_scenario("mazur"))
     trace.value("grad.w5")
+    show(trace)          # in a notebook: the browser player in the cell's output
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["load_scenario", "run", "train", "Trace", "Step", "Scenario", "BpwalkError"]
+__all__ = ["load_scenario", "run", "train", "show", "Trace", "Step", "Scenario", "BpwalkError"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.errors import BpwalkError
@@ -21,6 +22,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.engine.steps import Step, Trace
     from bpwalk.engine.trace import run
     from bpwalk.engine.train import train
+    from bpwalk.export.notebook import show
 
 _WHERE = {
     "load_scenario": "bpwalk.read",
@@ -30,6 +32,7 @@ _WHERE = {
     "Trace": "bpwalk.engine.steps",
     "Step": "bpwalk.engine.steps",
     "BpwalkError": "bpwalk.errors",
+    "show": "bpwalk.export.notebook",
 }
 
 
@@ -38,6 +41,9 @@ def __getattr__(name: str) -> Any:
     if name in _WHERE:
         import importlib
 
+        # a notebook shows a Trace or a Step through bpwalk.export.notebook, which puts its
+        # writers where the engine finds them (the engine may not import the exports); light
+        importlib.import_module("bpwalk.export.notebook")
         return getattr(importlib.import_module(_WHERE[name]), name)
     raise AttributeError(name)
 

@@ -60,3 +60,40 @@ def golden(request: pytest.FixtureRequest):
         assert text == expected, f"{name} differs from the golden file (pytest --update-golden rewrites it)"
 
     return check
+
+
+def _browser_missing() -> str | None:
+    """Why no real browser can be driven here (None: chromium, chromedriver and selenium are there)."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("selenium") is None:
+        return "selenium is not installed"
+    if not any(shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")):
+        return "no chromium installed"
+    if not shutil.which("chromedriver"):
+        return "no chromedriver installed (Debian: apt-get install chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium driven by selenium; skipped where there is none, unless CI requires one."""
+    import os
+    import shutil
+
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("BPWALK_REQUIRE_BROWSER"):
+            pytest.fail(f"BPWALK_REQUIRE_BROWSER is set but {missing}")
+        pytest.skip(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        options.add_argument(arg)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
+    yield driver
+    driver.quit()

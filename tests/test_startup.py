@@ -22,6 +22,7 @@ SLOW = (
     "rich.syntax", "rich.pretty", "rich.traceback", "typer.rich_utils",
     "json", "importlib.metadata",    # for --json and --version only
     "bpwalk.walk.layers",            # the matrix and delta styles' names
+    "bpwalk.export.web", "bpwalk.export.notebook", "bpwalk.export.slides",   # the browser, Jupyter, slides
 )
 
 FIRST_SCREEN = """

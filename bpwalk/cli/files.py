@@ -39,16 +39,30 @@ def export(
     fragment: bool = typer.Option(False, "--fragment",
                                   help=f"{', '.join(f.name for f in REGISTRY if f.fragment)}: only the part "
                                        "to \\input into your own document (see README)."),
+    steps: Optional[str] = typer.Option(None, "--steps", help="svg: one 16:9 slide per step (13-16, or 1,3,8-10), "
+                                                             "written into the folder -o names."),
+    theme: Optional[str] = typer.Option(None, "--theme", help="svg: light (the default) or dark, as the terminal shows it."),
 ) -> None:
     """See EXPORT_HELP (its list of formats comes from the export registry)."""
     from bpwalk.export import format_for, render
-    from bpwalk.export.files import write_atomic
+    from bpwalk.export.files import is_folder, write_atomic
     from bpwalk.engine.trace import run as trace_run
 
     try:
-        fmt_name = format_for(output, chosen(fmt))
+        given = chosen(fmt) or ("svg" if steps is not None else None)
+        folder = output is not None and str(output) != "-" and is_folder(output)
+        fmt_name = "svg" if folder and given == "svg" else format_for(output, given)
+        slides = fmt_name == "svg" and (steps is not None or folder)     # one 16:9 picture per step
+        if (steps is not None or theme is not None) and fmt_name != "svg":
+            raise BpwalkError(f"--steps and --theme are for --format svg, not {fmt_name}")
         trace = trace_run(load(scenario), iterations, rounding=rounding)
-        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), fragment)
+        if slides:
+            from bpwalk.export.slides import write_slides
+
+            paths = write_slides(trace, output, steps, theme or "light", precision, chosen(lang), chosen(style))
+            typer.echo(say_wrote(chosen(lang) or trace.scenario.display.lang, paths), err=True)
+            return
+        text = render(trace, fmt_name, precision, chosen(lang), chosen(style), fragment, theme=theme or "light")
         if output is None or str(output) == "-":
             sys.stdout.write(text)
         else:
@@ -58,6 +72,13 @@ def export(
             typer.echo(say(chosen(lang) or trace.scenario.display.lang, "export.wrote", path=output), err=True)
     except BpwalkError as err:
         fail(err)
+
+
+def say_wrote(lang: str, paths: list) -> str:
+    from bpwalk.words import say
+
+    shown = str(paths[0]) if len(paths) == 1 else f"{paths[0]} … {paths[-1].name} ({len(paths)})"
+    return say(lang, "export.wrote", path=shown)
 
 
 @app.command(short_help="Write a new scenario with random weights, ready to edit.")

@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, NamedTuple
+from typing import Any, Callable, Mapping, NamedTuple
 
 from bpwalk.scenario import Scenario
 
@@ -192,6 +192,23 @@ class Step:
         """The unit or parameter the step is about: "h1" for net.h1 and dE_dout.h1@o1, "w5" for grad.w5."""
         return ref(self.quantity).unit
 
+    def _repr_html_(self) -> str | None:
+        return _display(self, "html")
+
+    def _repr_latex_(self) -> str | None:
+        return _display(self, "latex")
+
+
+# How a notebook shows a Step or a Trace (`_repr_html_`, ...): writers put here by
+# `bpwalk.export.notebook`, a layer the engine may not import, keyed by ("Step", "html"). With
+# none there, a notebook shows the repr.
+DISPLAY: dict[tuple[str, str], Callable[[Any], str]] = {}
+
+
+def _display(obj: object, kind: str) -> str | None:
+    writer = DISPLAY.get((type(obj).__name__, kind))
+    return writer(obj) if writer is not None else None
+
 
 def factor_name(step: "Step", i: int) -> str:
     """The name operand i stands for in the step's formula.
@@ -320,6 +337,12 @@ class Trace:
                 raise KeyError(key)
             return table[name]
         return _sample_value(key, it.samples, it.total_loss, sample or 1)
+
+    def _repr_html_(self) -> str | None:
+        return _display(self, "html")
+
+    def _repr_markdown_(self) -> str | None:
+        return _display(self, "markdown")
 
 
 UPDATE_KINDS: tuple[str, ...] = ("change", "penalty", "velocity", "sq_avg", "m", "v", "m_hat", "v_hat")

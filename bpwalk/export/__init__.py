@@ -28,6 +28,7 @@ class Options:
     style: str | None = None        # scalar, matrix or delta (text, SVG, LaTeX)
     fragment: bool = False          # only the part another document can \input (latex, beamer)
     frames: int | None = None       # only the style's first frames (what the walk-through has shown)
+    theme: str = "light"            # svg: light, or dark as the terminal shows it
 
     def shown(self, trace: Trace) -> "tuple[Frame, ...]":
         """The frames of the trace in the chosen style that the transcript writes."""
@@ -57,6 +58,7 @@ REGISTRY: tuple[Format, ...] = (
     Format("txt", "text", ".txt", (".txt", ".text"), "console:export_text"),
     Format("svg", "SVG", ".svg", (".svg",), "console:export_svg"),
     Format("json", "JSON", ".json", (".json",), "json_:export"),
+    Format("web", "browser player", ".html", (), "web:export"),
     Format("latex", "LaTeX", ".tex", (".tex", ".latex"), "latex:export", fragment=True),
     Format("beamer", "Beamer slides", ".tex", (), "beamer:export", fragment=True),
 )
@@ -86,13 +88,14 @@ def format_for(path: Path | None, given: str | None) -> str:
 
 
 def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None = None,
-           style: str | None = None, fragment: bool = False, frames: int | None = None) -> str:
+           style: str | None = None, fragment: bool = False, frames: int | None = None,
+           theme: str = "light") -> str:
     """The transcript of a trace as text in one of FORMATS.
 
     Args:
         trace: what `bpwalk.engine.trace.run` returned.
         fmt: a name in FORMATS.
-        digits, lang, style, fragment, frames: see `Options`. How the trace was computed (its
+        digits, lang, style, fragment, frames, theme: see `Options`. How the trace was computed (its
             rounding, its iterations) it carries itself: `Trace.settings`.
 
     Raises:
@@ -104,7 +107,7 @@ def render(trace: Trace, fmt: str, digits: int | None = None, lang: str | None =
     if fragment and not entry.fragment:
         offered = ", ".join(f.name for f in REGISTRY if f.fragment)
         raise ExportError(f"--fragment is for {offered}, not {fmt}")
-    return entry.load()(trace, Options(digits, lang, style, fragment, frames))
+    return entry.load()(trace, Options(digits, lang, style, fragment, frames, theme))
 
 
 def free_name(folder: Path, stem: str, fmt: str) -> Path:

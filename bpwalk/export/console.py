@@ -1,6 +1,7 @@
 """Text and SVG transcripts: what the terminal shows, every frame in order.
 
-Text is the terminal's output with colours stripped; SVG is rich's picture of it, colours kept.
+Text is the terminal's output with colours stripped; SVG is rich's picture of it, in a light
+theme (or the terminal's dark one), in the fonts at hand.
 """
 
 from __future__ import annotations
@@ -36,9 +37,12 @@ def to_text(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | N
     return record(trace, settings, width, color=False, shown=shown).export_text()
 
 
-def to_svg(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | None = None) -> str:
-    """Every frame (or the first `shown`) as one SVG picture of the terminal."""
-    return record(trace, settings, width, shown=shown).export_svg(title=f"bpwalk · {trace.scenario.title}")
+def to_svg(trace: Trace, settings: Settings, width: int = WIDTH, shown: int | None = None, theme: str = "light") -> str:
+    """Every frame (or the first `shown`) as one SVG picture of the terminal, to scroll through
+    (`bpwalk.export.slides` makes one 16:9 picture per frame); no font is fetched."""
+    from bpwalk.export.slides import picture
+
+    return picture(record(trace, settings, width, shown=shown), f"bpwalk · {trace.scenario.title}", theme, "bpwalk")
 
 
 def _settings(trace: Trace, options: Options) -> Settings:
@@ -55,4 +59,4 @@ def export_text(trace: Trace, options: Options) -> str:
 
 def export_svg(trace: Trace, options: Options) -> str:
     """The registry's entry point for svg."""
-    return to_svg(trace, _settings(trace, options), shown=options.frames)
+    return to_svg(trace, _settings(trace, options), shown=options.frames, theme=options.theme)

@@ -108,3 +108,8 @@ def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view):]
+
+
+def is_folder(path: Path) -> bool:
+    """A folder to write files into: one that exists, or a name with no extension that does not."""
+    return path.is_dir() or (not path.exists() and not path.suffix)

@@ -15,6 +15,7 @@ from html import escape
 import bpwalk.formula.equations as formula
 from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections, settings_line
+from bpwalk.export.mathml import compact
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number, shown_digits
@@ -24,17 +25,19 @@ from bpwalk.words import cases, say
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.export.pagetex import Writer
+    from bpwalk.walk import page as model
 
 CSS = """
-:root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2; }
+:root { --ink: #102a43; --soft: #627d98; --line: #d9e2ec; --accent: #2680c2;
+        --math: "Latin Modern Math", "STIX Two Math", "Cambria Math", math, serif; }
 * { box-sizing: border-box; }
 body { font: 16px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans", "PingFang SC", sans-serif;
-       color: var(--ink); margin: 0; display: grid; grid-template-columns: 16rem 1fr; }
+       color: var(--ink); margin: 0; display: grid; grid-template-columns: 16rem minmax(0, 1fr); }
 nav { position: sticky; top: 0; height: 100vh; overflow: auto; padding: 1rem; border-right: 1px solid var(--line);
       font-size: 14px; background: #f8fafc; }
 nav ul { list-style: none; padding-left: 0.8rem; margin: 0.2rem 0; }
 nav a { color: var(--accent); text-decoration: none; }
-main { padding: 1.5rem 2.5rem; max-width: 60rem; }
+main { padding: 1.5rem 2.5rem; max-width: 60rem; min-width: 0; }
 h1 { margin-top: 0; } h2 { border-bottom: 2px solid var(--line); padding-bottom: .2rem; margin-top: 2.5rem; }
 .source { color: var(--soft); font-style: italic; }
 table.data { border-collapse: collapse; margin: .5rem 0 1rem; }
@@ -48,9 +51,11 @@ table.eq { border-collapse: collapse; margin: .3rem 0; }
 table.eq td { padding: .1rem .3rem; vertical-align: middle; }
 table.eq math[display="block"] { display: inline-block; margin: 0; math-style: normal; }
 table.eq td.lhs { text-align: right; } table.eq tr.result { font-weight: bold; }
-ul.factors { margin: .2rem 0; padding-left: 1.2rem; font-size: 14px; color: #334e68; }
+ul.factors { margin: .2rem 0; padding-left: 1.2rem; color: #334e68; }
+ul.factors li { margin: .15rem 0; }
+ul.factors math, p.note math, .step h4 math, table.grid th math { math-style: normal; }
 ul.factors a { color: var(--accent); }
-figure { margin: 1rem 0; } svg.network { max-width: 100%; height: auto; }
+figure { margin: 1rem 0; } svg.network, svg.loss { max-width: 100%; height: auto; }
 .scroll { overflow-x: auto; max-width: 100%; }
 p.note { color: var(--soft); font-size: 14px; margin: .2rem 0; }
 table.grid td.result { font-weight: bold; color: #1f7a4d; }
@@ -61,7 +66,9 @@ svg.fanin rect.stage { fill: #f0f4f8; stroke: #bcccdc; }
 svg.fanin rect.gain { fill: #fff7e6; stroke: #e8a33d; stroke-width: 1.5; }
 svg.fanin rect.result { fill: #e3f9ee; stroke: #1f7a4d; stroke-width: 1.5; }
 svg.fanin text { fill: var(--ink); }
+math, .num { font-family: var(--math); }
 math { font-size: 1.05em; }
+.num { font-size: 1.05em; white-space: nowrap; }
 @media print {
   body { display: block; font-size: 11pt; } nav { display: none; }
   main { max-width: none; padding: 0; } h2 { page-break-after: avoid; } a { color: inherit; }
@@ -118,6 +125,11 @@ def number_mathml(x: float, digits: int) -> str:
     return f"<mrow><mo>(</mo>{body}<mo>)</mo></mrow>" if x < 0 or exponent else body
 
 
+def num_html(x: float, digits: int) -> str:
+    """A number in running text or a table, as printed, set in the formulas' font."""
+    return f'<span class="num">{escape(format_number(x, digits))}</span>'
+
+
 def value_mathml(x: float, digits: int) -> str:
     """A result standing alone: the value as printed (`numfmt.format_number`), so that what is
     copied from the page is what float() reads, not U+2212 and ×10ⁿ."""
@@ -138,9 +150,13 @@ def _equation(step: Step, notation: Notation, digits: int, lang: str) -> str:
             pieces[i] = number_mathml(step.operands[int(pieces[i])].value, digits)
         rows.append(("", "".join(pieces), ""))
     rows.append(("", MATH.format("block", value_mathml(step.value or 0.0, digits)), "result"))
-    body = "".join(f'<tr class="{cls}"><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
+    body = "".join(f'<tr{_class(cls)}><td class="lhs">{left}</td><td>=</td><td>{right}</td></tr>'
                    for left, right, cls in rows)
-    return f'<table class="eq">{body}</table>'
+    return f'<div class="scroll"><table class="eq">{body}</table></div>'
+
+
+def _class(name: str) -> str:
+    return f' class="{name}"' if name else ""
 
 
 def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
@@ -154,7 +170,7 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
         where = (f'<a href="#s{op.source + 1}">{escape(_t(lang, "step", n=op.source + 1))}</a>'
                  if op.source is not None else escape(say(lang, "origin.given")))
         # the value as text beside the symbol: a value to copy, not part of a formula
-        items.append(f"<li>{math} = {escape(format_number(op.value, digits))} ({where})</li>")
+        items.append(f"<li>{math} = {num_html(op.value, digits)} ({where})</li>")
     return f'<ul class="factors">{"".join(items)}</ul>'
 
 
@@ -165,9 +181,9 @@ def _aligned(writer: "Writer", block: object) -> str:
     for k, row in enumerate(rows):
         left, _, right = row.partition("&= ")
         cls = "result" if k == len(rows) - 1 and k else ""
-        cells.append(f'<tr class="{cls}"><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
+        cells.append(f'<tr{_class(cls)}><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
                      f'</td><td>=</td><td>{mathml(right, "block")}</td></tr>')
-    return f'<table class="eq">{"".join(cells)}</table>'
+    return f'<div class="scroll"><table class="eq">{"".join(cells)}</table></div>'
 
 
 def _page_block(writer: "Writer", block: object, key: str) -> str:
@@ -184,9 +200,9 @@ def _page_block(writer: "Writer", block: object, key: str) -> str:
         def cell(c: model.Cell) -> str:
             # a number as text, to copy as printed (ASCII minus); a name as math
             if isinstance(c, model.Num):
-                return escape(format_number(c.value, writer.digits))
+                return num_html(c.value, writer.digits)
             if isinstance(c, model.Named):
-                value = escape(format_number(c.value, writer.digits))
+                value = num_html(c.value, writer.digits)
                 return f"{inline(c.name.latex)} = {value}" if c.name is not None else value
             return inline(writer.cell(c))
 
@@ -217,24 +233,63 @@ def _grouped(trace: Trace, options: Options, digits: int, lang: str, body: list[
             anchor = f"f{frame.index + 1}-{frame.phase}"
             body.append(f'<h3 id="{anchor}">{escape(section.phase)}</h3>')
             toc.append(f'<li><a href="#{anchor}">{escape(section.phase)}</a></li>')
-        blocks = "".join(_page_block(writer, b, f"{frame.index}-{k}") for k, b in enumerate(section.page.blocks))
+        blocks = "".join(page_blocks(writer, section.page))
         ids = "".join(f'<a id="s{i + 1}"></a>' for i in frame.steps)   # a step's link lands on its frame
         body.append(f'<section class="step" id="f{frame.index + 1}">{ids}<h4><span class="n">{frame.index + 1}</span>'
                     f"{mathml(section.page.label.latex)}</h4>{blocks}</section>")
 
 
-def _tables(trace: Trace, digits: int, lang: str) -> str:
+def page_blocks(writer: "Writer", page: "model.Page") -> list[str]:
+    """The blocks of a grouped page, each as HTML (ids unique in a document: by frame and block)."""
+    return [_page_block(writer, b, f"{page.frame.index}-{k}") for k, b in enumerate(page.blocks)]
+
+
+def step_body(step: Step, notation: Notation, digits: int, lang: str) -> str:
+    """A scalar step under its heading: its sentence, its equation, its operands."""
+    sentence = describe(step, notation, lang)
+    return ((f"<p>{escape(sentence)}</p>" if sentence else "") + _equation(step, notation, digits, lang)
+            + _factors(step, notation, digits, lang))
+
+
+def about_html(trace: Trace, lang: str) -> list[str]:
+    """The scenario's title, source and description (and the rounding that the trace used)."""
     sc = trace.scenario
-    num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
+    body: list[str] = [f"<h1>{escape(sc.title)}</h1>"]
+    if sc.source:
+        body.append(f'<p class="source">{escape(sc.source)}</p>')
+    for para in sc.description.strip().split("\n\n") if sc.description else []:
+        body.append(f"<p>{escape(para)}</p>")
+    if trace.settings.rounding is not None:
+        body.append(f'<p class="source"><strong>{escape(rounding_note(trace.settings.rounding, lang))}</strong></p>')
+    return body
+
+
+def summary_html(trace: Trace, digits: int, lang: str) -> str:
+    """The loss before and after training (and its curve, over several iterations)."""
+    figure = ""
+    if len(trace.iterations) > 1:
+        losses = [it.total_loss for it in trace.iterations] + [trace.final.total_loss]
+        figure = f"<figure>{loss_svg(losses, min(digits, 4), lang)}</figure>"
+    return figure + (
+        f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
+        f"<tr><td>{num_html(trace.iterations[0].total_loss, digits)}</td>"
+        f"<td>{num_html(trace.final.total_loss, digits)}</td></tr></table>")
+
+
+def tables_html(trace: Trace, digits: int, lang: str) -> str:
+    """The parameters (before and after training), the samples and the settings."""
+    sc = trace.scenario
+    num = lambda x: num_html(x, digits)  # noqa: E731
     final = trace.iterations[-1].new
     rows = "".join(f"<tr><td>{escape(n)}</td><td>{num(v)}</td><td>{num(final[n])}</td></tr>"
                    for n, v in trace.parameters.items())
-    params = (f'<h3>{escape(_t(lang, "parameters"))}</h3><table class="data"><tr><th>{escape(_t(lang, "name"))}</th>'
-              f'<th>{escape(_t(lang, "value"))}</th><th>{escape(_t(lang, "after"))}</th></tr>{rows}</table>')
+    params = (f'<h3>{escape(_t(lang, "parameters"))}</h3><div class="scroll"><table class="data"><tr><th>'
+              f'{escape(_t(lang, "name"))}</th><th>{escape(_t(lang, "value"))}</th><th>{escape(_t(lang, "after"))}</th></tr>'
+              f'{rows}</table></div>')
     head = "".join(f"<th>{escape(x)}</th>" for x in ["#", *sc.inputs, *(f"{_t(lang, 'targets')} {o}" for o in sc.outputs)])
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in [str(n), *map(num, s.inputs), *map(num, s.targets)]) + "</tr>"
                    for n, s in enumerate(sc.samples, 1))
-    samples = f'<h3>{escape(_t(lang, "samples"))}</h3><table class="data"><tr>{head}</tr>{body}</table>'
+    samples = f'<h3>{escape(_t(lang, "samples"))}</h3><div class="scroll"><table class="data"><tr>{head}</tr>{body}</table></div>'
     settings = escape(settings_line(sc, lang, formula.format_number(sc.learning_rate, digits)))
     return params + samples + f"<p>{settings}</p>"
 
@@ -255,16 +310,10 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, st
     lang = lang or sc.display.lang
     notation = Notation.of(sc)
     first = trace.iterations[0].samples[0]
-    body: list[str] = [f"<h1>{escape(sc.title)}</h1>"]
-    if sc.source:
-        body.append(f'<p class="source">{escape(sc.source)}</p>')
-    for para in sc.description.strip().split("\n\n") if sc.description else []:
-        body.append(f"<p>{escape(para)}</p>")
-    if trace.settings.rounding is not None:
-        body.append(f'<p class="source"><strong>{escape(rounding_note(trace.settings.rounding, lang))}</strong></p>')
+    body = about_html(trace, lang)
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
     body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4), lang)}</figure>")
-    body.append(_tables(trace, digits, lang))
+    body.append(tables_html(trace, digits, lang))
     toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
     style = style or sc.display.style
     if style != "scalar":
@@ -280,28 +329,19 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, st
             anchor = f"s{step.index + 1}-{step.phase}"
             body.append(f'<h3 id="{anchor}">{escape(phase)}</h3>')
             toc.append(f'<li><a href="#{anchor}">{escape(phase)}</a></li>')
-        sentence = describe(step, notation, lang)
         body.append(
             f'<section class="step" id="s{step.index + 1}"><h4><span class="n">{step.index + 1}</span>'
             f"{mathml(notation.latex(step.quantity, step.sample))}</h4>"
-            + (f"<p>{escape(sentence)}</p>" if sentence else "")
-            + _equation(step, notation, digits, lang)
-            + _factors(step, notation, digits, lang)
-            + "</section>"
+            + step_body(step, notation, digits, lang) + "</section>"
         )
     if len(toc) > 1:
         toc.append("</ul></li>")
-    num = lambda x: escape(formula.format_number(x, digits))  # noqa: E731
     summary = escape(say(lang, "phase.summary"))
     body.append(f'<h2 id="summary">{summary}</h2>')
-    if len(trace.iterations) > 1:
-        losses = [it.total_loss for it in trace.iterations] + [trace.final.total_loss]
-        body.append(f"<figure>{loss_svg(losses, min(digits, 4), lang)}</figure>")
-    body.append(f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
-                f"<tr><td>{num(trace.iterations[0].total_loss)}</td><td>{num(trace.final.total_loss)}</td></tr></table>")
+    body.append(summary_html(trace, digits, lang))
     toc.append(f'<li><a href="#summary">{summary}</a></li>')
     html_lang = "zh-CN" if lang == "zh" else "en"
-    return (
+    return compact(
         f'<!DOCTYPE html>\n<html lang="{html_lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(sc.title)} — bpwalk</title>\n<style>{CSS}</style>\n</head>\n<body>\n"

@@ -17,6 +17,7 @@ DX = 170          # distance between layers
 DY = 64           # distance between units
 MAX_SHOWN = 8     # units drawn per layer
 LABEL_LIMIT = 16  # label weights when a layer pair has at most this many connections
+PLACES = (0.3, 0.22, 0.38, 0.15, 0.46, 0.54, 0.62, 0.7)   # where along its line a label may go
 
 
 def _shown(units: tuple[str, ...]) -> list[str | None]:
@@ -51,22 +52,25 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
         f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{escape(say(lang, "doc.diagram"))}" class="network">',
         "<style>.w{stroke:#9aa5b1;stroke-width:1.2}.u{fill:#fff;stroke:#334e68;stroke-width:2}"
         ".in{fill:#f0f4f8}.t{font:13px sans-serif;text-anchor:middle;dominant-baseline:central}"
-        ".v{font:11px sans-serif;fill:#486581;text-anchor:middle}.wl{font:11px sans-serif;fill:#627d98}"
+        ".v{font:11px sans-serif;fill:#486581;text-anchor:middle}.wl{font:11px sans-serif;fill:#627d98;paint-order:stroke;stroke:#fff;stroke-width:3px}"
         ".h{font:bold 12px sans-serif;fill:#334e68;text-anchor:middle}</style>",
     ]
+    labels: list[tuple[float, float, float, float]] = [
+        (x - R, y - R, x + R, y + R) for x, y in pos.values()]       # what a label must not cover
     for l, layer in enumerate(scenario.layers):
         prev = columns[l]
         label = sum(1 for _ in prev) * len(layer.units) <= LABEL_LIMIT
-        for u, unit in enumerate(layer.units):
-            for j, src in enumerate(prev):
+        for j, src in enumerate(prev):
+            for u, unit in enumerate(layer.units):
                 if unit not in pos or src not in pos:
                     continue
+                name = escape(layer.weight_names[u][j])
                 (x1, y1), (x2, y2) = pos[src], pos[unit]
-                parts.append(f'<line class="w" x1="{x1 + R:.1f}" y1="{y1:.1f}" x2="{x2 - R:.1f}" y2="{y2:.1f}"/>')
-                if label:
-                    # a third of the way from the source, where lines into one unit are apart
-                    lx, ly = x1 + R + (x2 - x1 - 2 * R) * 0.3, y1 + (y2 - y1) * 0.3
-                    parts.append(f'<text class="wl" x="{lx:.1f}" y="{ly - 4:.1f}">{escape(layer.weight_names[u][j])}</text>')
+                parts.append(f'<line class="w" data-n="{name}" x1="{x1 + R:.1f}" y1="{y1:.1f}" '
+                             f'x2="{x2 - R:.1f}" y2="{y2:.1f}"><title>{name}</title></line>')
+                spot = _free_spot(labels, name, (x1 + R, y1), (x2 - R, y2)) if label else None
+                if spot is not None:
+                    parts.append(f'<text class="wl" data-n="{name}" x="{spot[0]:.1f}" y="{spot[1]:.1f}">{name}</text>')
     headings = [say(lang, "diagram.inputs")] + [f"{layer.activation}" for layer in scenario.layers]
     for c, units in enumerate(shown):
         x = R + 60 + c * DX
@@ -78,17 +82,36 @@ def network_svg(scenario: Scenario, values: dict[str, float] | None = None, digi
                 continue
             x, y = pos[unit]
             cls = "u in" if c == 0 else "u"
-            parts.append(f'<circle class="{cls}" cx="{x}" cy="{y:.1f}" r="{R}"/>')
+            parts.append(f'<circle class="{cls}" data-n="{escape(unit)}" cx="{x}" cy="{y:.1f}" r="{R}"/>')
             parts.append(f'<text class="t" x="{x}" y="{y:.1f}">{escape(unit)}</text>')
             if unit in values:
                 parts.append(f'<text class="v" x="{x}" y="{y + R + 12:.1f}">{format_number(values[unit], digits)}</text>')
     for l, layer in enumerate(scenario.layers):
         if layer.bias != "none":
             x = R + 60 + (l + 1) * DX
-            names = ", ".join(layer.bias_names[:3]) + ("…" if len(layer.bias_names) > 3 else "")
-            parts.append(f'<text class="v" x="{x}" y="{height - 6}">+ {escape(names)}</text>')
+            names = ", ".join(f'<tspan data-n="{escape(b)}">{escape(b)}</tspan>' for b in layer.bias_names[:3])
+            more = "…" if len(layer.bias_names) > 3 else ""
+            parts.append(f'<text class="v" x="{x}" y="{height - 6}">+ {names}{more}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+def _free_spot(taken: list[tuple[float, float, float, float]], name: str, start: tuple[float, float],
+               end: tuple[float, float]) -> tuple[float, float] | None:
+    """Where along a weight's line its label covers no other label and no unit (None: nowhere).
+
+    On a deep network many lines cross between two layers; the first free place along the line,
+    near its source where lines into one unit are apart, keeps every label readable.
+    """
+    width, height = len(name) * 6.4 + 2, 12
+    for t in PLACES:
+        x = start[0] + (end[0] - start[0]) * t
+        y = start[1] + (end[1] - start[1]) * t - 3
+        box = (x - width / 2, y - height + 2, x + width / 2, y + 2)
+        if not any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in taken):
+            taken.append(box)
+            return x - width / 2, y
+    return None
 
 
 def loss_svg(losses: list[float], digits: int = 4, lang: str = "en") -> str:

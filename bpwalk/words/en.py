@@ -213,6 +213,16 @@ WORDS: dict[str, str] = {
     "train.start": "start",
     "plot.log": " (log scale)", "plot.updates": "updates made", "plot.loss": "loss",
 
+    # -- the browser player (export --format web) and its buttons ------------------------------
+    "web.first": "first step", "web.back": "previous step", "web.next": "next step", "web.last": "last step",
+    "web.prev_phase": "previous phase", "web.next_phase": "next phase", "web.search": "search",
+    "web.search_hint": "w5, out_o1, delta …", "web.help": "keys", "web.close": "close",
+    "web.style": "style", "web.lang": "language", "web.position": "step {n} of {count}",
+    "web.style.scalar": "scalar", "web.style.matrix": "matrix", "web.style.delta": "delta",
+    "web.lang.en": "English", "web.lang.zh": "中文", "web.esc": "Esc closes help and prompts",
+    "web.help.click": "a click on a step's link goes to it; the slider scrubs through the steps",
+    "web.noscript": "The walk-through needs JavaScript; bpwalk export --format html writes it as a document.",
+
     # -- the transcripts: Markdown, HTML, LaTeX, Beamer ---------------------------------------
     "doc.network": "The network", "doc.parameters": "Parameters", "doc.samples": "Samples",
     "doc.iteration": "Iteration {n}", "doc.after_update": "After the update",

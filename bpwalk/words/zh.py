@@ -213,6 +213,16 @@ WORDS: dict[str, str] = {
     "train.start": "初始",
     "plot.log": "（对数坐标）", "plot.updates": "已做的更新次数", "plot.loss": "误差",
 
+    # -- 浏览器播放器（export --format web）及其按钮 ----------------------------------------------
+    "web.first": "第一步", "web.back": "上一步", "web.next": "下一步", "web.last": "最后一步",
+    "web.prev_phase": "上一阶段", "web.next_phase": "下一阶段", "web.search": "搜索",
+    "web.search_hint": "w5、out_o1、delta …", "web.help": "按键", "web.close": "关闭",
+    "web.style": "显示方式", "web.lang": "语言", "web.position": "第 {n} 步，共 {count} 步",
+    "web.style.scalar": "标量", "web.style.matrix": "矩阵", "web.style.delta": "delta",
+    "web.lang.en": "English", "web.lang.zh": "中文", "web.esc": "Esc 关闭帮助和输入框",
+    "web.help.click": "点击某一步的链接即可跳到那一步；滑块可以快速拖过各步",
+    "web.noscript": "逐步讲解需要 JavaScript；bpwalk export --format html 会把它写成一份文档。",
+
     # -- 导出的文档：Markdown、HTML、LaTeX、Beamer ---------------------------------------------
     "doc.network": "网络", "doc.parameters": "参数", "doc.samples": "样本",
     "doc.iteration": "第 {n} 轮", "doc.after_update": "更新后",
