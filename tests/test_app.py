@@ -267,3 +267,23 @@ def test_e_on_a_full_disk_or_ctrl_c_leaves_no_file(mazur, tmp_path, monkeypatch)
     monkeypatch.setattr(files.os, "write", interrupted)
     assert walk(trace, frames, Settings(), terminal(), read_key=keys("e", "m", "q")) == 130    # SIGINT mid-write
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("key,fmt,how", [("m", "md", "open it in a Markdown viewer"), ("h", "html", "open it in a browser")])
+def test_e_says_where_it_wrote_and_how_to_open_it(mazur, tmp_path, monkeypatch, key: str, fmt: str, how: str) -> None:
+    """Issue 13: `e`, then a format key, said only where it wrote the file."""
+    trace, frames = mazur
+    monkeypatch.chdir(tmp_path)
+    console = terminal(width=120)
+    walk(trace, frames, Settings(), console, read_key=keys("e", key, "q"))
+    assert (tmp_path / f"mazur.{fmt}").exists()
+    assert any(f"wrote mazur.{fmt} · {how}" in screen for screen in screens(console))
+
+
+def test_every_format_says_how_to_open_it() -> None:
+    from bpwalk.export import FORMATS
+    from bpwalk.words import say
+
+    for fmt in FORMATS:
+        for lang in ("en", "zh"):
+            assert say(lang, f"export.open.{fmt}", name="x")

@@ -23,6 +23,7 @@ from bpwalk.tui.keys import ReadKey
 from bpwalk.tui.loop import Lines, Painter, key_loop
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.navigate import NavState, Navigator, told
+from bpwalk.words import say
 
 
 def print_all(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Console, start: int = 0) -> None:
@@ -112,7 +113,10 @@ def write_transcript(trace: Trace, frames: Sequence[Frame], state: NavState, set
         shown = path.relative_to(Path.cwd())
     except ValueError:
         shown = path
-    return told(state, settings.lang, "export.wrote", path=shown)
+    fmt = state.export or "md"
+    # where it went and what opens it: a newcomer should not have to guess
+    return told(state, settings.lang, "export.wrote_open", path=shown,
+                how=say(settings.lang, f"export.open.{fmt}", name=path.name))
 
 
 def walk(trace: Trace, frames: Sequence[Frame], settings: Settings, console: Console, start: int = 0,

@@ -99,6 +99,14 @@ WORDS: dict[str, str] = {
     "nav.search_ended": "search /{query} ended", "nav.esc": "Esc closes help and prompts · q quits",
     "screen.more_below": "… {n} more lines below · PgDn", "screen.end_above": "… end · {n} lines above · PgUp",
     "export.wrote": "wrote {path}", "export.not_written": "not written: {error}",
+    "export.wrote_open": "wrote {path} · {how}",
+    "export.open.md": "open it in a Markdown viewer (VS Code, GitHub)",
+    "export.open.html": "open it in a browser", "export.open.web": "open it in a browser (? lists the keys)",
+    "export.open.txt": "open it in any text editor", "export.open.svg": "open it in a browser",
+    "export.open.json": "read it with any JSON tool (jq, Python)",
+    "export.open.latex": "compile it: pdflatex {name} (xelatex for Chinese)",
+    "export.open.beamer": "compile it: pdflatex {name} (xelatex for Chinese)",
+    "export.open.pytorch": "run it: python {name}",
 
     # -- the help overlay: what each key does ({space} is the space bar's name) ------------------
     "key.space": "Space",

@@ -100,6 +100,14 @@ WORDS: dict[str, str] = {
     "nav.search_ended": "已结束搜索 /{query}", "nav.esc": "Esc 关闭帮助和输入框 · q 退出",
     "screen.more_below": "… 下面还有 {n} 行 · PgDn", "screen.end_above": "… 到底了 · 上面有 {n} 行 · PgUp",
     "export.wrote": "已写入 {path}", "export.not_written": "未写入：{error}",
+    "export.wrote_open": "已写入 {path} · {how}",
+    "export.open.md": "用 Markdown 阅读器打开（VS Code、GitHub）",
+    "export.open.html": "用浏览器打开", "export.open.web": "用浏览器打开（? 列出按键）",
+    "export.open.txt": "用任意文本编辑器打开", "export.open.svg": "用浏览器打开",
+    "export.open.json": "用任意 JSON 工具读取（jq、Python）",
+    "export.open.latex": "编译：xelatex {name}（英文可用 pdflatex）",
+    "export.open.beamer": "编译：xelatex {name}（英文可用 pdflatex）",
+    "export.open.pytorch": "运行：python {name}",
 
     # -- 帮助：每个键的作用 -------------------------------------------------------------------
     "key.space": "空格",
