@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,3 +100,43 @@ def test_the_gradient_of_a_bias_that_is_not_trained_says_so() -> None:
     # a trained bias says nothing of the kind
     trained = runner.invoke(app, ["run", "mazur-matrix", "--style", "scalar", "--all"]).output
     assert "is not trained: its gradient" not in trained
+
+
+def test_a_newcomers_first_session(tmp_path: Path) -> None:
+    """Issue 13's "done when": `bpwalk`, `bpwalk run` (five steps, `?`, q), `bpwalk quiz --phases
+    backward` (two answers, `]`, q), `bpwalk new x.yaml`, `bpwalk validate x.yaml`, each screen
+    free of the surprises the issue lists."""
+    pytest.importorskip("pexpect")
+    from pty_session import ANSI, RIGHT, Session
+
+    screens: list[str] = [bpwalk().stdout]
+    run = Session("run")                                   # the default scenario
+    screens.append(ANSI.sub("", run.read_until("[1/60]")))
+    for n in range(2, 7):
+        screens.append(ANSI.sub("", run.press(RIGHT, f"[{n}/60]")))
+    help_screen = ANSI.sub("", run.press("?", "q"))
+    assert "quit" in help_screen and "Esc" in help_screen
+    screens.append(help_screen)
+    run.child.send("\x1b")                                 # Esc closes the overlay ...
+    run.child.send("q")                                    # ... and q quits
+    assert run.finish() == 0
+    quiz = Session("quiz", "--phases", "backward")
+    screens.append(ANSI.sub("", quiz.read_until("[1/60]")))
+    screens.append(ANSI.sub("", quiz.press("\t", "[13/60]")))     # straight to the first question asked
+    screens.append(ANSI.sub("", quiz.press("0.7414\r", "right")))
+    screens.append(ANSI.sub("", quiz.press("\r", "[14/60]")))
+    screens.append(ANSI.sub("", quiz.press("0.1868\r", "right")))
+    screens.append(ANSI.sub("", quiz.press("]", "[39/60]")))
+    quiz.child.send("q")
+    assert quiz.finish() == 0
+    target = tmp_path / "x.yaml"
+    made = bpwalk("new", str(target))
+    assert made.returncode == 0 and target.exists()
+    checked = bpwalk("validate", str(target))
+    assert checked.returncode == 0 and "ok" in checked.stdout
+    screens += [made.stdout + made.stderr, checked.stdout + checked.stderr, target.read_text(encoding="utf-8")]
+    for screen in screens:
+        assert "Missing command" not in screen and "Traceback" not in screen
+        assert "no key" not in screen and "after training" not in screen
+        assert "docs/scenario-format.md" not in screen
+        assert not re.search(r"\d…", screen), screen       # no number cut with an ellipsis
