@@ -153,3 +153,15 @@ def test_check_reads_expect_entries_of_a_batch() -> None:
     wrong = replace(sc, expect=tuple(replace(e, value=trace.value(e.key, e.iteration, e.sample, 1))
                                      for e in sc.expect if e.key == "penalty" and e.batch == 2))
     assert [v.agrees for v in check(wrong)] == [False]
+
+
+def test_a_squared_gradient_is_written_with_its_parentheses() -> None:
+    """`v = β₂·v + (1 − β₂)·∂E_total/∂w₁²` squared only the w₁: the gradient is the base."""
+    from bpwalk.engine.trace import run as trace_run
+    from bpwalk.export import render
+    from bpwalk.read import load_scenario as load
+
+    trace = trace_run(load("adam-mazur"))
+    text = render(trace, "txt")
+    assert "(1 − β₂)·(∂E_total/∂w₁)²" in text and "∂w₁²" not in text
+    assert "\\left(\\frac{\\partial E_{\\mathrm{total}}}{\\partial w_{1}}\\right)^{2}" in render(trace, "md")

@@ -19,7 +19,7 @@ from sympy import Add, Integer, Mul, Piecewise, Pow, Rational, Symbol
 from sympy.printing.latex import LatexPrinter
 
 import bpwalk.formula.symbolic as S
-from bpwalk.formula.notation import Notation
+from bpwalk.formula.notation import Derivative, Notation, Product
 from bpwalk.formula.numbers import format_latex_value, format_number, latex_number, text_number  # noqa: F401
 from bpwalk.engine.steps import Operand, Step, factor_name, operand_sample
 from bpwalk.ops import ACTIVATIONS, LOSSES, OPTIMIZERS
@@ -151,6 +151,16 @@ def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
     return Symbol(step.quantity), general, substituted
 
 
+def compound(step: Step, notation: Notation, symbol: Symbol) -> bool:
+    """Whether a symbol of a step's formula is written as more than one name (a derivative, a product)."""
+    name = symbol.name
+    if name == HALF.name or name.startswith(NUM):
+        return False
+    label = notation.label(*operand_label(step, int(name[1:]))) if name.startswith(OPERAND) \
+        else notation.label(name, step.sample)
+    return isinstance(label, (Derivative, Product))
+
+
 class StepLatex(LatexPrinter):
     """LaTeX for one step's shape: symbols from the notation, a slot where each number goes."""
 
@@ -168,6 +178,13 @@ class StepLatex(LatexPrinter):
             cond = rf"\text{{{otherwise}}}" if c == sympy.true else rf"\text{{{when}}}\: {self._print(c)}"
             pairs.append(f"{self._print(e)} & {cond}")
         return r"\begin{cases} " + r" \\".join(pairs) + r" \end{cases}"
+
+    def _print_Pow(self, expr: sympy.Pow, **kwargs: object) -> str:
+        base, power = expr.args
+        if isinstance(base, Symbol) and compound(self.step, self.notation, base) and power.is_Integer and power > 0:
+            # (∂E/∂w)², not ∂E/∂w²: the derivative is the base
+            return f"\\left({self._print(base)}\\right)^{{{self._print(power)}}}"
+        return super()._print_Pow(expr, **kwargs)
 
     def _print_Symbol(self, expr: Symbol, style: str = "plain") -> str:
         name = expr.name
@@ -225,9 +242,11 @@ class StepText:
                 return "½", _PREC["Atom"]
             if e.name.startswith(NUM):
                 return f"{SLOT}{e.name[1:]}{SLOT}", _PREC["Atom"]
+            # a derivative's label (∂E/∂w) binds as a quotient: squared, it takes parentheses
+            prec = _PREC["Mul"] if compound(self.step, self.notation, e) else _PREC["Atom"]
             if e.name.startswith(OPERAND):
-                return self.notation.text(*operand_label(self.step, int(e.name[1:]))), _PREC["Atom"]
-            return self.notation.text(e.name, self.step.sample), _PREC["Atom"]
+                return self.notation.text(*operand_label(self.step, int(e.name[1:]))), prec
+            return self.notation.text(e.name, self.step.sample), prec
         if isinstance(e, sympy.Integer):
             return str(int(e)), _PREC["Atom"]
         if isinstance(e, Add):
