@@ -14,10 +14,10 @@ import bpwalk.formula.equations as formula
 from bpwalk.export import Options
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import shown_digits
-from bpwalk.words.prose import batch_heading, describe, rounding_note
+from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.scenario import Scenario
-from bpwalk.words import after_training, cases, name_of, say
+from bpwalk.words import cases, name_of, say
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.export.pagetex import Writer
@@ -109,26 +109,9 @@ def sections(trace: Trace, lang: str) -> Iterator[tuple[str | None, str | None, 
     Yields (iteration title or None, phase title or None, step): a title only where a new
     iteration (or the pass after training) or a new phase (of a new sample) begins.
     """
-    multi = len(trace.scenario.samples) > 1
-    final = after_training(lang, trace.scenario.iterations, len(trace.scenario.batches()), heading=True)
-    iteration: object = object()
-    phase = ""
-    for step in trace.steps:
-        if step.phase in ("intro", "summary"):
-            continue
-        opens = None
-        if step.iteration != iteration:
-            iteration = step.iteration
-            opens = final if step.iteration is None else _t(lang, "iteration", n=step.iteration)
-            phase = ""
-        title = say(lang, f"phase.{step.phase}")
-        if step.sample is not None and multi:
-            title = _t(lang, "phase_sample", phase=title, sample=say(lang, "at.sample", n=step.sample))
-        batch = batch_heading(trace.scenario, step, lang)
-        if batch is not None:   # a mini-batch is a section of its own: "batch 2 of 3: samples 3, 4"
-            title = f"{batch[:1].upper()}{batch[1:]} · {title}"
-        yield opens, (title if title != phase else None), step
-        phase = title
+    from bpwalk.walk.pages import headed
+
+    return headed(trace, trace.steps, lang)
 
 
 def _cell(writer: "Writer", cell: object) -> str:

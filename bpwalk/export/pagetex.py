@@ -22,8 +22,8 @@ from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_latex_value, latex_number
 from bpwalk.walk import page as model
 from bpwalk.walk.frames import Frame
-from bpwalk.walk.pages import page
-from bpwalk.words import after_training, cases, say
+from bpwalk.walk.pages import headed, page
+from bpwalk.words import cases
 
 MAX_ROWS = 10           # a longer vector shows HEAD_ROWS entries, a \vdots and TAIL_ROWS entries
 HEAD_ROWS, TAIL_ROWS = 4, 3
@@ -41,23 +41,8 @@ class Section:
 
 def document(trace: Trace, frames: Sequence[Frame], lang: str) -> Iterator[Section]:
     """The pages of a walk-through's frames (intro and summary left out: each writer has its own)."""
-    multi = len(trace.scenario.samples) > 1
-    final = after_training(lang, trace.scenario.iterations, len(trace.scenario.batches()), heading=True)
-    iteration: object = object()
-    phase = ""
-    for frame in frames:
-        if frame.phase in ("intro", "summary"):
-            continue
-        opens = None
-        if frame.iteration != iteration:
-            iteration = frame.iteration
-            opens = final if frame.iteration is None else say(lang, "doc.iteration", n=frame.iteration)
-            phase = ""
-        title = say(lang, f"phase.{frame.phase}")
-        if frame.sample is not None and multi:
-            title = say(lang, "doc.phase_sample", phase=title, sample=say(lang, "at.sample", n=frame.sample))
-        yield Section(opens, title if title != phase else None, page(trace, frame, lang))
-        phase = title
+    for opens, phase, frame in headed(trace, frames, lang):
+        yield Section(opens, phase, page(trace, frame, lang))
 
 
 def number(x: float, digits: int, term: bool) -> str:

@@ -6,8 +6,12 @@ one per frame kind (their `BUILDERS`), on the shared pieces of `pagekit`.
 
 from __future__ import annotations
 
-from bpwalk.engine.steps import Trace
+from typing import Iterator, Sequence, TypeVar
+
+from bpwalk.engine.steps import Step, Trace
 from bpwalk.walk.frames import Frame, FrameKind
+from bpwalk.words import after_training, say
+from bpwalk.words.prose import batch_heading
 from bpwalk.walk.page import Page, StepBlock, Sym, marks
 from bpwalk.walk.pagekit import Builder, PageContext
 
@@ -41,3 +45,37 @@ def page(trace: Trace, frame: Frame, lang: str) -> Page:
         raise ValueError(f"no page for frames of kind {frame.kind}")
     return Page(frame, Sym(frame.label, frame.latex or frame.label), tuple(builders[frame.kind](ctx)),
                 marks(trace, frame.steps))
+
+
+Item = TypeVar("Item", Step, Frame)
+
+
+def headed(trace: Trace, items: Sequence[Item], lang: str) -> Iterator[tuple[str | None, str | None, Item]]:
+    """The steps or frames a document shows, with the headings that open before them.
+
+    Yields (iteration title or None, phase title or None, item), intro and summary left out: a
+    title only where a new iteration (or the pass after the last update) or a new phase (of a
+    new sample, of a new mini-batch) begins. Every document writer heads its sections so.
+    """
+    sc = trace.scenario
+    multi = len(sc.samples) > 1
+    final = after_training(lang, sc.iterations, len(sc.batches()), heading=True)
+    iteration: object = object()
+    phase = ""
+    for item in items:
+        if item.phase in ("intro", "summary"):
+            continue
+        opens = None
+        if item.iteration != iteration:
+            iteration = item.iteration
+            opens = final if item.iteration is None else say(lang, "doc.iteration", n=item.iteration)
+            phase = ""
+        title = say(lang, f"phase.{item.phase}")
+        if item.sample is not None and multi:
+            title = say(lang, "doc.phase_sample", phase=title, sample=say(lang, "at.sample", n=item.sample))
+        step = item if isinstance(item, Step) else trace.steps[item.first]
+        batch = batch_heading(sc, step, lang)
+        if batch is not None:   # a mini-batch is a section of its own: "batch 2 of 3: samples 3, 4"
+            title = f"{batch[:1].upper()}{batch[1:]} · {title}"
+        yield opens, (title if title != phase else None), item
+        phase = title
