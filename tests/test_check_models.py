@@ -13,7 +13,10 @@ from bpwalk.engine.train import train
 from bpwalk.read import load_scenario
 from bpwalk.read.builtin import resolve
 from bpwalk.scenario import Expect
-from tests.test_check import D_O1, D_O2, H1, O1, O2, f, mazur
+try:
+    from test_check import D_O1, D_O2, H1, O1, O2, f, mazur
+except ImportError:  # tests/ imported as a package
+    from tests.test_check import D_O1, D_O2, H1, O1, O2, f, mazur
 
 
 def _mazur_run(iterations: int, *entries: tuple[str, str, int]):
