@@ -199,3 +199,12 @@ def test_torch_is_imported_only_when_from_torch_is_called() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
+
+
+def test_torch_is_an_optional_extra_never_a_core_dependency() -> None:
+    import re
+
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    core = re.search(r"^dependencies = \[(.*?)^\]", text, re.M | re.S).group(1)
+    assert "torch" not in core
+    assert re.search(r'^torch = \["torch>=2\.13\.0,<2\.14"\]', text, re.M)
