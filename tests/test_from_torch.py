@@ -191,6 +191,8 @@ def test_optimizers_without_an_equivalent_are_refused() -> None:
         bpwalk.from_torch(seq, X, PROBABILITIES, optimizer=torch.optim.Adagrad(seq.parameters()))
     with pytest.raises(BpwalkError, match="rows of targets"):
         bpwalk.from_torch(seq, X, PROBABILITIES[:2])
+    with pytest.raises(BpwalkError, match="one row per sample"):
+        bpwalk.from_torch(seq, X[0], PROBABILITIES[0])   # one sample, not as a row
 
 
 def test_torch_is_imported_only_when_from_torch_is_called() -> None:

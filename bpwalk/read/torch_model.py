@@ -20,10 +20,12 @@ from bpwalk.scenario import Layer, OptimizerSettings, Regularization, Sample, Sc
 def _floats(value: Any, what: str) -> list[list[float]]:
     rows = value.detach().tolist() if hasattr(value, "detach") else value
     try:
-        rows = [[float(x) for x in (row if isinstance(row, (list, tuple)) else [row])] for row in rows]
+        if not all(isinstance(row, (list, tuple)) for row in rows):
+            raise TypeError
+        return [[float(x) for x in row] for row in rows]
     except (TypeError, ValueError):
-        raise BpwalkError(f"from_torch: {what}: expected a 2-d tensor or a list of lists of numbers") from None
-    return rows
+        raise BpwalkError(f"from_torch: {what}: expected one row per sample, a 2-d tensor or a list of lists "
+                          "of numbers") from None
 
 
 def _activation(module: Any, where: str, last: bool) -> tuple[str, float]:
