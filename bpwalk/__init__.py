@@ -6,6 +6,8 @@ The library API (the CLI is a thin layer over it)::
     trace = run(load_scenario("mazur"))
     trace.value("grad.w5")
     show(trace)          # in a notebook: the browser player in the cell's output
+    sc = from_torch(model, inputs, targets, optimizer=opt)   # an nn.Sequential as a scenario
+    to_yaml(sc)          # its scenario file
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["load_scenario", "run", "train", "show", "Trace", "Step", "Scenario", "BpwalkError"]
+__all__ = ["load_scenario", "run", "train", "show", "from_torch", "to_yaml", "Trace", "Step", "Scenario",
+           "BpwalkError"]
 
 if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.errors import BpwalkError
@@ -23,6 +26,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from bpwalk.engine.trace import run
     from bpwalk.engine.train import train
     from bpwalk.export.notebook import show
+    from bpwalk.read.scenario_yaml import to_yaml
+    from bpwalk.read.torch_model import from_torch
 
 _WHERE = {
     "load_scenario": "bpwalk.read",
@@ -33,6 +38,8 @@ _WHERE = {
     "Step": "bpwalk.engine.steps",
     "BpwalkError": "bpwalk.errors",
     "show": "bpwalk.export.notebook",
+    "from_torch": "bpwalk.read.torch_model",   # imports torch when called, not before
+    "to_yaml": "bpwalk.read.scenario_yaml",
 }
 
 

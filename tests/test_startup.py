@@ -23,6 +23,7 @@ SLOW = (
     "json", "importlib.metadata",    # for --json and --version only
     "bpwalk.walk.layers",            # the matrix and delta styles' names
     "bpwalk.export.web", "bpwalk.export.notebook", "bpwalk.export.slides",   # the browser, Jupyter, slides
+    "torch", "bpwalk.read.torch_model", "bpwalk.export.pytorch",   # from_torch and the pytorch export
 )
 
 FIRST_SCREEN = """

@@ -61,6 +61,7 @@ REGISTRY: tuple[Format, ...] = (
     Format("web", "browser player", ".html", (), "web:export"),
     Format("latex", "LaTeX", ".tex", (".tex", ".latex"), "latex:export", fragment=True),
     Format("beamer", "Beamer slides", ".tex", (), "beamer:export", fragment=True),
+    Format("pytorch", "PyTorch script", ".py", (".py",), "pytorch:export"),
 )
 BY_NAME: dict[str, Format] = {f.name: f for f in REGISTRY}
 FORMATS: tuple[str, ...] = tuple(BY_NAME)
