@@ -119,7 +119,7 @@ def check(
     raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)
 
 
-@app.command(short_help="Each parameter's gradient beside its central difference, with the relative error.")
+@app.command(short_help="Backprop's gradients beside central differences (CS231n).")
 def gradcheck(
     scenario: ScenarioArg = None,
     h: float = typer.Option(1e-5, "--h", min=1e-12, max=1.0,
