@@ -197,6 +197,8 @@ WORDS: dict[str, str] = {
     "cause.sign_convention": "the other sign convention: every δ and gradient has the opposite sign (δ = −∂E/∂net, error = t − y, as in Mitchell's Machine Learning)",
 
     # -- bpwalk train -------------------------------------------------------------------------
+    # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
+    "optstate.title": "{optimizer}: the state after this update, per parameter",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · gradient check at the initial parameters",
     "gradcheck.numeric_formula": "numeric: the central difference (L(p + h) − L(p − h)) / 2h, h = {h}",

@@ -198,6 +198,8 @@ WORDS: dict[str, str] = {
     "cause.sign_convention": "另一种符号约定：每个 δ 和梯度的符号都相反（δ = −∂E/∂net，误差 = t − y，如 Mitchell 的《机器学习》）",
 
     # -- bpwalk train -------------------------------------------------------------------------
+    # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
+    "optstate.title": "{optimizer}：本次更新后每个参数的状态",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · 初始参数处的梯度检验",
     "gradcheck.numeric_formula": "数值梯度：中心差分 (L(p + h) − L(p − h)) / 2h，h = {h}",
