@@ -207,6 +207,8 @@ WORDS: dict[str, str] = {
     "gradcheck.relative": "rel. error",
     "gradcheck.all_agree": "all {n} gradients agree (relative error ≤ {threshold})",
     "gradcheck.flagged": "{n} of {total} above {threshold}: {names}",
+    "train.compare_title": "{title} · {n} iterations · {names}",
+    "train.optimizer": "optimizer", "train.first_loss": "first loss", "train.final_loss": "final loss",
     "train.title": "{title} · {n} iterations", "train.title_one": "{title} · {n} iteration",
     "train.loss": "total loss  ", "train.curve": "total loss per iteration", "train.progress": "training",
     "train.sample": "sample", "train.parameters": "parameters", "train.name": "name",

@@ -208,6 +208,8 @@ WORDS: dict[str, str] = {
     "gradcheck.relative": "相对误差",
     "gradcheck.all_agree": "全部 {n} 个梯度一致（相对误差 ≤ {threshold}）",
     "gradcheck.flagged": "{total} 个中有 {n} 个大于 {threshold}：{names}",
+    "train.compare_title": "{title} · {n} 轮迭代 · {names}",
+    "train.optimizer": "优化器", "train.first_loss": "初始损失", "train.final_loss": "最终损失",
     "train.title": "{title} · {n} 轮迭代", "train.title_one": "{title} · {n} 轮迭代",
     "train.loss": "总误差  ", "train.curve": "每轮的总误差", "train.progress": "训练中",
     "train.sample": "样本", "train.parameters": "参数", "train.name": "名称",
