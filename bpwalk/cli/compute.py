@@ -10,7 +10,8 @@ from typing import Optional
 import typer
 
 from bpwalk.cli.base import app, fail, load, rounder_for
-from bpwalk.cli.options import Iterations, LangOption, Precision, Rounding, ScenarioArg, chosen
+from bpwalk.cli.options import (Alpha, Beta1, Beta2, Compare, Eps, Iterations, LangOption, Momentum, OptimizerName,
+                                Precision, Rounding, ScenarioArg, WeightDecay, chosen)
 from bpwalk.errors import BpwalkError
 
 
@@ -31,12 +32,28 @@ def train(
                                           help="Write the JSON or CSV to this file (default: standard output); "
                                                "a .json or .csv name chooses the format."),
     lang: LangOption = None,
+    optimizer: OptimizerName = None,
+    compare: Compare = None,
+    momentum: Momentum = None,
+    beta1: Beta1 = None,
+    beta2: Beta2 = None,
+    eps: Eps = None,
+    alpha: Alpha = None,
+    weight_decay: WeightDecay = None,
 ) -> None:
     """Train for many iterations without the walk-through: loss curve, outputs, parameters.
 
     --json and --csv write every number at full precision for plotting elsewhere (docs/train.md);
-    without --every their snapshots are the start and the end.
+    without --every their snapshots are the start and the end. --optimizer (with --momentum,
+    --beta1, --beta2, --eps, --alpha, --weight-decay) trains with another optimizer than the
+    scenario's; --compare sgd,momentum,adam trains with each and draws their curves on one plot.
     """
+    flags = {"momentum": momentum, "beta1": beta1, "beta2": beta2, "eps": eps, "alpha": alpha,
+             "weight_decay": weight_decay}
+    if compare is not None:
+        _compare(scenario, compare, flags, iterations, precision, rounding, as_json or as_csv or output is not None,
+                 optimizer, lang)
+        return
     import time
 
     from rich.console import Console
@@ -47,7 +64,9 @@ def train(
 
     try:
         fmt = train_data.format_for(as_json, as_csv, output)
-        sc = load(scenario)
+        from bpwalk.read.validate_training import override_optimizer
+
+        sc = override_optimizer(load(scenario), optimizer, flags)
         language = chosen(lang) or sc.display.lang
         console = Console() if fmt is None else Console(stderr=True)   # stdout holds the data
         count = iterations or sc.iterations
@@ -77,6 +96,47 @@ def train(
     from bpwalk.render.train_view import TrainReport
 
     console.print(TrainReport(result, precision or min(sc.display.precision, 6), seconds, language))
+
+
+def _compare(scenario, compare: str, flags, iterations, precision, rounding, data: bool, optimizer, lang) -> None:
+    """`train --compare a,b,c`: one run per optimizer, the options given applied to those that take them."""
+    from rich.console import Console
+
+    from bpwalk.engine.train import train as run_training
+    from bpwalk.errors import BpwalkError as Bad
+    from bpwalk.ops import OPTIMIZERS
+    from bpwalk.read.validate_training import override_optimizer
+
+    runs = []
+    try:
+        if optimizer is not None or data:
+            raise Bad("--compare draws the curves of several optimizers: not with --optimizer, --json, --csv "
+                      "or --output (run train --optimizer NAME --json once for each)")
+        names = [n.strip() for n in compare.split(",") if n.strip()]
+        if len(names) < 2 or len(set(names)) < len(names):
+            raise Bad(f"--compare: expected two or more different optimizers separated by commas, "
+                      f"like sgd,momentum,adam; found '{compare}'")
+        for name in names:
+            if name not in OPTIMIZERS:
+                from bpwalk.read.validate_values import suggestion
+
+                raise Bad(f"--compare: expected optimizers among {', '.join(OPTIMIZERS)}; found '{name}'"
+                          f"{suggestion(name, OPTIMIZERS)}")
+        unused = [k for k, v in flags.items() if v is not None
+                  and not any(k in {o.key for o in OPTIMIZERS[n].options} for n in names)]
+        base = load(scenario)
+        for name in names:
+            own = {k: v for k, v in flags.items() if k in {o.key for o in OPTIMIZERS[name].options}}
+            sc = override_optimizer(base, name, own)
+            if unused:   # an option none of them takes: the error train --optimizer gives
+                override_optimizer(base, name, {k: flags[k] for k in unused})
+            runs.append((name, run_training(sc, iterations or sc.iterations, rounder=rounder_for(rounding))))
+        language = chosen(lang) or base.display.lang
+    except BpwalkError as err:
+        fail(err)
+    from bpwalk.render.train_view import CompareReport
+
+    Console().print(CompareReport(runs, precision or min(base.display.precision, 6), language))
 
 
 @app.command(short_help="Compare the numbers a worked example printed with the right ones.")
@@ -117,3 +177,39 @@ def check(
 
         Console().print(CheckReport(verdicts, sc.title, language))
     raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)
+
+
+@app.command(short_help="Backprop's gradients beside central differences (CS231n).")
+def gradcheck(
+    scenario: ScenarioArg = None,
+    h: float = typer.Option(1e-5, "--h", min=1e-12, max=1.0,
+                            help="The step of the central difference (L(p + h) - L(p - h)) / 2h."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows as one JSON object, for scripts and CI."),
+    lang: LangOption = None,
+) -> None:
+    """Check backpropagation's gradient of every parameter against a central difference, as CS231n teaches.
+
+    The function is the total loss at the scenario's initial parameters (the samples' losses
+    summed or averaged, plus the L2 penalty). Each row holds the analytic gradient a, the numeric
+    n = (L(p + h) - L(p - h)) / 2h and the relative error |a - n| / max(|a|, |n|); one above 1e-7
+    is flagged. Exit status 0 when none is flagged, 1 when any is, 2 when the scenario cannot be read.
+    """
+    from bpwalk.engine.gradcheck import gradcheck as check_gradients
+
+    try:
+        sc = load(scenario)
+        language = chosen(lang) or sc.display.lang
+        result = check_gradients(sc, h)
+    except BpwalkError as err:
+        fail(err)
+    if as_json:
+        import json
+
+        typer.echo(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        from rich.console import Console
+
+        from bpwalk.render.gradcheck_view import GradCheckReport
+
+        Console().print(GradCheckReport(result, language))
+    raise typer.Exit(code=1 if result.flagged else 0)

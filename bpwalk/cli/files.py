@@ -132,7 +132,7 @@ def list_cmd() -> None:
         typer.echo(f"{path.stem:<22} {title}")
 
 
-@app.command(short_help="Check scenario files and say what is wrong, or that they are fine.")
+@app.command(short_help="Check scenario files: say what is wrong, or that they are fine.")
 def validate(files: List[Path] = typer.Argument(..., help="Scenario files to check.")) -> None:
     """Check scenario files and say what is wrong with them, or that they are fine."""
     from bpwalk.read import load_scenario

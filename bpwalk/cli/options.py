@@ -37,3 +37,19 @@ Start = Annotated[int, typer.Option(
 def chosen(option: Optional[Enum]) -> Optional[str]:
     """The value of an enum option, or None when it was not given."""
     return None if option is None else option.value
+
+
+# `train`'s optimizer overrides: the names from the registry, the options by their keys there
+from bpwalk.ops import OPTIMIZERS as _OPTIMIZERS  # noqa: E402
+
+OptimizerName = Annotated[Optional[str], typer.Option(
+    "--optimizer", help="Train with this optimizer instead of the scenario's: " + ", ".join(_OPTIMIZERS) + ".")]
+Compare = Annotated[Optional[str], typer.Option(
+    "--compare", help="Train once with each of these optimizers (comma-separated, e.g. sgd,momentum,adam) "
+                      "and draw their loss curves on one plot.")]
+Momentum = Annotated[Optional[float], typer.Option("--momentum", help="μ of momentum and nesterov.")]
+Beta1 = Annotated[Optional[float], typer.Option("--beta1", help="β1 of adam and adamw.")]
+Beta2 = Annotated[Optional[float], typer.Option("--beta2", help="β2 of adam and adamw.")]
+Eps = Annotated[Optional[float], typer.Option("--eps", help="ε of rmsprop, adam and adamw.")]
+Alpha = Annotated[Optional[float], typer.Option("--alpha", help="α of rmsprop.")]
+WeightDecay = Annotated[Optional[float], typer.Option("--weight-decay", help="λ of adamw.")]

@@ -251,6 +251,19 @@ def step_body(step: Step, notation: Notation, digits: int, lang: str) -> str:
             + _factors(step, notation, digits, lang))
 
 
+def _state(trace: Trace, step: Step, digits: int, lang: str) -> str:
+    """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
+    from bpwalk.walk.optstate import state_blocks
+
+    blocks = state_blocks(trace, step.index, lang)
+    if not blocks:
+        return ""
+    from bpwalk.export.pagetex import Writer
+
+    writer = Writer(trace, digits, lang)
+    return "".join(_page_block(writer, b, f"state-{step.index}-{k}") for k, b in enumerate(blocks))
+
+
 def about_html(trace: Trace, lang: str) -> list[str]:
     """The scenario's title, source and description (and the rounding that the trace used)."""
     sc = trace.scenario
@@ -332,7 +345,7 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, st
         body.append(
             f'<section class="step" id="s{step.index + 1}"><h4><span class="n">{step.index + 1}</span>'
             f"{mathml(notation.latex(step.quantity, step.sample))}</h4>"
-            + step_body(step, notation, digits, lang) + "</section>"
+            + step_body(step, notation, digits, lang) + _state(trace, step, digits, lang) + "</section>"
         )
     if len(toc) > 1:
         toc.append("</ul></li>")

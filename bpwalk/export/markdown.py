@@ -143,6 +143,19 @@ def _block(writer: "Writer", block: object) -> list[str]:
     return ["$$", "\\begin{gathered}", " \\\\\n".join(writer.fan_in(block)), "\\end{gathered}", "$$", ""]
 
 
+def _state(trace: Trace, step: Step, digits: int, lang: str) -> list[str]:
+    """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
+    from bpwalk.walk.optstate import state_blocks
+
+    blocks = state_blocks(trace, step.index, lang)
+    if not blocks:
+        return []
+    from bpwalk.export.pagetex import Writer
+
+    writer = Writer(trace, digits, lang)
+    return [line for block in blocks for line in _block(writer, block)]
+
+
 def grouped(trace: Trace, frames: "Sequence[Frame]", digits: int, lang: str) -> list[str]:
     """The walk-through in a grouped style (matrix, delta): a section per frame, as on screen."""
     from bpwalk.export.pagetex import Writer, document
@@ -194,6 +207,7 @@ def to_markdown(trace: Trace, digits: int | None = None, lang: str | None = None
         out += [f"**${label}$** — {sentence}" if sentence else f"**${label}$**", ""]
         out += _equation(step, notation, digits, lang)
         out += _factors(step, trace, notation, digits, lang)
+        out += _state(trace, step, digits, lang)
     if style != "scalar":
         out += grouped(trace, Options(style=style, frames=frames).shown(trace), digits, lang)
     out += [f"## {say(lang, 'phase.summary')}", ""]

@@ -118,19 +118,16 @@ def _rmsprop(params, grads, state, t, lr, o):
     return [p + (-lr * g) / (math.sqrt(si) + eps) for p, g, si in zip(params, grads, s)], {"sq_avg": s}
 
 
-def _lerp(start: float, end: float, weight: float) -> float:
-    # start + weight·(end − start), as torch.lerp computes it (from the nearer end)
-    if abs(weight) < 0.5:
-        return start + weight * (end - start)
-    return end - (end - start) * (1.0 - weight)
-
-
 def _adam_moments(grads, state, t, o):
     # m <- β1 m + (1 - β1) g;  v <- β2 v + (1 - β2) g²;  mˆ = m / (1 - β1^t);  vˆ = v / (1 - β2^t)
     # (m as torch's lerp from m towards g, v as torch's v·β2 + ((1 − β2)·g)·g)
     b1, b2 = o["beta1"], o["beta2"]
     w1, w2 = 1.0 - b1, 1.0 - b2
-    m = [_lerp(mp, g, w1) for mp, g in zip(state["m"], grads)]
+    # torch.lerp(m, g, 1 − β1), from the nearer end: m + w·(g − m), or g − (g − m)·(1 − w)
+    if abs(w1) < 0.5:
+        m = [mp + w1 * (g - mp) for mp, g in zip(state["m"], grads)]
+    else:
+        m = [g - (g - mp) * (1.0 - w1) for mp, g in zip(state["m"], grads)]
     v = [vp * b2 + (w2 * g) * g for vp, g in zip(state["v"], grads)]
     c1, c2 = 1.0 - b1 ** t, 1.0 - b2 ** t
     return {"m": m, "v": v, "m_hat": [mi / c1 for mi in m], "v_hat": [vi / c2 for vi in v]}, c1, c2

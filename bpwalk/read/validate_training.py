@@ -6,10 +6,15 @@ optimizer does not take is an error that says which optimizers take it.
 
 from __future__ import annotations
 
+import math
+from dataclasses import replace
+from typing import Mapping
+
+from bpwalk.errors import BpwalkError
 from bpwalk.ops import L2, OPTIMIZERS, OPTIONS, either, takers_of
 from bpwalk.read.validate_values import at, boolean, choice, fail, integer, mapping, number, suggestion
 from bpwalk.read.yamlread import Node
-from bpwalk.scenario import MAX_SAMPLES, OptimizerSettings, Regularization
+from bpwalk.scenario import MAX_SAMPLES, OptimizerSettings, Regularization, Scenario
 
 OPTIMIZER_KEYS = ("name", *OPTIONS)
 REGULARIZATION_KEYS = ("l2", "biases")
@@ -67,3 +72,39 @@ def read_batch_size(fields: dict[str, Node], update: str, sample_count: int) -> 
                                   f"(1..{sample_count:,})")
     return integer(node, "batch_size", 1, min(sample_count, MAX_SAMPLES),
                    f"a batch size (the number of samples per update; {sample_count:,} samples)")
+
+
+def _flag(key: str) -> str:
+    return "--" + key.replace("_", "-")
+
+
+def override_optimizer(scenario: Scenario, name: str | None, options: Mapping[str, float | None]) -> Scenario:
+    """The scenario with `bpwalk train --optimizer NAME --beta1 ...` in place of its own optimizer.
+
+    Options not given keep the scenario's values when the optimizer stays the same, else take the
+    new one's defaults. `options` maps an option key to its value, None where not given.
+
+    Raises:
+        BpwalkError: an unknown optimizer, an option the optimizer does not take, a value out of range.
+    """
+    given = {key: value for key, value in options.items() if value is not None}
+    if name is None and not given:
+        return scenario
+    current = scenario.optimizer_settings
+    if name is not None and name not in OPTIMIZERS:
+        raise BpwalkError(f"--optimizer: expected one of {', '.join(OPTIMIZERS)}; found '{name}'"
+                          f"{suggestion(name, OPTIMIZERS)}")
+    chosen = name or current.name
+    entry = OPTIMIZERS[chosen]
+    own = {o.key: o for o in entry.options}
+    values = dict(current.options) if chosen == current.name and current.options else entry.defaults()
+    for key, value in given.items():
+        if key not in own:
+            takes = f"{chosen} takes {', '.join(_flag(k) for k in own)}" if own else f"{chosen} takes no options"
+            raise BpwalkError(f"{_flag(key)} is not an option of {chosen} (it belongs to {either(takers_of(key))}); "
+                              f"{takes}")
+        if not math.isfinite(value) or not own[key].admits(value):
+            raise BpwalkError(f"{_flag(key)}: expected a number {own[key].range_text}, found {value:g}")
+        values[key] = value
+    settings = OptimizerSettings(chosen, tuple((o.key, values[o.key]) for o in entry.options))
+    return replace(scenario, optimizer=settings)

@@ -136,3 +136,32 @@ class TrainReport:
         if r.snapshots:
             yield Text()
             yield from snapshot_tables(r, d, options.max_width, lang)
+
+
+class CompareReport:
+    """`train --compare`: one run per optimizer, their loss curves on one plot, and where each got to."""
+
+    def __init__(self, runs: list[tuple[str, TrainResult]], digits: int = 6, lang: str = "en") -> None:
+        self.runs = runs        # (optimizer, result)
+        self.digits = digits
+        self.lang = lang
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from bpwalk.render.plot import LossCurves
+
+        d, lang = self.digits, self.lang
+        first = self.runs[0][1]
+        count = len(first.losses)
+        yield Text(say(lang, "train.compare_title", title=first.scenario.title, n=f"{count:,}",
+                       names=", ".join(name for name, _ in self.runs)), style="bold")
+        yield Text()
+        yield LossCurves([(name, [*r.losses, r.final_loss]) for name, r in self.runs],
+                         title=say(lang, "train.curve"), lang=lang)
+        yield Text()
+        table = Table(box=None, padding=(0, 1), header_style="bold")
+        table.add_column(say(lang, "train.optimizer"), style="cyan")
+        table.add_column(say(lang, "train.first_loss"), justify="right")
+        table.add_column(say(lang, "train.final_loss"), justify="right", style="green")
+        for name, r in self.runs:
+            table.add_row(name, _num(r.losses[0], d), _num(r.final_loss, d))
+        yield table

@@ -12,7 +12,8 @@ from bpwalk.engine.steps import Step, Trace
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.words import after_training, say
 from bpwalk.words.prose import batch_heading
-from bpwalk.walk.page import Page, StepBlock, Sym, marks
+from bpwalk.walk.optstate import state_blocks
+from bpwalk.walk.page import Block, Page, StepBlock, Sym, marks
 from bpwalk.walk.pagekit import Builder, PageContext
 
 
@@ -20,6 +21,15 @@ def _builders() -> dict[FrameKind, Builder]:
     from bpwalk.walk import delta_pages, matrix_pages
 
     return {**matrix_pages.BUILDERS, **delta_pages.BUILDERS}
+
+
+def _with_state(trace: Trace, steps: tuple[int, ...], lang: str) -> list[Block]:
+    """Each step, and after the last step of an update the optimizer's state per parameter."""
+    blocks: list[Block] = []
+    for i in steps:
+        blocks.append(StepBlock(i))
+        blocks += state_blocks(trace, i, lang)
+    return blocks
 
 
 def page(trace: Trace, frame: Frame, lang: str) -> Page:
@@ -38,7 +48,7 @@ def page(trace: Trace, frame: Frame, lang: str) -> Page:
         step = trace.steps[frame.first]
         shown = step.phase not in ("intro", "summary")
         label = ctx.q(step.quantity, step.sample) if shown else Sym(frame.label, frame.label)
-        return Page(frame, Sym(frame.label, label.latex), tuple(StepBlock(i) for i in frame.steps),
+        return Page(frame, Sym(frame.label, label.latex), tuple(_with_state(trace, frame.steps, lang)),
                     marks(trace, frame.steps))
     builders = _builders()
     if frame.kind not in builders:

@@ -205,6 +205,18 @@ WORDS: dict[str, str] = {
     "cause.sign_convention": "the other sign convention: every δ and gradient has the opposite sign (δ = −∂E/∂net, error = t − y, as in Mitchell's Machine Learning)",
 
     # -- bpwalk train -------------------------------------------------------------------------
+    # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
+    "optstate.title": "{optimizer}: the state after this update, per parameter",
+    # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
+    "gradcheck.title": "{title} · gradient check at the initial parameters",
+    "gradcheck.numeric_formula": "numeric: the central difference (L(p + h) − L(p − h)) / 2h, h = {h}",
+    "gradcheck.error_formula": "relative error: |a − n| / max(|a|, |n|); ✗ above {threshold}",
+    "gradcheck.parameter": "parameter", "gradcheck.analytic": "analytic a", "gradcheck.numeric": "numeric n",
+    "gradcheck.relative": "rel. error",
+    "gradcheck.all_agree": "all {n} gradients agree (relative error ≤ {threshold})",
+    "gradcheck.flagged": "{n} of {total} above {threshold}: {names}",
+    "train.compare_title": "{title} · {n} iterations · {names}",
+    "train.optimizer": "optimizer", "train.first_loss": "first loss", "train.final_loss": "final loss",
     "train.title": "{title} · {n} iterations", "train.title_one": "{title} · {n} iteration",
     "train.loss": "total loss  ", "train.curve": "total loss per iteration", "train.progress": "training",
     "train.sample": "sample", "train.parameters": "parameters", "train.name": "name",

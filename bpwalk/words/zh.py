@@ -206,6 +206,18 @@ WORDS: dict[str, str] = {
     "cause.sign_convention": "另一种符号约定：每个 δ 和梯度的符号都相反（δ = −∂E/∂net，误差 = t − y，如 Mitchell 的《机器学习》）",
 
     # -- bpwalk train -------------------------------------------------------------------------
+    # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
+    "optstate.title": "{optimizer}：本次更新后每个参数的状态",
+    # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
+    "gradcheck.title": "{title} · 初始参数处的梯度检验",
+    "gradcheck.numeric_formula": "数值梯度：中心差分 (L(p + h) − L(p − h)) / 2h，h = {h}",
+    "gradcheck.error_formula": "相对误差：|a − n| / max(|a|, |n|)；大于 {threshold} 记为 ✗",
+    "gradcheck.parameter": "参数", "gradcheck.analytic": "解析 a", "gradcheck.numeric": "数值 n",
+    "gradcheck.relative": "相对误差",
+    "gradcheck.all_agree": "全部 {n} 个梯度一致（相对误差 ≤ {threshold}）",
+    "gradcheck.flagged": "{total} 个中有 {n} 个大于 {threshold}：{names}",
+    "train.compare_title": "{title} · {n} 轮迭代 · {names}",
+    "train.optimizer": "优化器", "train.first_loss": "初始损失", "train.final_loss": "最终损失",
     "train.title": "{title} · {n} 轮迭代", "train.title_one": "{title} · {n} 轮迭代",
     "train.loss": "总误差  ", "train.curve": "每轮的总误差", "train.progress": "训练中",
     "train.sample": "样本", "train.parameters": "参数", "train.name": "名称",
