@@ -291,3 +291,23 @@ def test_the_printers_write_every_piece_a_template_may_use() -> None:
         if want_latex is not None:
             assert latex.doprint(expr) == want_latex
 
+
+
+@pytest.mark.parametrize("p", [0.125, 1.0, 2.5, -0.5])
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if ACTIVATIONS[n].param is not None])
+def test_the_template_is_f_for_any_parameter_the_format_accepts(name: str, p: float) -> None:
+    # the format bounds no activation parameter: max(α·z, z) is leaky ReLU only for α <= 1
+    entry = ACTIVATIONS[name]
+    z = sympy.Symbol("z", real=True)
+    out = entry.template(S, z, sympy.Rational(p))
+    derivative = sympy.diff(S.evaluable(out), z)
+    for x in points(entry, count=8):
+        assert value(out, z, x) == pytest.approx(entry.outs([x], p)[0], rel=1e-13, abs=1e-15), (x, p)
+        assert value(derivative, z, x) == pytest.approx(entry.df(x, entry.outs([x], p)[0], p), rel=1e-12), (x, p)
+
+
+@pytest.mark.parametrize("name", [n for n in ELEMENTWISE if ACTIVATIONS[n].param is not None])
+def test_the_vector_form_holds_for_any_parameter(name: str) -> None:
+    # a written max(α·z, z) is min(α·z, z) for α > 1: the vector form may not rest on α's size
+    form = "".join(str(piece) for piece in ACTIVATIONS[name].form("z", "α"))
+    assert "max(" not in form and "min(" not in form, form

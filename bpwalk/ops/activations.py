@@ -209,9 +209,10 @@ LEAKY_RELU = Activation(
     f_param=lambda x, slope: x if x > 0.0 else slope * x,
     df=lambda net, out, slope: 1.0 if net > 0.0 else slope,   # leaky_relu'(0) = slope by convention
     df_text="1 if net > 0, else α",
-    template=lambda s, z, slope: s.maximum(s.times(slope, z), z),
+    # as cases, not max(α·z, z): that is leaky ReLU only for α <= 1, and the format bounds no slope
+    template=lambda s, z, slope: s.positive(z, z, s.times(slope, z)),
     d_template=lambda s, z, slope: s.positive(z, 1, slope),
-    form=lambda z, slope: ["max(", slope, "·", z, ", ", z, ")"],
+    form=lambda z, slope: [z, " ⊗ (1[", z, " > 0] + ", slope, "·1[", z, " ≤ 0])"],
     d_form=lambda a, z, slope: (["1[", z, " > 0] + ", slope, "·1[", z, " ≤ 0]"], True),
 )
 
