@@ -116,3 +116,16 @@ def test_every_builtin_renders_in_narrow_terminals(path, width: int) -> None:
     for frame in frames:
         text = render(trace, frame, Settings(digits=trace.scenario.display.precision), width)
         assert max(len(line) for line in text.splitlines()) <= width
+
+
+def test_the_diagram_writes_a_rounded_trace_with_its_decimals() -> None:
+    # bpwalk run mazur --round 4: the equations write 0.0500; the diagram wrote 0.05 beside them
+    from bpwalk.formula.numbers import shown_digits
+    from bpwalk.render.diagram import NetworkDiagram
+
+    trace = run(load_scenario(resolve("mazur")), rounding=4)
+    index = next(i for i, s in enumerate(trace.steps) if s.quantity == "grad.w5")
+    console = Console(file=StringIO(), width=80, color_system=None, legacy_windows=False)
+    console.print(NetworkDiagram(trace, index, shown_digits(9, 4)))
+    plain = console.file.getvalue()
+    assert "0.0500" in plain and "0.5933" in plain, plain

@@ -18,7 +18,7 @@ from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.mathml import compact
 from bpwalk.export.netsvg import loss_svg, network_svg
 from bpwalk.formula.notation import Notation
-from bpwalk.formula.numbers import format_number, shown_digits
+from bpwalk.formula.numbers import at_most, format_number, shown_digits
 from bpwalk.words.prose import describe, rounding_note
 from bpwalk.engine.steps import Step, Trace, factor_name, operand_sample, shows_factors
 from bpwalk.words import cases, say
@@ -282,7 +282,7 @@ def summary_html(trace: Trace, digits: int, lang: str) -> str:
     figure = ""
     if len(trace.iterations) > 1:
         losses = [it.total_loss for it in trace.iterations] + [trace.final.total_loss]
-        figure = f"<figure>{loss_svg(losses, min(digits, 4), lang)}</figure>"
+        figure = f"<figure>{loss_svg(losses, at_most(digits, 4), lang)}</figure>"
     return figure + (
         f'<table class="data"><tr><th>{escape(_t(lang, "before"))}</th><th>{escape(_t(lang, "loss_after"))}</th></tr>'
         f"<tr><td>{num_html(trace.iterations[0].total_loss, digits)}</td>"
@@ -325,7 +325,7 @@ def to_html(trace: Trace, digits: int | None = None, lang: str | None = None, st
     first = trace.iterations[0].samples[0]
     body = about_html(trace, lang)
     body.append(f'<h2 id="network">{escape(_t(lang, "network"))}</h2>')
-    body.append(f"<figure>{network_svg(sc, dict(first.out), min(digits, 4), lang)}</figure>")
+    body.append(f"<figure>{network_svg(sc, dict(first.out), at_most(digits, 4), lang)}</figure>")
     body.append(tables_html(trace, digits, lang))
     toc: list[str] = [f'<li><a href="#network">{escape(_t(lang, "network"))}</a></li>']
     style = style or sc.display.style

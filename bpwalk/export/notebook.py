@@ -78,11 +78,12 @@ def trace_html(trace: Trace) -> str:
     from bpwalk.export.html import about_html, summary_html, tables_html
     from bpwalk.export.mathml import compact
     from bpwalk.export.netsvg import network_svg
+    from bpwalk.formula.numbers import at_most
 
     sc = trace.scenario
     digits, lang = sc.display.precision, sc.display.lang
     first = trace.iterations[0].samples[0]
-    parts = [*about_html(trace, lang), network_svg(sc, dict(first.out), min(digits, 4), lang),
+    parts = [*about_html(trace, lang), network_svg(sc, dict(first.out), at_most(digits, 4), lang),
              tables_html(trace, digits, lang), summary_html(trace, digits, lang),
              f'<p class="n">{len(trace.steps)} steps · <code>bpwalk.show(trace)</code> plays them one at a time</p>']
     return compact(f'{STYLE}<div class="bpwalk-nb">{"".join(parts)}</div>')

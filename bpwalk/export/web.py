@@ -28,6 +28,7 @@ from bpwalk.export.html import (
 from bpwalk.export.mathml import compact
 from bpwalk.export.netsvg import network_svg
 from bpwalk.formula.notation import Notation
+from bpwalk.formula.numbers import at_most
 from bpwalk.scenario import LANGS, STYLES
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.navigate import starts_section
@@ -139,7 +140,7 @@ def player_data(trace: Trace, digits: int | None = None, lang: str | None = None
         "start": {"style": style or sc.display.style, "lang": lang or sc.display.lang},
         "styles": {s: _style(trace, s, digits, pool) for s in STYLES},
         # no values under the units: a step shows only what is known by then, in its equations
-        "network": {lang_: pool.add(network_svg(sc, None, min(digits, 4), lang_)) for lang_ in LANGS},
+        "network": {lang_: pool.add(network_svg(sc, None, at_most(digits, 4), lang_)) for lang_ in LANGS},
         "rounding": {lang_: rounding_note(trace.settings.rounding, lang_) if trace.settings.rounding is not None else ""
                      for lang_ in LANGS},
         # the strings as the tables hold them: the script fills in their {fields}

@@ -36,6 +36,12 @@ def shown_digits(digits: int, rounding: int | None) -> int:
     return Digits(digits, rounding) if rounding is not None else digits
 
 
+def at_most(digits: int, n: int) -> int:
+    """`digits` capped at n for a cramped view, keeping a --round trace's decimals (capped too)."""
+    decimals = getattr(digits, "decimals", None)
+    return Digits(min(digits, n), min(decimals, n)) if decimals is not None else min(digits, n)
+
+
 def format_number(x: float, digits: int) -> str:
     """A value as printed: `digits` significant digits, without float noise, as float() reads it.
 

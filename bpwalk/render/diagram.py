@@ -24,7 +24,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 
-from bpwalk.formula.numbers import format_number
+from bpwalk.formula.numbers import at_most, format_number
 from bpwalk.scenario import Scenario
 from bpwalk.engine.steps import Step, Trace
 from bpwalk.walk.frames import Frame
@@ -165,7 +165,7 @@ class NetworkDiagram:
         steps = [trace.steps[i] for i in frame.steps] if frame is not None else [trace.steps[upto]]
         self.marked = set().union(*(highlighted(s) for s in steps)) if show_values else set()
         self.focus = set().union(*(self._focus(s) for s in steps)) if show_values else set()
-        self.digits = min(digits, 4)
+        self.digits = at_most(digits, 4)
 
     # -- what the step touches ----------------------------------------------------------
 
@@ -263,7 +263,7 @@ class NetworkDiagram:
         """The drawing's columns under one layout (a skipped run of layers is one ⋯ column)."""
         sc = self.scenario
         names = {key: say(self.lang, f"diagram.{key}") for key in ("inputs", "hidden", "outputs")}
-        digits = min(self.digits, layout.digits)
+        digits = at_most(self.digits, layout.digits)
         where = self._layer_of()
         touched = {where[n] for n in self.focus if n in where}
         marked_layers = {where[n] for n in self.marked if n in where}
