@@ -19,7 +19,7 @@ from bpwalk.engine.steps import Step, ref
 from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
 from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
 from bpwalk.check.window import Window, trace_window
-from bpwalk.words import say
+from bpwalk.words import say, table
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
 # iterations replayed per check, all replays together: a mistake made in every iteration of a
@@ -201,6 +201,9 @@ class Context:
     locations: Locations
     iterations: int                 # the last iteration a replay needs to run
     lang: str = "en"                # the language the causes are written in
+    # the quiz: causes said without the value asked (`cause.<key>.concealed` where the words
+    # table has one), since the student is about to try again
+    conceal: bool = False
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
@@ -225,6 +228,8 @@ class Context:
 
     def say(self, key: str, /, **fields: object) -> str:
         """A cause, in the check's language (`cause.<key>` of the words tables)."""
+        if self.conceal and f"cause.{key}.concealed" in table(self.lang):
+            return say(self.lang, f"cause.{key}.concealed", **fields)
         return say(self.lang, f"cause.{key}", **fields)
 
     # -- replays ----------------------------------------------------------------------------

@@ -1,0 +1,109 @@
+"""The quiz's diagnosis: a wrong answer run through `bpwalk check`'s mistake models.
+
+A typed answer is a printed number like any other: `diagnose` makes it an `expect` entry of the
+scenario, with the student's earlier answers before it (a number carried from one of them, or
+from one rounded to the digits typed, is their own mistake), and asks the models of
+`bpwalk.check.mistakes` in check's order. The first that reproduces the answer at the
+precision typed (|computed − typed| ≤ ½·10⁻ᵈ, check's rule) is the diagnosis, said as check
+says it but without the value asked (`Context.conceal`: the student is about to try again).
+
+Only single mistakes are diagnosed: a combination of two is a guess to a student, and the
+document-wide sign convention needs a document. Every model replays at most the one iteration
+of a quiz's scenario, or the scenario's own run (the updated weights); on the built-in
+scenarios a diagnosis takes milliseconds (tests/test_quiz_diagnose.py measures mazur and
+deep-relu).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Sequence
+
+from bpwalk.check.mistakes import (
+    LITERAL,
+    MODELS,
+    Model,
+    carried_from_two_mismatches,
+    mistyped_wrong_derivative,
+    slip_on_carried_value,
+)
+from bpwalk.check.mistakes_writing import sign_convention
+from bpwalk.check.recompute import Context
+from bpwalk.errors import BpwalkError
+from bpwalk.scenario import Expect, Scenario
+
+# the models a single answer can be explained by: not the combinations of two mistakes, nor the
+# sign convention of a whole document
+QUIZ_MODELS: tuple[Model, ...] = tuple(m for m in MODELS if m not in (
+    sign_convention, carried_from_two_mismatches, slip_on_carried_value, mistyped_wrong_derivative))
+# earlier answers taken into account, nearest first: a number is computed from the few before it,
+# and each one costs a replay of the iteration
+EARLIER = 12
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A number the student typed for a quantity: the key (`out.h1`, `final.loss`, `dE_dout.o1`),
+    where it is (iteration: 1 for the final pass, whose keys say final.), and the text typed."""
+
+    key: str
+    iteration: int
+    sample: int | None
+    text: str
+    batch: int | None = None
+
+    def entry(self) -> Expect | None:
+        """The answer as an `expect` entry, or None when the text is not a plain number."""
+        try:
+            value = float(self.text)
+        except ValueError:
+            return None
+        return Expect(self.key, value, self.text, self.iteration, self.sample, batch=self.batch)
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    """The mistake that reproduces a wrong answer: check's cause, and the model's name."""
+
+    cause: str
+    model: str
+    literal: bool       # a slip in writing the number (sign, digits), not in computing it
+
+
+def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
+             lang: str = "en") -> Diagnosis | None:
+    """The simplest single mistake that gives `answer`, or None (right, or no model gives it).
+
+    Args:
+        scenario: the quiz's scenario (its own `expect` entries are not used).
+        answer: the wrong answer, its text with an ASCII minus.
+        earlier: the student's answers to earlier questions, in the order asked (the last
+            `EARLIER` are used).
+        lang: the language of the cause.
+    """
+    entry = answer.entry()
+    if entry is None:
+        return None
+    before = [e for e in (a.entry() for a in earlier[-EARLIER:]) if e is not None and e.key != entry.key]
+    try:
+        ctx = _context(scenario, tuple(before) + (entry,), lang)
+    except (KeyError, IndexError):
+        try:        # an earlier answer names a quantity check cannot look up: without them
+            ctx = _context(scenario, (entry,), lang)
+        except (KeyError, IndexError):
+            return None     # a quantity the check's keys do not name
+    p = ctx.printed[-1]
+    if p.agrees:
+        return None
+    for model in QUIZ_MODELS:
+        try:
+            cause = model(ctx, p)
+        except (BpwalkError, ArithmeticError, ValueError, KeyError, IndexError):
+            cause = None        # a model that cannot replay this scenario explains nothing here
+        if cause is not None:
+            return Diagnosis(str(cause), model.__name__, model in LITERAL)
+    return None
+
+
+def _context(scenario: Scenario, entries: tuple[Expect, ...], lang: str) -> Context:
+    return replace(Context.build(replace(scenario, expect=entries), lang=lang), conceal=True)
