@@ -29,6 +29,7 @@ from bpwalk.check.mistakes import (
 )
 from bpwalk.check.mistakes_writing import sign_convention
 from bpwalk.check.recompute import Context
+from bpwalk.engine.steps import Step, Trace
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 
@@ -39,6 +40,10 @@ QUIZ_MODELS: tuple[Model, ...] = tuple(m for m in MODELS if m not in (
 # earlier answers taken into account, nearest first: a number is computed from the few before it,
 # and each one costs a replay of the iteration
 EARLIER = 12
+# an intermediate the student did not type, rounded and carried forward, is looked for among the
+# steps this many links back along the operands: rounding each of deep-relu's ~290 steps in turn
+# took up to 4 s a wrong answer, these few take milliseconds
+DEPTH = 2
 
 
 @dataclass(frozen=True)
@@ -71,7 +76,7 @@ class Diagnosis:
 
 
 def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
-             lang: str = "en") -> Diagnosis | None:
+             lang: str = "en", step: Step | None = None, trace: Trace | None = None) -> Diagnosis | None:
     """The simplest single mistake that gives `answer`, or None (right, or no model gives it).
 
     Args:
@@ -80,6 +85,9 @@ def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
         earlier: the student's answers to earlier questions, in the order asked (the last
             `EARLIER` are used).
         lang: the language of the cause.
+        step, trace: the step asked, in the quiz's trace of the scenario's run: an unprinted
+            intermediate is then looked for among the steps it is computed from (`DEPTH`
+            links back), not among every earlier step.
     """
     entry = answer.entry()
     if entry is None:
@@ -92,6 +100,8 @@ def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
             ctx = _context(scenario, (entry,), lang)
         except (KeyError, IndexError):
             return None     # a quantity the check's keys do not name
+    if step is not None and trace is not None:
+        ctx = replace(ctx, sources=sources(trace, step))
     p = ctx.printed[-1]
     if p.agrees:
         return None
@@ -103,6 +113,16 @@ def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
         if cause is not None:
             return Diagnosis(str(cause), model.__name__, model in LITERAL)
     return None
+
+
+def sources(trace: Trace, step: Step, depth: int = DEPTH) -> frozenset[str]:
+    """The ids of the steps `step` is computed from, up to `depth` links back along its operands."""
+    found: set[str] = set()
+    level = [step]
+    for _ in range(depth):
+        level = [trace.steps[o.source] for s in level for o in s.operands if o.source is not None]
+        found.update(s.id for s in level)
+    return frozenset(found)
 
 
 def _context(scenario: Scenario, entries: tuple[Expect, ...], lang: str) -> Context:

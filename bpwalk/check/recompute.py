@@ -204,6 +204,9 @@ class Context:
     # the quiz: causes said without the value asked (`cause.<key>.concealed` where the words
     # table has one), since the student is about to try again
     conceal: bool = False
+    # the quiz: the only steps (by Step.id) `earlier_steps` offers, the ones the answer is
+    # computed from, since rounding every earlier step of a large network is a replay each
+    sources: frozenset[str] | None = None
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
@@ -318,6 +321,8 @@ class Context:
         wanted = {None, last} if p.final else {p.expect.iteration}
         for step in reversed(self.trace.steps[: int(p.position)]):
             if step.value is None or step.iteration not in wanted:
+                continue
+            if self.sources is not None and step.id not in self.sources:
                 continue
             target = self.locations.target(step.quantity, step.sample is not None, step.value)
             if target is not None:

@@ -244,6 +244,7 @@ class Quiz:
     def __init__(self, trace: Trace, phases: tuple[str, ...] = ASKABLE, start: int = 0,
                  order: Sequence[int] | None = None, lang: str = "en") -> None:
         self.scenario = trace.scenario
+        self.trace = trace
         self.lang = lang
         self.answers: dict[int, str] = {}          # the last answer that counted, per question settled
         self.steps = trace.steps
@@ -284,7 +285,7 @@ class Quiz:
         """
         earlier = [answer_of(self.steps[i], typed) for i, typed in
                    sorted(self.answers.items(), key=lambda item: self.position_of.get(item[0], -1))]
-        found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang)
+        found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang, step, self.trace)
         return None if found is None else found.cause
 
     def advance(self) -> bool:
