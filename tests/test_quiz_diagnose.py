@@ -168,6 +168,31 @@ def test_a_right_answer_and_an_unexplained_one_get_none(mazur) -> None:
     assert "✗ 0.1234 is not it" in out and HINT in out and SAYS not in out
 
 
+def test_a_chain_rule_factor_is_diagnosed_too(mazur) -> None:
+    """dE_dout.h1@o1 has no key of the scenario format: check reads it from the traced steps."""
+    path = v(mazur, "dE_dout.h1@o1")
+    quiz = answer_quiz(mazur, [], "dE_dout.h1@o1", f"{-path:.5f}")
+    assert quiz.state.diagnosis == "sign flipped"
+    sigma = v(mazur, "dout_dnet.o1")
+    quiz = answer_quiz(mazur, [], "dout_dnet.o1", f"{1 - v(mazur, 'out.o1'):.5f}")    # σ′ as 1 − out
+    assert quiz.state.diagnosis is not None and "1 − out instead of out·(1 − out)" in quiz.state.diagnosis
+    assert f"{sigma:.5f}" not in quiz.state.diagnosis
+
+
+def test_check_knows_the_missing_sigma_prime_too(mazur) -> None:
+    """The model added for the quiz is check's own: a document that left σ′ out is told so."""
+    import dataclasses
+
+    from bpwalk.check.audit import check
+    from bpwalk.scenario import Expect
+
+    no_sigma = (v(mazur, "out.o1") - 0.01) * v(mazur, "out.h1")
+    text = f"{no_sigma:.6f}"
+    scenario = dataclasses.replace(mazur.scenario, expect=(Expect("grad.w5", float(text), text),))
+    (verdict,) = check(scenario)
+    assert not verdict.agrees and verdict.cause == "the σ′ factor left out (out·(1 − out)), in layer 2 (o1, o2)"
+
+
 def test_the_diagnosis_does_not_give_the_answer_away(mazur) -> None:
     for wrong in ("-0.08217", "0.8217", "0.08127", "0.0821"):
         quiz = answer_quiz(mazur, [], "grad.w5", wrong)
