@@ -217,6 +217,16 @@ def test_the_interactive_quiz_shows_it_before_the_hint(mazur) -> None:
     shown = [ANSI.sub("", part) for part in console.file.getvalue().split("\x1b[H")[1:]]
     hinted = next(s for s in shown if "try again" in s)
     assert f"{SAYS}sign flipped." in hinted and hinted.index(SAYS) < hinted.index(HINT)
+    assert "0.0821670" not in hinted
+
+
+def test_the_interactive_quiz_shows_a_missed_answers_mistake_with_the_answer(mazur) -> None:
+    console = Console(file=StringIO(), width=100, height=40, force_terminal=True, color_system="256",
+                      legacy_windows=False)
+    it = iter(list("-0.08217") + ["enter"] + list("0.8217") + ["enter", "q"])
+    quiz_walk(mazur, Settings(), console, ("backward",), index(mazur, "grad.w5"), read_key=lambda: next(it))
+    last = ANSI.sub("", console.file.getvalue().split("\x1b[H")[-1])
+    assert "the answer is 0.0821670406" in last and f"{SAYS}decimal point slipped: ten times too large." in last
 
 
 @pytest.mark.parametrize("name", ["mazur", "deep-relu"])
