@@ -193,6 +193,15 @@ def test_check_knows_the_missing_sigma_prime_too(mazur) -> None:
     assert not verdict.agrees and verdict.cause == "the σ′ factor left out (out·(1 − out)), in layer 2 (o1, o2)"
 
 
+def test_with_round_the_rounded_numbers_are_diagnosed() -> None:
+    """--round 4: the quiz grades against the hand calculation's numbers, and so does the diagnosis."""
+    rounded = run(load_scenario(resolve("mazur")), rounding=4)
+    grad_w5 = v(rounded, "grad.w5")
+    assert grad_w5 == 0.0822         # the hand calculation's number, not 0.08216704
+    quiz = answer_quiz(rounded, [], "grad.w5", "-0.0822")
+    assert quiz.state.diagnosis == "sign flipped"
+
+
 def test_the_diagnosis_does_not_give_the_answer_away(mazur) -> None:
     for wrong in ("-0.08217", "0.8217", "0.08127", "0.0821"):
         quiz = answer_quiz(mazur, [], "grad.w5", wrong)

@@ -76,7 +76,8 @@ class Diagnosis:
 
 
 def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
-             lang: str = "en", step: Step | None = None, trace: Trace | None = None) -> Diagnosis | None:
+             lang: str = "en", step: Step | None = None, trace: Trace | None = None,
+             rounding: int | None = None) -> Diagnosis | None:
     """The simplest single mistake that gives `answer`, or None (right, or no model gives it).
 
     Args:
@@ -88,16 +89,17 @@ def diagnose(scenario: Scenario, answer: Answer, earlier: Sequence[Answer] = (),
         step, trace: the step asked, in the quiz's trace of the scenario's run: an unprinted
             intermediate is then looked for among the steps it is computed from (`DEPTH`
             links back), not among every earlier step.
+        rounding: the quiz's --round N (every intermediate rounded to N decimals), or None.
     """
     entry = answer.entry()
     if entry is None:
         return None
     before = [e for e in (a.entry() for a in earlier[-EARLIER:]) if e is not None and e.key != entry.key]
     try:
-        ctx = _context(scenario, tuple(before) + (entry,), lang)
+        ctx = _context(scenario, tuple(before) + (entry,), lang, rounding)
     except (KeyError, IndexError):
         try:        # an earlier answer names a quantity check cannot look up: without them
-            ctx = _context(scenario, (entry,), lang)
+            ctx = _context(scenario, (entry,), lang, rounding)
         except (KeyError, IndexError):
             return None     # a quantity the check's keys do not name
     if step is not None and trace is not None:
@@ -127,5 +129,5 @@ def sources(trace: Trace, step: Step, depth: int = DEPTH) -> frozenset[str]:
     return frozenset(found)
 
 
-def _context(scenario: Scenario, entries: tuple[Expect, ...], lang: str) -> Context:
-    return replace(Context.build(replace(scenario, expect=entries), lang=lang), conceal=True)
+def _context(scenario: Scenario, entries: tuple[Expect, ...], lang: str, rounding: int | None) -> Context:
+    return replace(Context.build(replace(scenario, expect=entries), rounding, lang), conceal=True)

@@ -285,7 +285,8 @@ class Quiz:
         """
         earlier = [answer_of(self.steps[i], typed) for i, typed in
                    sorted(self.answers.items(), key=lambda item: self.position_of.get(item[0], -1))]
-        found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang, step, self.trace)
+        found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang, step, self.trace,
+                         self.trace.settings.rounding)
         return None if found is None else found.cause
 
     def advance(self) -> bool:
