@@ -28,6 +28,7 @@ from typing import Literal, Sequence
 from bpwalk.check.diagnose import Answer, diagnose
 from bpwalk.errors import BpwalkError
 from bpwalk.engine.steps import Step, Trace
+from bpwalk.formula.notation import Notation
 
 ASKABLE: tuple[str, ...] = ("forward", "loss", "backward", "update")    # intro and summary never are
 MIN_DIGITS = 3            # significant digits an answer needs, unless it is the exact value
@@ -247,6 +248,8 @@ class Quiz:
         self.trace = trace
         self.lang = lang
         self.answers: dict[int, str] = {}          # the last answer that counted, per question settled
+        self._names: dict[str, str] | None = None    # quantity key -> its notation, once a cause needs it
+        self._key: re.Pattern[str] | None = None
         self.steps = trace.steps
         self.phases = phases
         self.questions = question_steps(trace, phases)
@@ -287,7 +290,19 @@ class Quiz:
                    sorted(self.answers.items(), key=lambda item: self.position_of.get(item[0], -1))]
         found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang, step, self.trace,
                          self.trace.settings.rounding)
-        return None if found is None else found.cause
+        return None if found is None else self._named(found.cause)
+
+    def _named(self, cause: str) -> str:
+        """A cause with the quantities check names by key (out.h2, grad.w7) written as the quiz
+        writes them (out_h2, ∂E_total/∂w₇)."""
+        if self._names is None:
+            notation = Notation.of(self.scenario)
+            # only keys with a dot: "loss" is also a word of the causes' prose
+            keys = sorted({s.quantity for s in self.steps if s.value is not None and s.iteration is not None
+                           and "." in s.quantity}, key=len, reverse=True)
+            self._names = {key: notation.text(key) for key in keys}
+            self._key = re.compile(r"(?<![\w.@])(" + "|".join(map(re.escape, keys)) + r")(?![\w.@])")
+        return self._key.sub(lambda m: self._names[m.group(1)], cause) if self._names else cause
 
     def advance(self) -> bool:
         """Move on from a revealed step; False (and `finished`) after the last one."""
