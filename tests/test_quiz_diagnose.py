@@ -110,7 +110,8 @@ def test_each_wrong_answer_is_diagnosed_by_its_model(mazur, scripted) -> None:
         found = diagnose(mazur.scenario, answer_of(step, wrong), before, "en", step, mazur)
         assert found is not None, (model, wrong)
         # check names quantities by key; the quiz writes them as its formulas do
-        keys = said.replace("out_h", "out.h").replace("∂E_total/∂w₇", "grad.w7").replace("∂E_total/∂w₆", "grad.w6")
+        keys = (said.replace("out_h", "out.h").replace("∂E_total/∂w₇", "grad.w7")
+                .replace("∂E_total/∂w₆", "grad.w6"))
         assert found.model == model and keys in found.cause, (model, wrong, found)
 
 

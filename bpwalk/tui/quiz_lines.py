@@ -18,8 +18,8 @@ from rich.text import Text
 from bpwalk.engine.steps import Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
-from bpwalk.render.quiz_views import diagnosis, feedback, frame_heading, grade_message, question_lines, say, shown_answer
-from bpwalk.render.quiz_views import score_table
+from bpwalk.render.quiz_views import feedback, frame_heading, grade_message, question_lines, say, shown_answer
+from bpwalk.render.quiz_views import diagnosis, score_table
 from bpwalk.render.terminal import StepView, heading
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.walk.frames import Frame

@@ -248,8 +248,8 @@ class Quiz:
         self.trace = trace
         self.lang = lang
         self.answers: dict[int, str] = {}          # the last answer that counted, per question settled
-        self._names: dict[str, str] | None = None    # quantity key -> its notation, once a cause needs it
-        self._key: re.Pattern[str] | None = None
+        # quantity key -> its notation, and the pattern of those keys, once a cause needs them
+        self._names: tuple[dict[str, str], re.Pattern[str]] | None = None
         self.steps = trace.steps
         self.phases = phases
         self.questions = question_steps(trace, phases)
@@ -300,9 +300,10 @@ class Quiz:
             # only keys with a dot: "loss" is also a word of the causes' prose
             keys = sorted({s.quantity for s in self.steps if s.value is not None and s.iteration is not None
                            and "." in s.quantity}, key=len, reverse=True)
-            self._names = {key: notation.text(key) for key in keys}
-            self._key = re.compile(r"(?<![\w.@])(" + "|".join(map(re.escape, keys)) + r")(?![\w.@])")
-        return self._key.sub(lambda m: self._names[m.group(1)], cause) if self._names else cause
+            names = {key: notation.text(key) for key in keys}
+            self._names = names, re.compile(r"(?<![\w.@])(" + "|".join(map(re.escape, keys)) + r")(?![\w.@])")
+        names, pattern = self._names
+        return pattern.sub(lambda m: names[m.group(1)], cause) if names else cause
 
     def advance(self) -> bool:
         """Move on from a revealed step; False (and `finished`) after the last one."""
