@@ -145,3 +145,16 @@ def test_piped_matrix_style() -> None:
     done = quiz_piped("mazur", "--style", "matrix", "--phases", "forward", answers="0.3775\n0.3925\n")
     assert done.returncode == 0, done.stderr
     assert "[2/22]" in done.stdout and "H = W₁·X + b⁽¹⁾" in done.stdout and "✓ 0.3925: right" in done.stdout
+
+
+def test_a_wrong_answer_is_diagnosed_on_the_terminal_and_through_a_pipe(session) -> None:
+    s = session("mazur", "--phases", "backward", "--start", "16")
+    s.read_until("= ?")
+    hinted = s.press("-0.08217\r", "this mistake gives")
+    hint = "= 0.74136507·0.186815602·0.593269992"            # at 80 columns without its label
+    assert "sign flipped" in hinted and hinted.index("this mistake gives") < hinted.index(hint)
+    s.child.send("q")
+    s.child.expect(pexpect.EOF)
+    done = quiz_piped("mazur", "--phases", "backward", "--start", "16", "--lang", "zh", answers="-0.08217\n")
+    assert done.returncode == 0, done.stderr
+    assert "你的答案正是这个错误得出的：符号反了。" in done.stdout

@@ -9,7 +9,7 @@ tries them most specific first and reports the first that reproduces the number:
 2. an earlier number rounded to the digits printed, and carried forward;
 3. the sign flipped;
 4. the ½ or the factor 2 of the squared error dropped;
-5. f' (σ') applied to the wrong value;
+5. f' (σ') left out, or applied to the wrong value;
 6. hidden-layer gradients computed with the already-updated weights;
 7. swapped weight indices;
 8. the decimal point slipped (ten times too large or too small);

@@ -56,14 +56,18 @@ def squared_error_factor(ctx: Context, p: Printed) -> str | None:
 _sigmoid, _tanh = ACTIVATIONS["sigmoid"].f, ACTIVATIONS["tanh"].f
 assert _sigmoid is not None and _tanh is not None
 # (the wrong f' as a cause writes it, whether it is f' itself taken at out, the formula)
+# (MISSING: the factor f' left out of the chain altogether, as if it were 1)
+MISSING = ""
 WRONG_DERIVATIVES: Mapping[str, tuple[tuple[str, bool, WrongFormula], ...]] = {
     "sigmoid": (
+        (MISSING, False, lambda net, out: 1.0),
         ("1 − out", False, lambda net, out: 1.0 - out),
         ("out", False, lambda net, out: out),
         ("net·(1 − net)", False, lambda net, out: net * (1.0 - net)),
         ("σ(out)·(1 − σ(out))", True, lambda net, out: _sigmoid(out) * (1.0 - _sigmoid(out))),
     ),
     "tanh": (
+        (MISSING, False, lambda net, out: 1.0),
         ("1 − net²", False, lambda net, out: 1.0 - net * net),
         ("1 − out", False, lambda net, out: 1.0 - out),
         ("1 − tanh(out)²", True, lambda net, out: 1.0 - _tanh(out) ** 2),
@@ -122,13 +126,17 @@ def _wrong_derivative_values(ctx: Context, p: Printed):
                 if value is not None:
                     entry = ACTIVATIONS[act]
                     symbol = f"{entry.symbol}′"
+                    if wrong == MISSING:
+                        yield ctx.say("derivative_missing", symbol=symbol, right=entry.df_text,
+                                      where=_layer_name(ctx, scope)), value
+                        continue
                     written = ctx.say("taken_at_out", formula=wrong, symbol=symbol) if at_out else wrong
                     yield ctx.say("wrong_derivative", symbol=symbol, wrong=written, right=entry.df_text,
                                   where=_layer_name(ctx, scope)), value
 
 
 def derivative_at_wrong_value(ctx: Context, p: Printed) -> str | None:
-    """f' computed from the wrong value: 1 − out or out alone, net where out belongs, f' at out.
+    """f' left out, or computed from the wrong value: 1 − out or out alone, net where out belongs, f' at out.
 
     For sigmoid and tanh layers; each wrong formula is tried in one layer at a time, then in
     every layer of that activation at once.

@@ -19,7 +19,7 @@ from bpwalk.engine.steps import Step, ref
 from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
 from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
 from bpwalk.check.window import Window, trace_window
-from bpwalk.words import say
+from bpwalk.words import say, table
 
 MAX_RERUNS = 4000   # recomputations per check, so that a large scenario stays quick; then "cause unknown"
 # iterations replayed per check, all replays together: a mistake made in every iteration of a
@@ -201,6 +201,12 @@ class Context:
     locations: Locations
     iterations: int                 # the last iteration a replay needs to run
     lang: str = "en"                # the language the causes are written in
+    # the quiz: causes said without the value asked (`cause.<key>.concealed` where the words
+    # table has one), since the student is about to try again
+    conceal: bool = False
+    # the quiz: the only steps (by Step.id) `earlier_steps` offers, the ones the answer is
+    # computed from, since rounding every earlier step of a large network is a replay each
+    sources: frozenset[str] | None = None
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
@@ -225,6 +231,8 @@ class Context:
 
     def say(self, key: str, /, **fields: object) -> str:
         """A cause, in the check's language (`cause.<key>` of the words tables)."""
+        if self.conceal and f"cause.{key}.concealed" in table(self.lang):
+            return say(self.lang, f"cause.{key}.concealed", **fields)
         return say(self.lang, f"cause.{key}", **fields)
 
     # -- replays ----------------------------------------------------------------------------
@@ -313,6 +321,8 @@ class Context:
         wanted = {None, last} if p.final else {p.expect.iteration}
         for step in reversed(self.trace.steps[: int(p.position)]):
             if step.value is None or step.iteration not in wanted:
+                continue
+            if self.sources is not None and step.id not in self.sources:
                 continue
             target = self.locations.target(step.quantity, step.sample is not None, step.value)
             if target is not None:

@@ -44,7 +44,23 @@ class Window:
                                        # `traces` names its iterations, each the whole trace)
 
     def value(self, key: str, iteration: int = 1, sample: int | None = None, batch: int | None = None) -> float:
-        """The number a key names (`Trace.value`); KeyError when its iteration is not traced."""
+        """The number a key names (`Trace.value`); KeyError when its iteration is not traced.
+
+        A quantity without a key of the scenario format (a chain-rule factor: dE_dout.h1@o1,
+        dout_dnet.o1, batch_loss), which a quiz asks too, is read from the traced steps.
+        """
+        try:
+            return self._keyed(key, iteration, sample, batch)
+        except KeyError:
+            if key.startswith("final."):
+                raise
+            for step in self.steps:
+                if (step.quantity == key and step.iteration == iteration and step.sample == sample
+                        and step.batch == batch and step.value is not None):
+                    return step.value
+            raise
+
+    def _keyed(self, key: str, iteration: int, sample: int | None, batch: int | None) -> float:
         final = key.startswith("final.")
         if self.whole is not None:
             if final and len(self.whole.iterations) < self.last:

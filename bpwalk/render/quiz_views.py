@@ -87,6 +87,13 @@ def feedback(state: QuizState, value: str, lang: str) -> Text | None:
     return Text(say(lang, "try_again", answer=tries[-1]), style="bold red")
 
 
+def diagnosis(state: QuizState, lang: str) -> Text | None:
+    """The mistake the last wrong answer shows (`bpwalk.check.diagnose`), or None when none does."""
+    if state.diagnosis is None:
+        return None
+    return Text(say(lang, "diagnosis", cause=state.diagnosis), style="yellow")
+
+
 def diagram_before(trace: Trace, index: int, digits: int, lang: str, later: Collection[int] = ()) -> NetworkDiagram:
     """The network diagram for step `index` without that step's own result.
 
@@ -179,6 +186,13 @@ class QuestionView:
         if sentence:
             yield Text(sentence, style="italic dim")
         hint = self.state.attempt == 2
+        # what was wrong with the first try, and the mistake it shows, read before the hint
+        said = feedback(self.state, "", self.lang)
+        if said is not None:
+            yield said
+        why = diagnosis(self.state, self.lang)
+        if why is not None:
+            yield why
         lines = question_lines(step, notation, self.digits, hint, self.lang) or []
         for i, line in enumerate(lines):
             if i == 0:
@@ -191,9 +205,6 @@ class QuestionView:
                 # a label that would wrap the line is left out: the feedback below says it is the hint
                 fits = cell_len(line) + cell_len(label) <= options.max_width
                 yield Text.assemble((line, "yellow"), (label if fits else "", "dim"))
-        said = feedback(self.state, "", self.lang)
-        if said is not None:
-            yield said
         yield Text.assemble((say(self.lang, "your_answer"), "bold"), (self.buffer, "bold"), ("▏", "blink"))
         table = StepView(self.trace, step, self.digits, self.lang, number=self.number).operand_table()
         if table is not None:

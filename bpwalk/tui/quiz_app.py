@@ -29,7 +29,8 @@ from bpwalk import words
 from bpwalk.engine.steps import Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
-from bpwalk.render.quiz_views import (HELP_KEYS, QuestionView, feedback, grade_message, say, score_table)
+from bpwalk.render.quiz_views import (HELP_KEYS, QuestionView, diagnosis, feedback, grade_message, say,
+                                      score_table)
 from bpwalk.render.status import SEPARATOR, position, prompt
 from bpwalk.render.views import Settings
 from bpwalk.tui.app import frame_lines
@@ -69,7 +70,8 @@ class QuizSession:
         self.frames = frames if frames is not None else frames_for(trace, settings.style)
         self.frame_of = {step: frame.index for frame in self.frames for step in frame.steps}
         start = min(max(start, 0), len(self.frames) - 1)
-        self.quiz = Quiz(trace, phases, self.frames[start].first, [i for f in self.frames for i in f.steps])
+        self.quiz = Quiz(trace, phases, self.frames[start].first, [i for f in self.frames for i in f.steps],
+                         self.lang)
         self.navigator = Navigator(self.frames, start, self.lang)
         self.notation = Notation.of(trace.scenario)
         self.multi_sample = self.notation.multi_sample
@@ -160,6 +162,9 @@ class QuizSession:
         state = self.quiz.state
         # a wrong first try stays on the question, which says so itself
         self.said = feedback(state, self._value(state.step), self.lang) if state.revealed else None
+        why = diagnosis(state, self.lang)
+        if self.said is not None and why is not None:       # a missed answer's mistake, with the answer
+            self.said = Text("\n").join([self.said, why])
         self._settle()
 
     def _advance(self) -> None:

@@ -19,7 +19,7 @@ from bpwalk.engine.steps import Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number
 from bpwalk.render.quiz_views import feedback, frame_heading, grade_message, question_lines, say, shown_answer
-from bpwalk.render.quiz_views import score_table
+from bpwalk.render.quiz_views import diagnosis, score_table
 from bpwalk.render.terminal import StepView, heading
 from bpwalk.render.views import FrameView, Settings
 from bpwalk.walk.frames import Frame
@@ -58,7 +58,7 @@ def quiz_lines(trace: Trace, settings: Settings, console: Console, phases: tuple
     frames = frames if frames is not None else frames_for(trace, settings.style)
     start = min(max(start, 0), len(frames) - 1)
     frame_of = {step: frame.index for frame in frames for step in frame.steps}
-    quiz = Quiz(trace, phases, frames[start].first, [i for f in frames for i in f.steps])
+    quiz = Quiz(trace, phases, frames[start].first, [i for f in frames for i in f.steps], settings.lang)
     notation = Notation.of(trace.scenario)
     plain = replace(settings, diagram=False)
     lang = settings.lang
@@ -122,6 +122,9 @@ def _ask(quiz: Quiz, console: Console, lang: str, read_line: Callable[[], str | 
         said: Text | None = feedback(state, value, lang)
         if said is not None:
             out(said.plain)
+        why = diagnosis(state, lang)
+        if why is not None:                      # before the hint, or the answer when it is missed
+            out(why.plain)
         if state.waiting:                        # a second try: the formula with the numbers in
             lines = question_lines(quiz.current, notation, digits, hint=True, lang=lang) or []
             for line in lines[1:-1]:

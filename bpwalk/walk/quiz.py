@@ -12,6 +12,10 @@ count as skipped, apart from the score.
 Grading follows the digits the student chose to type: an answer is right when it is within
 half a unit of its last digit of the exact value, i.e. when it is the value correctly rounded
 to that many decimals ("0.593" and "0.5933" for 0.59326999; not "0.5932").
+
+A wrong answer is diagnosed before the hint: run through `bpwalk check`'s mistake models
+(`bpwalk.check.diagnose`), with the answers given so far, the simplest single mistake that
+gives it at the digits typed is said ("sign flipped", "the ½ of the squared error dropped").
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal, Sequence
 
+from bpwalk.check.diagnose import Answer, diagnose
 from bpwalk.errors import BpwalkError
 from bpwalk.engine.steps import Step, Trace
+from bpwalk.formula.notation import Notation
 
 ASKABLE: tuple[str, ...] = ("forward", "loss", "backward", "update")    # intro and summary never are
 MIN_DIGITS = 3            # significant digits an answer needs, unless it is the exact value
@@ -176,6 +182,7 @@ class QuizState:
     outcome: Outcome | None = None        # how this step's question ended
     tries: tuple[str, ...] = ()           # the answers that counted, as typed
     finished: bool = False                # moved past the last step
+    diagnosis: str | None = None          # the mistake the last wrong answer shows, if one does
 
     @property
     def waiting(self) -> bool:
@@ -194,7 +201,8 @@ class QuizState:
 
 def at_step(state: QuizState, step: int, question: bool) -> QuizState:
     """The state on arriving at `step`: a first try, nothing revealed unless it is not asked."""
-    return replace(state, step=step, question=question, attempt=1, revealed=not question, outcome=None, tries=())
+    return replace(state, step=step, question=question, attempt=1, revealed=not question, outcome=None, tries=(),
+                   diagnosis=None)
 
 
 def answered(state: QuizState, result: Grade, text: str, phase: str) -> QuizState:
@@ -214,6 +222,14 @@ def answered(state: QuizState, result: Grade, text: str, phase: str) -> QuizStat
     return replace(state, revealed=True, outcome=outcome, tries=tries, scores=scores)
 
 
+def answer_of(step: Step, text: str) -> Answer:
+    """A typed answer to a step, as the check names the step's quantity (its key, else the
+    quantity itself: the chain-rule factors have no key of the scenario format)."""
+    key = step.key or (step.quantity if step.iteration is not None else f"final.{step.quantity}")
+    typed = "".join(text.split()).translate(MINUS_SIGNS)
+    return Answer(key, step.iteration or 1, step.sample, typed, step.batch)
+
+
 class Quiz:
     """A quiz over a trace: holds the current `QuizState` and applies answers and moves.
 
@@ -223,10 +239,17 @@ class Quiz:
         start: 0-based step to open at (clamped into range).
         order: the steps in the order they are shown (default: the trace's); `start` and every
             move name steps of it.
+        lang: the language a wrong answer's diagnosis is said in.
     """
 
     def __init__(self, trace: Trace, phases: tuple[str, ...] = ASKABLE, start: int = 0,
-                 order: Sequence[int] | None = None) -> None:
+                 order: Sequence[int] | None = None, lang: str = "en") -> None:
+        self.scenario = trace.scenario
+        self.trace = trace
+        self.lang = lang
+        self.answers: dict[int, str] = {}          # the last answer that counted, per question settled
+        # quantity key -> its notation, and the pattern of those keys, once a cause needs them
+        self._names: tuple[dict[str, str], re.Pattern[str]] | None = None
         self.steps = trace.steps
         self.phases = phases
         self.questions = question_steps(trace, phases)
@@ -249,9 +272,38 @@ class Quiz:
             return Grade("unreadable")
         result = grade(text, step.value)
         self.state = answered(self.state, result, text, step.phase)
+        if result.counts:
+            said = self.diagnosis(step, text) if result.verdict == "wrong" else None
+            self.state = replace(self.state, diagnosis=said)
         if self.state.outcome is not None:
             self.marks[step.index] = self.state.outcome
+            self.answers[step.index] = text.strip()
         return result
+
+    def diagnosis(self, step: Step, text: str) -> str | None:
+        """The mistake that gives `text` as the answer to `step`, in the quiz's language, or None.
+
+        The answers settled before it are the student's own numbers, which a later one may be
+        carried from; they are given in the order asked.
+        """
+        earlier = [answer_of(self.steps[i], typed) for i, typed in
+                   sorted(self.answers.items(), key=lambda item: self.position_of.get(item[0], -1))]
+        found = diagnose(self.scenario, answer_of(step, text), earlier, self.lang, step, self.trace,
+                         self.trace.settings.rounding)
+        return None if found is None else self._named(found.cause)
+
+    def _named(self, cause: str) -> str:
+        """A cause with the quantities check names by key (out.h2, grad.w7) written as the quiz
+        writes them (out_h2, ∂E_total/∂w₇)."""
+        if self._names is None:
+            notation = Notation.of(self.scenario)
+            # only keys with a dot: "loss" is also a word of the causes' prose
+            keys = sorted({s.quantity for s in self.steps if s.value is not None and s.iteration is not None
+                           and "." in s.quantity}, key=len, reverse=True)
+            names = {key: notation.text(key) for key in keys}
+            self._names = names, re.compile(r"(?<![\w.@])(" + "|".join(map(re.escape, keys)) + r")(?![\w.@])")
+        names, pattern = self._names
+        return pattern.sub(lambda m: names[m.group(1)], cause) if names else cause
 
     def advance(self) -> bool:
         """Move on from a revealed step; False (and `finished`) after the last one."""

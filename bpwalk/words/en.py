@@ -162,6 +162,15 @@ WORDS: dict[str, str] = {
     "check.consequence": "└ {key}",
     # the likely cause of a printed number that does not agree (bpwalk.check.mistakes)
     "cause.unknown": "cause unknown",
+    "cause.derivative_missing": "the {symbol} factor left out ({right}), in {where}",
+    # the quiz's words for a cause that would give the answer away (`Context.conceal`)
+    "cause.sign.concealed": "sign flipped",
+    "cause.decimal.concealed": "decimal point slipped: {how}",
+    "cause.digit.concealed": "a digit mistyped",
+    "cause.digits_swapped.concealed": "two digits swapped",
+    "cause.digit_dropped.concealed": "a digit dropped",
+    "cause.truncated.concealed": "truncated instead of rounded to {decimals} decimals",
+    "quiz.diagnosis": "Your answer is what this mistake gives: {cause}.",
     "cause.carried": "carried from {label} = {text} (itself wrong)",
     "cause.rounded": "{label} rounded to {text} ({decimals} decimals) and carried forward",
     "cause.every_rounded": "every intermediate rounded to {decimals} decimals",

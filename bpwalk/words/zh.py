@@ -163,6 +163,15 @@ WORDS: dict[str, str] = {
     "check.consequence": "└ {key}",
     # 文档中不一致的数的可能原因
     "cause.unknown": "原因不明",
+    "cause.derivative_missing": "漏了 {symbol} 这个因子（{right}），在{where}",
+    # the quiz's words for a cause that would give the answer away (`Context.conceal`)
+    "cause.sign.concealed": "符号反了",
+    "cause.decimal.concealed": "小数点错位：{how}",
+    "cause.digit.concealed": "一位数字写错",
+    "cause.digits_swapped.concealed": "两位数字颠倒",
+    "cause.digit_dropped.concealed": "漏了一位数字",
+    "cause.truncated.concealed": "截断而非四舍五入到 {decimals} 位小数",
+    "quiz.diagnosis": "你的答案正是这个错误得出的：{cause}。",
     "cause.carried": "沿用了 {label} = {text}（它本身就错了）",
     "cause.rounded": "{label} 舍入为 {text}（{decimals} 位小数）后继续使用",
     "cause.every_rounded": "每个中间结果都舍入到 {decimals} 位小数",
