@@ -199,6 +199,8 @@ class Notation:
             return Derivative(Quantity(named("out", rest), sample), Quantity(named("net", rest), sample))
         if kind == "grad":
             return Derivative(E, Quantity(rest))
+        if kind == "dinput":
+            return Derivative(E, Quantity(named("out", rest), sample))
         if kind == "dnet_dp":
             return Derivative(Quantity(named("net", rest), sample), Quantity(via))
         return Quantity(name, sample)
