@@ -83,6 +83,7 @@ WORDS: dict[str, str] = {
     "style.sum": "summed over the samples", "style.mean": "averaged over the samples",
     "style.elementwise": "⊗ multiplies element by element",
     "style.reversed": "the backward pass: the network run backwards",
+    "style.dinput": "used by no update: how the loss changes with each input",
     "style.forward_value": "from the forward pass", "style.backward_value": "from the backward pass",
 
     # -- the status line, its prompts, and the messages of one keypress --------------------------

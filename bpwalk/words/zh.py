@@ -83,6 +83,7 @@ WORDS: dict[str, str] = {
     "style.sum": "对样本求和", "style.mean": "对样本取平均",
     "style.elementwise": "⊗ 表示逐元素相乘",
     "style.reversed": "反向传播：把网络反过来运行",
+    "style.dinput": "不用于更新：损失随每个输入如何变化",
     "style.forward_value": "来自正向传播", "style.backward_value": "来自反向传播",
 
     # -- 状态栏、输入提示与按键反馈 ------------------------------------------------------------
