@@ -19,7 +19,7 @@ from bpwalk.scenario import Regularization
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("name", ["l2-mazur"])
+@pytest.mark.parametrize("name", ["l2-mazur", "cs231n-neuron"])
 def test_check_agrees_with_every_printed_number(name: str) -> None:
     result = runner.invoke(app, ["check", name])
     assert result.exit_code == 0, result.output
