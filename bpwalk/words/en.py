@@ -36,8 +36,8 @@ WORDS: dict[str, str] = {
     "prose.delta": "δ of {unit}: the chain rule through its activation.",
     "prose.delta:softmax": "δ of {unit}: a softmax output depends on every weighted sum of its layer.",
     "prose.chain": "The chain rule for {param}: how {loss} changes with {param}.",
-    "prose.dinput": "How {loss} changes with input {unit}: {unit} feeds every unit of the first layer, so this is "
-                    "the sum of their δ, each times its weight from {unit}. Nothing is updated with it.",
+    "prose.dinput": "How {loss} changes with input {unit}: the δ of each unit that {unit} feeds, times the "
+                    "weight between them, summed. No update uses it.",
     "prose.bias:shared": "{param} is shared by its layer, so its gradient is the sum of the layer's δ.",
     "prose.reduce": "The gradient of the total loss: the {how} of the samples' gradients.",
     "prose.update": "Gradient descent: move {param} against its gradient, by the learning rate.",

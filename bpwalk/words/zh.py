@@ -37,8 +37,8 @@ WORDS: dict[str, str] = {
     "prose.delta": "{unit} 的 δ：经过激活函数的链式法则。",
     "prose.delta:softmax": "{unit} 的 δ：softmax 输出依赖本层所有加权和。",
     "prose.chain": "{param} 的链式法则：{loss} 对 {param} 的偏导。",
-    "prose.dinput": "{loss} 对输入 {unit} 的偏导：{unit} 连接第一层的每个单元，所以它是这些单元的 δ 各乘以"
-                    "来自 {unit} 的权重之和。它不用于更新任何参数。",
+    "prose.dinput": "{loss} 对输入 {unit} 的偏导：{unit} 所连接的每个单元的 δ 乘以两者之间的权重，再求和。"
+                    "不用于任何更新。",
     "prose.bias:shared": "{param} 为整层共享，所以其梯度是该层各 δ 之和。",
     "prose.reduce": "总损失的梯度：各样本梯度的{how}。",
     "prose.update": "梯度下降：按学习率沿梯度反方向更新 {param}。",
