@@ -39,11 +39,10 @@ class Kind(Enum):
     GRAD = "grad"             # unit: the column j for a weight
     TOTAL = "total"           # every reduction over samples (layer -1, unit 0)
     NEW = "new"
-    DINPUT = "dinput"         # dLoss/dx of an input (display.input_gradients; layer -1)
 
 
 # Looked up once: an attribute of an Enum class costs more than a global in the rounded loops.
-NET, OUT, ERROR, LOSS, DE_DOUT, PATH, DOUT_DNET, DELTA, GRAD, TOTAL, NEW, DINPUT = Kind
+NET, OUT, ERROR, LOSS, DE_DOUT, PATH, DOUT_DNET, DELTA, GRAD, TOTAL, NEW = Kind
 
 # (quantity kind, layer index, unit index, value) -> the value as a hand calculation would carry it
 Rounder = Callable[[Kind, int, int, float], float]
@@ -222,11 +221,12 @@ def input_grads(W: list[Matrix], sp: SamplePass, rounder: "Rounder | None" = Non
     """dLoss/dx_i = sum_u w_ui delta_u over the first layer's units u, for each input i.
 
     Nothing else reads these: they exist for the walk-through (display.input_gradients), so the
-    trainer never computes them and every other number stays the same.
+    trainer never computes them and every other number stays the same. The rounder hook is told
+    them as dLoss/dout of the input "layer" -1 (out.x being the input's value).
     """
     first, deltas = W[0], sp.deltas[0]
     values = [fsum([row[i] * du for row, du in zip(first, deltas)]) for i in range(len(sp.outs[0]))]
-    return values if rounder is None else _rounded(rounder, DINPUT, -1, values)
+    return values if rounder is None else _rounded(rounder, DE_DOUT, -1, values)
 
 
 def reduce_values(values: Sequence[float], reduction: str, rounder: "Rounder | None" = None) -> float:
