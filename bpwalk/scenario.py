@@ -68,6 +68,8 @@ class Display:
     precision: int = 9
     lang: str = "en"
     symbols: tuple[tuple[str, str], ...] = ()
+    # bpwalk's addition: the backward pass goes on to dLoss/dx of each input (`dinput.X`)
+    input_gradients: bool = False
 
     def symbol(self, name: str, default: str) -> str:
         return dict(self.symbols).get(name, default)

@@ -124,6 +124,8 @@ class Graph:
             # Addition A: an update's own quantities (the last such step of the iteration; the
             # optimizer's state before its first update is given, zero)
             found = [s.index for s in self.trace.steps if s.quantity == name and s.iteration == iteration]
+            if not found and name == "data_loss" and not self.multi:
+                return ("step", self.by_name[("loss", iteration, 1)])   # one sample: its loss is the data loss
             return ("step", found[-1]) if found else ("given", name, None)
         if name in OPTIONS or name in ("l2", "t"):
             return ("given", name, None)
@@ -156,7 +158,10 @@ class Graph:
         raise AssertionError(f"{name} is used by no forward pass")
 
     def loss(self, sample: int | None) -> Quantity:
-        """What the spec differentiates: that sample's loss, or the total (one sample: the same)."""
+        """What the spec differentiates: that sample's loss, or the total (one sample: the same; with a
+        penalty, the one sample's loss is the data loss, and the total adds the penalty)."""
+        if not self.multi and self.sc.regularization is not None:
+            return Quantity("data_loss")
         return Quantity("loss", sample) if self.multi and sample is not None else Quantity("total_loss")
 
     def meaning(self, label: Label) -> Label:

@@ -217,6 +217,18 @@ def sample_grads(shape: Shape, sp: SamplePass) -> tuple[list[Matrix], list[list[
     return gW, gB
 
 
+def input_grads(W: list[Matrix], sp: SamplePass, rounder: "Rounder | None" = None) -> list[float]:
+    """dLoss/dx_i = sum_u w_ui delta_u over the first layer's units u, for each input i.
+
+    Nothing else reads these: they exist for the walk-through (display.input_gradients), so the
+    trainer never computes them and every other number stays the same. The rounder hook is told
+    them as dLoss/dout of the input "layer" -1 (out.x being the input's value).
+    """
+    first, deltas = W[0], sp.deltas[0]
+    values = [fsum([row[i] * du for row, du in zip(first, deltas)]) for i in range(len(sp.outs[0]))]
+    return values if rounder is None else _rounded(rounder, DE_DOUT, -1, values)
+
+
 def reduce_values(values: Sequence[float], reduction: str, rounder: "Rounder | None" = None) -> float:
     """Total over samples: sum, or mean."""
     total = fsum(values)

@@ -9,6 +9,7 @@ parts are read here only, once per name: `Step.ref` and `Operand.ref` (kind, uni
 `Step.rule_kind` and `Step.rule_of`. No other module takes them apart:
 
     net.U  out.U  error.O  loss  total_loss  delta.U  grad.P  new.P   (the spec's keys)
+    dinput.X         dLoss/dx_X of input X (bpwalk's addition, with display.input_gradients)
     dE_dout.U        dLoss/dout_U (output: the loss derivative; hidden: the sum over paths)
     dE_dout.U@K      the path term through unit K of the next layer: delta_K * w_KU
     dout_dnet.U      the activation's derivative at unit U
@@ -35,6 +36,8 @@ Rules and their operands, in order:
 
 Which activation takes a parameter (slope), which is layer-wise (softmax) and which loss
 divides by K: `bpwalk.ops`.
+    dinput                     w_U1X, delta.U1, w_U2X, ...     dinput.X = sum w_UX delta_U over the first
+                                                               layer's units U (display.input_gradients)
     chain                      dE_dout.U, dout_dnet.U, x       grad.w = product; x = out.J (or the
                                | delta.U, x                    constant "1" for a per-unit bias)
     bias:shared                delta.U for every unit U        grad.b = sum of the deltas
@@ -54,8 +57,8 @@ from bpwalk.scenario import Scenario
 
 PHASES: tuple[str, ...] = ("intro", "forward", "loss", "backward", "update", "summary")
 
-RECORD_KINDS: tuple[str, ...] = ("net", "out", "error", "delta", "grad", "new", "dE_dout", "dout_dnet")
-SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "new.",
+RECORD_KINDS: tuple[str, ...] = ("net", "out", "error", "delta", "grad", "new", "dE_dout", "dout_dnet", "dinput")
+SPEC_PREFIXES: tuple[str, ...] = ("net.", "out.", "error.", "delta.", "grad.", "new.", "dinput.",
                                   # Addition A
                                   "change.", "velocity.", "sq_avg.", "m.", "v.", "m_hat.", "v_hat.")
 SPEC_NAMES: tuple[str, ...] = ("loss", "total_loss", "data_loss", "penalty")
@@ -230,7 +233,7 @@ def operand_sample(step: "Step", i: int) -> int | None:
 
 def shows_factors(step: "Step") -> bool:
     """Whether a transcript lists where the step's operands came from: products and sums of earlier steps."""
-    return step.rule in ("chain", "delta", "paths", "update") or step.rule_kind in ("reduce", "total")
+    return step.rule in ("chain", "delta", "paths", "update", "dinput") or step.rule_kind in ("reduce", "total")
 
 
 def frozen_map(values: Mapping[str, float]) -> Mapping[str, float]:
@@ -251,6 +254,7 @@ class SampleRecord:
     new: Mapping[str, float] | None = None        # per_sample updates only
     dE_dout: Mapping[str, float] | None = None    # extension keys: dLoss/dout and dout/dnet by unit
     dout_dnet: Mapping[str, float] | None = None
+    dinput: Mapping[str, float] | None = None     # dLoss/dx by input, with display.input_gradients
 
 
 @dataclass(frozen=True)

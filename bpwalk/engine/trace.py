@@ -46,7 +46,7 @@ def estimate_steps(scenario: Scenario, iterations: int | None = None) -> int:
     units = sum(sizes[1:])
     k = sizes[-1]
     forward = 2 * units + k + 1
-    backward = k
+    backward = k + (len(scenario.inputs) if scenario.display.input_gradients else 0)
     for l, layer in enumerate(scenario.layers):
         backward += sizes[l + 1] * (2 + sizes[l])
         if l + 1 < len(scenario.layers):
@@ -110,6 +110,7 @@ class _Recorder(UpdateSteps):
         self.param_src: dict[str, int | None] = {name: None for name in scenario.parameter_names()}
         self.layer_names = [scenario.inputs] + [layer.units for layer in scenario.layers]
         self.multi = len(scenario.samples) > 1
+        self.dinputs: dict[int, dict[str, float]] = {}   # by sample: its last backward pass's dLoss/dx
         if scenario.extended:
             self._start_updates()
 
@@ -380,4 +381,17 @@ class _Recorder(UpdateSteps):
                 bname = layer.bias_names[0]
                 operands = [op(f"delta.{unit}", sp.deltas[l][u]) for u, unit in enumerate(units)]
                 grad_src[bname] = self.add("backward", it, grad_sample, gq(bname), "bias:shared", operands, gB[l][0])
+        if sc.display.input_gradients:
+            self._input_grads(it, n, sp, W, op)
         return grad_src
+
+    def _input_grads(self, it: int, n: int, sp: engine.SamplePass, W, op: Callable[[str, float], Operand]) -> None:
+        """dLoss/dx of each input from the first layer's deltas and weights (kept for the sample's record)."""
+        layer = self.sc.layers[0]
+        values = engine.input_grads(W, sp, self.rounder)
+        self.dinputs[n] = dict(zip(self.sc.inputs, values))
+        for i, (x, value) in enumerate(zip(self.sc.inputs, values)):
+            operands: list[Operand] = []
+            for u, unit in enumerate(layer.units):
+                operands += [self.param(layer.weight_names[u][i], W[0][u][i]), op(f"delta.{unit}", sp.deltas[0][u])]
+            self.add("backward", it, n, f"dinput.{x}", "dinput", operands, value)

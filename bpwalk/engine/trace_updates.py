@@ -170,6 +170,7 @@ class UpdateSteps:
             new=None if new is None else frozen_map(new),
             dE_dout=frozen_map(d_out) if with_delta else None,
             dout_dnet=frozen_map(d_act) if with_delta else None,
+            dinput=frozen_map(self.dinputs[n]) if with_delta and n in self.dinputs else None,
         )
 
 

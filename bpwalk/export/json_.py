@@ -30,6 +30,8 @@ def _sample(rec: SampleRecord, final: bool = False) -> dict[str, Any]:
         # project extensions: dLoss/dout (hidden units: the sum over paths) and dout/dnet
         out["dE_dout"] = dict(rec.dE_dout)
         out["dout_dnet"] = dict(rec.dout_dnet or {})
+    if not final and rec.dinput is not None:
+        out["dinput"] = dict(rec.dinput)     # bpwalk's addition: display.input_gradients
     return out
 
 

@@ -115,6 +115,8 @@ BUILDERS: dict[str, Builder] = {
     "dact": _d_act,
     "delta": _delta,
     "chain": lambda s, a: _prod(a),
+    # dLoss/dx = sum over the first layer of w·δ (display.input_gradients); operands in pairs
+    "dinput": lambda s, a: _sum([Mul(a[i], a[i + 1], evaluate=False) for i in range(0, len(a), 2)]),
     "bias": lambda s, a: _sum(a),
     "update": lambda s, a: _minus(a[0], Mul(a[1], a[2], evaluate=False)),
     "keep": lambda s, a: a[0],

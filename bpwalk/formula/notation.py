@@ -146,13 +146,17 @@ class Notation:
     iterations: int = 1             # how the pass after training is named (`words.after_training`)
     updates: int = 1                # updates an iteration makes
     untrained: frozenset[str] = frozenset()     # parameters the updates keep (a bias with train_bias: false)
+    regularized: bool = False       # a penalty joins the loss: E_total is no longer the one sample's loss
+    penalised: frozenset[str] = frozenset()     # the parameters whose gradient gains λ·p
 
     @classmethod
     def of(cls, scenario: Scenario) -> "Notation":
         merged = {**DEFAULT_SYMBOLS, **dict(scenario.display.symbols)}
         return cls(tuple(merged.items()), frozenset(scenario.inputs), len(scenario.samples) > 1,
                    scenario.iterations, len(scenario.batches()),
-                   frozenset(scenario.parameter_names()) - scenario.trained_parameters())
+                   frozenset(scenario.parameter_names()) - scenario.trained_parameters(),
+                   scenario.regularization is not None,
+                   scenario.penalised_parameters() if scenario.regularization is not None else frozenset())
 
     def sym(self, key: str) -> str:
         return dict(self.symbols)[key]
@@ -160,7 +164,10 @@ class Notation:
     # -- the typed description -------------------------------------------------------------
 
     def loss(self, sample: int | None) -> Quantity:
-        """The loss being differentiated: one sample's when there are several, else the total."""
+        """The loss being differentiated: one sample's when there are several, else the total (with a
+        penalty and one sample, the data loss: the backward pass differentiates that sample's loss)."""
+        if not self.multi_sample and self.regularized:
+            return Quantity("data_loss")
         if sample is None or not self.multi_sample:
             return Quantity("total_loss")
         return Quantity("loss", sample)
@@ -198,7 +205,10 @@ class Notation:
         if kind == "dout_dnet":
             return Derivative(Quantity(named("out", rest), sample), Quantity(named("net", rest), sample))
         if kind == "grad":
-            return Derivative(E, Quantity(rest))
+            # a penalised parameter's gradient of the update is the penalised total's (λ·p included)
+            return Derivative(Quantity("total_loss") if sample is None and rest in self.penalised else E, Quantity(rest))
+        if kind == "dinput":
+            return Derivative(E, Quantity(named("out", rest), sample))
         if kind == "dnet_dp":
             return Derivative(Quantity(named("net", rest), sample), Quantity(via))
         return Quantity(name, sample)

@@ -32,6 +32,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("m.P, v.P, m_hat.P, v_hat.P", "adam's and adamw's moments and their bias-corrected values"),
     ("penalty, data_loss", "with regularization: the L2 penalty, and the loss without it"),
     ("dE_dout.U, dout_dnet.U", "bpwalk's own: dLoss/dout.U and the activation's derivative at U"),
+    ("dinput.X", "bpwalk's own, with display.input_gradients: dLoss/dx of input X for one sample"),
     ("final.KEY", "KEY in the forward pass after the last update (net, out, error, loss, total_loss, "
                   "data_loss)"),
 )

@@ -74,6 +74,8 @@ def _display(display: Display) -> list[str]:
     if display.symbols:
         pairs = ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in display.symbols)
         lines.append(f"  symbols: {{{pairs}}}")
+    if display.input_gradients:
+        lines.append("  input_gradients: true")
     return ["", "display:", *lines] if lines else []
 
 

@@ -31,7 +31,7 @@ NAME_PATTERN = "^[A-Za-z][A-Za-z0-9_]*$"
 _NAME_FORM = "[A-Za-z][A-Za-z0-9_]*"
 EXPECT_KEY_PATTERN = (
     rf"^(?:(?:final\.)?(?:net|out|error)\.{_NAME_FORM}|(?:final\.)?(?:total_|data_)?loss|penalty"
-    rf"|(?:delta|grad|new|dE_dout|dout_dnet|change|velocity|sq_avg|m|v|m_hat|v_hat)\.{_NAME_FORM})$"
+    rf"|(?:delta|grad|new|dE_dout|dout_dnet|dinput|change|velocity|sq_avg|m|v|m_hat|v_hat)\.{_NAME_FORM})$"
 )
 # Symbols that stand alone cannot be empty; "" for the others writes a unit by its own name.
 NAMED_SYMBOLS = ("loss", "total_loss", "learning_rate")
@@ -266,6 +266,9 @@ def _display() -> dict[str, Any]:
             "precision": {"description": "Significant digits shown.", "type": "integer", "minimum": 1,
                           "maximum": 17, "default": 9},
             "lang": {"description": "Language of the walk-through.", "enum": list(LANGS), "default": "en"},
+            "input_gradients": {"description": "bpwalk's addition: the backward pass goes on to dLoss/dx of each "
+                                               "input (dinput.X), from the first layer's deltas and weights.",
+                                "type": "boolean", "default": False},
             "symbols": {
                 "description": "Notation overrides, e.g. {pre_activation: z, activation: a, learning_rate: α}.",
                 "type": "object",
@@ -287,7 +290,8 @@ def _expect() -> dict[str, Any]:
         "required": ["key", "value"],
         "properties": {
             "key": {"description": "net.U, out.U, error.O, delta.U, loss, total_loss, grad.P, new.P, "
-                                   "dE_dout.U, dout_dnet.U, or final. before net, out, error, loss or total_loss.",
+                                   "dE_dout.U, dout_dnet.U, dinput.X (with display.input_gradients), or final. "
+                                   "before net, out, error, loss or total_loss.",
                     "type": "string", "pattern": EXPECT_KEY_PATTERN},
             "value": {"description": "The printed value; its decimals as written set the tolerance.",
                       "type": "number"},

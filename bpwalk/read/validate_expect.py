@@ -6,7 +6,7 @@ stored as None where the entry is about the iteration as a whole (`total_loss`, 
 with `update: batch` when no sample is given); otherwise it is the sample's number, default 1.
 
 Project extensions (docs/scenario-format.md): the keys `dE_dout.U` and `dout_dnet.U` (the two
-factors of `delta.U`), and the entry fields `erratum` (why the printed number is wrong) and
+factors of `delta.U`), `dinput.X` (with display.input_gradients: dLoss/dx of input X), and the entry fields `erratum` (why the printed number is wrong) and
 `correct` (the right value, with its text kept like `value`'s).
 """
 
@@ -31,6 +31,7 @@ from bpwalk.read.yamlread import Node
 
 ENTRY_KEYS = ("key", "value", "iteration", "sample", "batch", "note", "erratum", "correct")
 UNIT_QUANTITIES = ("net", "out", "error", "delta", "dE_dout", "dout_dnet")   # followed by a unit's name
+INPUT_QUANTITIES = ("dinput",)   # followed by an input's name (bpwalk's addition: display.input_gradients)
 # followed by a weight's or bias's name; Addition A's change and state: a trained parameter's
 TRAINED_QUANTITIES = ("change", *STATE_NAMES)
 PARAMETER_QUANTITIES = ("grad", "new", *TRAINED_QUANTITIES)
@@ -38,7 +39,7 @@ WHOLE_QUANTITIES = ("loss", "total_loss", "data_loss", "penalty")   # on their o
 FINAL_QUANTITIES = ("net", "out", "error", "loss", "total_loss", "data_loss")
 # the numbers of an update: with minibatch they belong to a batch, not to a sample
 UPDATE_QUANTITIES = ("grad", "new", "penalty", *TRAINED_QUANTITIES)
-KEY_FORMS = ("net.U, out.U, error.O, delta.U, loss, total_loss, grad.P, new.P, dE_dout.U or dout_dnet.U "
+KEY_FORMS = ("net.U, out.U, error.O, delta.U, loss, total_loss, grad.P, new.P, dE_dout.U, dout_dnet.U or dinput.X "
              "(final. before net, out, error, loss or total_loss; also change.P, the optimizer's state "
              "velocity.P, sq_avg.P, m.P, v.P, m_hat.P, v_hat.P, and with regularization penalty and data_loss)")
 
@@ -76,6 +77,7 @@ class _Names:
     def __init__(self, network: Network, scenario: Scenario | None = None) -> None:
         self.optimizer = scenario.optimizer_settings.name if scenario is not None else "sgd"
         self.regularized = scenario is not None and scenario.regularization is not None
+        self.input_gradients = scenario is not None and scenario.display.input_gradients
         self.batch_count = len(scenario.batches()) if scenario is not None else 1
         self.trained = tuple(
             [weight for layer in network.layers for row in layer.weight_names for weight in row]
@@ -183,7 +185,8 @@ def _check_key(node: Node, path: str, key: str, names: _Names) -> tuple[str, boo
     parts = key.split(".")
     final = parts[0] == "final" and len(parts) > 1
     body = parts[1:] if final else parts
-    allowed = FINAL_QUANTITIES if final else (*UNIT_QUANTITIES, *PARAMETER_QUANTITIES, *WHOLE_QUANTITIES)
+    allowed = FINAL_QUANTITIES if final else (*UNIT_QUANTITIES, *INPUT_QUANTITIES, *PARAMETER_QUANTITIES,
+                                              *WHOLE_QUANTITIES)
     if len(body) == 1 and body[0] in WHOLE_QUANTITIES and (not final or body[0] in FINAL_QUANTITIES):
         if body[0] in ("data_loss", "penalty") and not names.regularized:
             fail(node, path, f"{key} exists only with regularization (a penalty): this scenario has none")
@@ -192,7 +195,7 @@ def _check_key(node: Node, path: str, key: str, names: _Names) -> tuple[str, boo
         quantity, subject = body
         _check_subject(node, path, quantity, subject, names)
         return quantity, final
-    if final and body and body[0] in ("delta", "dE_dout", "dout_dnet", "penalty", *PARAMETER_QUANTITIES):
+    if final and body and body[0] in ("delta", "dE_dout", "dout_dnet", "dinput", "penalty", *PARAMETER_QUANTITIES):
         has = "loss, total_loss and data_loss" if names.regularized else "loss and total_loss"
         fail(node, path, f"unknown quantity key '{key}': the final forward pass has net, out, error, {has} only")
     fail(node, path, f"unknown quantity key '{key}'{_guess(body, final, allowed) or '; expected ' + KEY_FORMS}")
@@ -220,6 +223,16 @@ def _check_subject(node: Node, path: str, quantity: str, subject: str, names: _N
                              f"{', '.join(OPTIMIZERS[names.optimizer].state) or 'nothing'}")
     if quantity in TRAINED_QUANTITIES and subject in names.parameter_set and subject not in names.trained:
         fail(node, path, f"'{subject}' is not trained (train_bias: false): it has no {quantity}")
+    if quantity in INPUT_QUANTITIES:
+        if not names.input_gradients:
+            fail(node, path, f"{quantity}.X exists only with display.input_gradients: true (the steps dLoss/dx); "
+                             "this scenario does not set it")
+        if subject in names.input_set:
+            return
+        if subject in names.unit_set or subject in names.parameter_set:
+            fail(node, path, f"'{subject}' is not an input; {quantity}.X takes an input's name, one of "
+                             f"{listing(names.inputs)}")
+        fail(node, path, f"no input is named '{subject}'{_known(subject, names.inputs)}")
     if quantity in PARAMETER_QUANTITIES:
         if subject in names.parameter_set:
             return

@@ -90,6 +90,22 @@ def unit(ctx: PageContext) -> list[Block]:
     return blocks
 
 
+def input_unit(ctx: PageContext) -> list[Block]:
+    """∂C/∂x of one input, where the reversed network ends: the first layer's ∂C/∂z back along its weights."""
+    (step,) = ctx.steps
+    sample = step.sample
+    assert step.value is not None
+    dx = ctx.q(step.quantity, sample)
+    pairs = [(step.operands[i], step.operands[i + 1]) for i in range(0, len(step.operands), 2)]   # (w, δ)
+    names = [ctx.param(w.name) + TIMES + ctx.dC_dz(d.ref.unit, sample) for w, d in pairs]
+    numbers = joined([(Num(w.value, term=True), "·", Num(d.value, term=True)) for w, d in pairs])
+    sources = tuple(Source(ctx.dC_dz(d.ref.unit, sample), d.value, ctx.param(w.name), w.value) for w, d in pairs)
+    sums = (Stage(("Σ = ", Num(step.value))),) if len(pairs) > 1 else ()
+    return [math([dx], joined(names), numbers, [Num(step.value, result=True)]),
+            Note(ctx.word("style.reversed")), Note(ctx.word("style.dinput")),
+            FanIn(sources, (*sums, Stage((dx, " = ", Num(step.value, result=True)))))]
+
+
 # -- gradients ------------------------------------------------------------------------------
 
 def grad(ctx: PageContext) -> list[Block]:
@@ -165,6 +181,7 @@ BUILDERS: dict[FrameKind, Builder] = {
     FrameKind.DELTA_TOTAL: total_loss,
     FrameKind.DELTA_DE_DOUT: steps_equations,
     FrameKind.DELTA_UNIT: unit,
+    FrameKind.DELTA_INPUT: input_unit,
     FrameKind.DELTA_GRAD: grad,
     FrameKind.DELTA_BIAS: bias,
     FrameKind.DELTA_SUM: sums,

@@ -54,6 +54,7 @@ class LayerIndex:
     unit_layer: dict[str, int]
     param_layer: dict[str, int]
     biases: frozenset[str]
+    inputs: tuple[str, ...] = ()     # "layer -1", in order: their dLoss/dx (display.input_gradients)
 
     @classmethod
     def of(cls, scenario: Scenario) -> "LayerIndex":
@@ -66,11 +67,13 @@ class LayerIndex:
                 params.update((w, l) for w in row)
             params.update((b, l) for b in layer.bias_names)
             biases.update(layer.bias_names)
-        return cls(units, params, frozenset(biases))
+        return cls(units, params, frozenset(biases), tuple(scenario.inputs))
 
     def of_step(self, quantity: str) -> int:
-        """The layer a step's quantity is about: its unit's, or its parameter's."""
+        """The layer a step's quantity is about: its unit's, or its parameter's (-1 for an input's)."""
         name = ref(quantity).unit
+        if name in self.inputs:
+            return -1
         if name in self.unit_layer:
             return self.unit_layer[name]
         return self.param_layer[name]

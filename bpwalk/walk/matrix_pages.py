@@ -231,6 +231,17 @@ def grad_b(ctx: PageContext) -> list[Block]:
     return [math([lhs], [names.delta(l), "·1"], [vec(values(ctx.steps), True)])]
 
 
+def dinput(ctx: PageContext) -> list[Block]:
+    """∂J/∂X = W₁ᵀ·δ(1): the first layer's δ back through its weights to the inputs (display.input_gradients)."""
+    names, steps = ctx.names, ctx.steps
+    rows = [[op.value for op in s.operands[0::2]] for s in steps]   # W₁ᵀ: row i = the weights out of input i
+    deltas = [op.value for op in steps[0].operands[1::2]]
+    back: list[Atom] = [names.weights(0) + TRANSPOSED, "·", names.delta(0)]
+    lhs = derivative(ctx.q("loss", steps[0].sample), names.act(-1))
+    return [math([lhs], back, [mat(rows), " · ", vec(deltas)], [vec(values(steps), True)]),
+            Note(ctx.word("style.dinput"))]
+
+
 # -- several samples, updates ---------------------------------------------------------------
 
 def _arranged(ctx: PageContext, steps: Sequence[Step]) -> tuple[list[list[Step]], bool]:
@@ -307,6 +318,7 @@ BUILDERS: dict[FrameKind, Builder] = {
     FrameKind.MATRIX_DELTA_HIDDEN: delta_hidden,
     FrameKind.MATRIX_GRAD_W: grad_w,
     FrameKind.MATRIX_GRAD_B: grad_b,
+    FrameKind.MATRIX_DINPUT: dinput,
     FrameKind.MATRIX_REDUCE: reduce,
     FrameKind.MATRIX_UPDATE_W: update,
     FrameKind.MATRIX_UPDATE_B: update,

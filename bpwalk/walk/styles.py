@@ -15,7 +15,7 @@ matrix (seed 002), per sample and layer:
     matrix:grad_w        ∂J/∂W₂ = δ(2)·Aᵀ         its weights' gradients
     matrix:grad_b        ∂J/∂b⁽²⁾                 its biases' (per unit, or Σ δ when shared)
     matrix:delta_hidden  δ(1)                     (W₂ᵀ·δ(2)) ⊗ f′(H): paths, sums, f′, δ
-    ... grad_w and grad_b of that layer, and so on down to the first layer
+    ... grad_w and grad_b of that layer, down to the first; matrix:dinput ∂J/∂X = W₁ᵀ·δ(1) last
     matrix:reduce        Σₙ ∂C⁽ⁿ⁾/∂W₂             several samples: one frame per layer
     matrix:update_w      W₂*                      W₂ − α·∂J/∂W₂, one frame per layer
     matrix:update_b      b⁽²⁾*
@@ -26,7 +26,7 @@ softmax layer shows its nets one by one, then its outputs together); then
     delta:loss           C⁽ⁿ⁾                     one sample's error terms and loss
     delta:total          L                        several samples: the total loss
     delta:dE_dout        ∂C/∂a                    softmax output: the loss derivatives
-    delta:unit           ∂C/∂z_u                  one per unit, from the output layer back
+    delta:unit           ∂C/∂z_u                  one per unit, from the output layer back (delta:input ∂C/∂x)
     delta:grad           ∂C/∂w (z_u)              one per unit: its incoming weights and bias
     delta:bias           ∂C/∂b                    a shared bias: the sum over the layer's units
     delta:sum            ∂L/∂w = Σₙ ∂Cⁿ/∂w        several samples: one frame per layer
@@ -132,8 +132,7 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
     grouper = MATRIX if style == "matrix" else DELTA
     result: list[Frame] = []
-    extended = trace.scenario.extended
-    for segment in segments(trace.steps, extended):
+    for segment in segments(trace.steps, trace.scenario.extended):
         if segment.what in ("intro", "summary"):
             groups = [Group(FrameKind.STEP, Sym(segment.what, segment.what), [segment.steps[0].index])]
         elif segment.what == "step":
@@ -242,10 +241,10 @@ def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
             deltas.setdefault(l, []).append(step.index)
     loss = ctx.q("loss", seg.sample if ctx.notation.multi_sample else None)
     for l in sorted(set(deltas) | set(grad_w) | set(grad_b), reverse=True):
-        delta = names.delta(l)
-        own = {f"delta{l + 1}", normalize(delta.text)}
+        delta = names.delta(l) if l >= 0 else derivative(loss, names.act(l))   # l = -1: the inputs' ∂J/∂X
+        own = {f"delta{l + 1}" if l >= 0 else "dinput", normalize(delta.text)}
         kind = FrameKind.MATRIX_DELTA_OUT if l == top else FrameKind.MATRIX_DELTA_HIDDEN
-        groups.append(Group(kind, delta, deltas.get(l, []), own))
+        groups.append(Group(kind if l >= 0 else FrameKind.MATRIX_DINPUT, delta, deltas.get(l, []), own))
         groups.append(Group(FrameKind.MATRIX_GRAD_W,
                             derivative(loss, names.weights(l)) + EQUALS + delta + TIMES + names.act(l - 1) + TRANSPOSED,
                             grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l).text)} | own))
@@ -347,6 +346,7 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
     for _, unit in order:
         groups.append(Group(FrameKind.DELTA_UNIT, dC_dz(notation, unit, sample), unit_steps.get(unit, []),
                             {"dcdz", normalize(unit)}))
+    groups += [Group(FrameKind.DELTA_INPUT, ctx.q(f"dinput.{x}", sample), unit_steps.get(x, [])) for x in ctx.index.inputs]
     for l in range(top, -1, -1):
         for unit in ctx.layers[l].units:
             net = ctx.q("net." + unit)

@@ -36,6 +36,8 @@ WORDS: dict[str, str] = {
     "prose.delta": "δ of {unit}: the chain rule through its activation.",
     "prose.delta:softmax": "δ of {unit}: a softmax output depends on every weighted sum of its layer.",
     "prose.chain": "The chain rule for {param}: how {loss} changes with {param}.",
+    "prose.dinput": "How {loss} changes with input {unit}: the δ of each unit that {unit} feeds, times the "
+                    "weight between them, summed. No update uses it.",
     "prose.bias:shared": "{param} is shared by its layer, so its gradient is the sum of the layer's δ.",
     "prose.reduce": "The gradient of the total loss: the {how} of the samples' gradients.",
     "prose.update": "Gradient descent: move {param} against its gradient, by the learning rate.",
@@ -81,6 +83,7 @@ WORDS: dict[str, str] = {
     "style.sum": "summed over the samples", "style.mean": "averaged over the samples",
     "style.elementwise": "⊗ multiplies element by element",
     "style.reversed": "the backward pass: the network run backwards",
+    "style.dinput": "used by no update: how the loss changes with each input",
     "style.forward_value": "from the forward pass", "style.backward_value": "from the backward pass",
 
     # -- the status line, its prompts, and the messages of one keypress --------------------------

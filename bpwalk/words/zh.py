@@ -37,6 +37,8 @@ WORDS: dict[str, str] = {
     "prose.delta": "{unit} 的 δ：经过激活函数的链式法则。",
     "prose.delta:softmax": "{unit} 的 δ：softmax 输出依赖本层所有加权和。",
     "prose.chain": "{param} 的链式法则：{loss} 对 {param} 的偏导。",
+    "prose.dinput": "{loss} 对输入 {unit} 的偏导：{unit} 所连接的每个单元的 δ 乘以两者之间的权重，再求和。"
+                    "不用于任何更新。",
     "prose.bias:shared": "{param} 为整层共享，所以其梯度是该层各 δ 之和。",
     "prose.reduce": "总损失的梯度：各样本梯度的{how}。",
     "prose.update": "梯度下降：按学习率沿梯度反方向更新 {param}。",
@@ -81,6 +83,7 @@ WORDS: dict[str, str] = {
     "style.sum": "对样本求和", "style.mean": "对样本取平均",
     "style.elementwise": "⊗ 表示逐元素相乘",
     "style.reversed": "反向传播：把网络反过来运行",
+    "style.dinput": "不用于更新：损失随每个输入如何变化",
     "style.forward_value": "来自正向传播", "style.backward_value": "来自反向传播",
 
     # -- 状态栏、输入提示与按键反馈 ------------------------------------------------------------
