@@ -79,7 +79,8 @@ class PageView:
     def math(self, block: model.Math, width: int) -> list[Text]:
         lhs = ["".join(a.text if isinstance(a, model.Sym) else str(a) for a in block.lhs)] \
             if all(isinstance(a, (str, model.Sym)) for a in block.lhs) else self.atoms(block.lhs, lhs=True)
-        return Equation(lhs, [self.atoms(side) for side in block.sides]).lines(width)
+        return Equation(lhs, [self.atoms(side) for side in block.sides],
+                        relation=" ← " if block.arrow else " = ").lines(width)
 
     def step(self, block: model.StepBlock, width: int) -> list[RenderableType]:
         step = self.trace.steps[block.step]

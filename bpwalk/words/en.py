@@ -206,7 +206,13 @@ WORDS: dict[str, str] = {
 
     # -- bpwalk train -------------------------------------------------------------------------
     # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
-    "optstate.title": "{optimizer}: the state after this update, per parameter",
+    "optstate.title": "{optimizer}: the state after this update",
+    # -- the grouped styles' updates with an optimizer (bpwalk.walk.optpages) --------------------
+    "optpage.gradient": "from the backward pass",
+    "optpage.penalised": "with the penalty's term, just before",
+    "optpage.previous": "right of ←, from {where}",
+    "optpage.zero": "right of ←, zero: no update before",
+    "optpage.elementwise": "⊗, ⊘ and √ act element by element",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · gradient check at the initial parameters",
     "gradcheck.numeric_formula": "numeric: the central difference (L(p + h) − L(p − h)) / 2h, h = {h}",
