@@ -19,11 +19,11 @@ from rich.text import Text
 from bpwalk.engine.steps import Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number, text_number
-from bpwalk.render.blocks import Atom, Equation, column, fitted, text, top_level_terms
+from bpwalk.render.blocks import Atom, Equation, Fit, as_block, column, fitted, hcat, text, top_level_terms
 from bpwalk.render.fanin import elided, reversed_network
 from bpwalk.render.terminal import StepView, phase_name, where_in
 from bpwalk.walk import page as model
-from bpwalk.words import cases
+from bpwalk.words import cases, say
 
 RESULT = "bold green"
 MAX_ROWS = 10           # tables longer than this show their first and last rows around a ⋮
@@ -70,6 +70,13 @@ class PageView:
                 piece = fitted([[self.num(x) for x in row] for row in atom.rows], RESULT if atom.result else "")
             if isinstance(piece, str) and out and isinstance(out[-1], str) and not lhs:
                 out[-1] += piece
+            elif not isinstance(piece, str) and out and isinstance(out[-1], str) and out[-1].endswith("√"):
+                # a root stays with the matrix it is taken of (a line never ends in "(√")
+                cut = 2 if out[-1].endswith("(√") else 1
+                out[-1], root = out[-1][:-cut], out[-1][-cut:]
+                out.append(_rooted(root, piece))
+                if not out[-2]:
+                    del out[-2]
             else:
                 out.append(piece)
         return out
@@ -184,7 +191,11 @@ class PageView:
         """`Backward pass · iteration 1 · sample 2 · δ(2)`; the label on a line of its own if it does not fit."""
         frame = self.page.frame
         sample = frame.sample if self.notation.multi_sample else None
-        where = " · ".join([phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)])
+        parts = [phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)]
+        batch = self.trace.steps[frame.first].batch
+        if batch is not None:   # a mini-batch's steps, as the scalar style's headings say it
+            parts.append(say(self.lang, "at.batch_short", n=batch))
+        where = " · ".join(parts)
         line = Text(f"{where} · {frame.label}", style="bold")
         if line.cell_len <= width:
             return [line]
@@ -194,6 +205,13 @@ class PageView:
         if self.page.grouped:
             yield from self.heading(options.max_width)
         yield from self.blocks(options.max_width)
+
+
+def _rooted(root: str, piece: Atom) -> Atom:
+    """`√` (or `(√`) and the vector or matrix after it, as one piece."""
+    if isinstance(piece, Fit):
+        return Fit(lambda room: hcat([text(root), as_block(piece, room - len(root))]))
+    return hcat([text(root), piece])
 
 
 def _split(expression: str) -> list[str]:

@@ -163,20 +163,22 @@ def _gradient_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym
     return [Note(ctx.word("optpage.penalised" if penalised else "optpage.gradient"), about)]
 
 
-def _previous_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym) -> list[Block]:
-    """The state before this update: zero at the first, else what the previous update left."""
+def _previous_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym, arrow: bool = True) -> list[Block]:
+    """The state before this update: zero at the first, else what the previous update left
+    (`arrow`: the formula writes it right of ←, under the same name)."""
+    suffix = "" if arrow else "_t"
     prev = [op for op, role in zip(step.operands, roles) if role.startswith("prev.")]
     if not prev:
         return []
     if prev[0].source is None:
-        return [Note(ctx.word("optpage.zero"), name)]
+        return [Note(ctx.word("optpage.zero" + suffix), name)]
     source = ctx.trace.steps[prev[0].source]
     where = [ctx.word("at.iteration", n=source.iteration)]
     if source.batch is not None:
         where.append(ctx.word("at.batch_short", n=source.batch))
     elif source.sample is not None and ctx.notation.multi_sample:
         where.append(ctx.word("at.sample", n=source.sample))
-    return [Note(ctx.word("optpage.previous", where=("，" if ctx.lang == "zh" else ", ").join(where)), name)]
+    return [Note(ctx.word("optpage.previous" + suffix, where=("，" if ctx.lang == "zh" else ", ").join(where)), name)]
 
 
 def _names(ctx: PageContext, role: str, step: Step, own: Sym, named: Any) -> Sym:
@@ -266,7 +268,7 @@ def delta_update(ctx: PageContext) -> list[Block]:
                            Grid(headers, table, len(headers) - 1)]
     prev = [name for (i, name) in columns if roles[i].startswith("prev.")]
     if prev:
-        blocks += _previous_note(ctx, first, roles, prev[0])
+        blocks += _previous_note(ctx, first, roles, prev[0], arrow=False)
     return blocks + _gradient_note(ctx, first, roles, named(GRAD), own)
 
 

@@ -212,7 +212,8 @@ WORDS: dict[str, str] = {
     "optpage.penalised": "with the penalty's term, just before",
     "optpage.previous": "right of ←, from {where}",
     "optpage.zero": "right of ←, zero: no update before",
-    "optpage.elementwise": "⊗, ⊘ and √ act element by element",
+    "optpage.elementwise": "⊗, ⊘ and the square root act element by element",
+    "optpage.previous_t": "from {where}", "optpage.zero_t": "zero: no update before",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · gradient check at the initial parameters",
     "gradcheck.numeric_formula": "numeric: the central difference (L(p + h) − L(p − h)) / 2h, h = {h}",
