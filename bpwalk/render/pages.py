@@ -9,6 +9,7 @@ expression with a Unicode minus (`bpwalk.formula.numbers`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from rich.cells import cell_len
@@ -182,7 +183,10 @@ class PageView:
             elif isinstance(block, model.Note):
                 out.append(self.note(block))
             elif isinstance(block, model.Grid):
-                out.append(self.grid(block, width))
+                # a table too wide even without its names (the optimizer's state): narrower tables, one under another
+                narrow = [[self.cell(c, False) for c in r] if r is not None else None for r in block.rows]
+                wide = block.elidable is None and _table_width([self.cell(h) for h in block.headers], narrow) > width
+                out += [self.grid(part, width) for part in (fitting(self, block, width) if wide else [block])]
             else:
                 out += self.fan_in(block, width)
         return out
@@ -205,6 +209,26 @@ class PageView:
         if self.page.grouped:
             yield from self.heading(options.max_width)
         yield from self.blocks(options.max_width)
+
+
+def fitting(view: PageView, grid: model.Grid, width: int) -> list[model.Grid]:
+    """The state's columns in as few tables as fit `width`, each with the parameters' column (m, v | m̂, v̂)."""
+    def part(start: int, stop: int):
+        keep = [0, *range(start, stop)]
+        rows = tuple(None if r is None else tuple(r[i] for i in keep) for r in grid.rows)
+        return replace(grid, headers=tuple(grid.headers[i] for i in keep), rows=rows, result=len(keep) - 1)
+
+    def fits(g) -> bool:
+        rows = [None if r is None else [view.cell(c) for c in r] for r in g.rows]
+        return _table_width([view.cell(h) for h in g.headers], rows) <= width
+
+    columns = len(grid.headers) - 1
+    for count in range(1, columns + 1):     # as few tables as fit, their columns shared out evenly
+        per = -(-columns // count)
+        parts = [part(1 + k, min(1 + k + per, columns + 1)) for k in range(0, columns, per)]
+        if all(fits(p) for p in parts):
+            return parts
+    return [part(1 + k, 2 + k) for k in range(columns)]
 
 
 def _rooted(root: str, piece: Atom) -> Atom:
