@@ -156,11 +156,14 @@ def _gradient_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym
     """Where the gradient came from: the backward pass, or the frame adding the penalty's term."""
     if "g" not in roles or part_of(step) == GRAD:
         return []
-    op = step.operands[roles.index("g")]
-    penalised = op.source is not None and ctx.trace.steps[op.source].rule == "grad:l2"
+    k = roles.index("g")
+    sources = [s.operands[k].source for s in ctx.steps]
+    penalised = [i is not None and ctx.trace.steps[i].rule == "grad:l2" for i in sources]
+    # the delta style's table holds weights and biases: the penalty may reach only the weights
+    key = "optpage.penalised" if all(penalised) else "optpage.penalised_weights" if any(penalised) else "optpage.gradient"
     loss = ctx.q("loss", step.sample) if step.sample is not None else ctx.q("total_loss")
     about = name + Sym(f" = {derivative(loss, of).text}", f" = {derivative(loss, of).latex}")
-    return [Note(ctx.word("optpage.penalised" if penalised else "optpage.gradient"), about)]
+    return [Note(ctx.word(key), about)]
 
 
 def _previous_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym, arrow: bool = True) -> list[Block]:

@@ -211,6 +211,7 @@ WORDS: dict[str, str] = {
     # -- the grouped styles' updates with an optimizer (bpwalk.walk.optpages) --------------------
     "optpage.gradient": "来自反向传播",
     "optpage.penalised": "已加上惩罚项，见上一帧",
+    "optpage.penalised_weights": "权重的梯度已加上惩罚项，见上一帧",
     "optpage.previous": "← 右边的值来自{where}",
     "optpage.zero": "← 右边为零：此前没有更新",
     "optpage.elementwise": "⊗、⊘ 与平方根都逐元素运算",
