@@ -54,7 +54,7 @@ def order(optimizer: str) -> list[str]:
     return [GRAD, *(f.quantity for f in OPTIMIZERS[optimizer].formulas), CHANGE, KEEP]
 
 
-def matrix_name(names: MatrixNames, l: int, part: str, biases: bool, shared: bool = False) -> Sym:
+def matrix_name(names: MatrixNames, l: int, part: str, biases: bool) -> Sym:
     """What the matrix style calls a part of layer l's update: G₂, M₂, Vˆ₂, W₂*, ΔW₂ (biases: g⁽²⁾, m⁽²⁾, ...)."""
     own = names.bias(l) if biases else names.weights(l)
     if part in ("new", KEEP):

@@ -184,7 +184,7 @@ def _previous_note(ctx: PageContext, step: Step, roles: Sequence[str], name: Sym
     return [Note(ctx.word("optpage.previous" + suffix, where=("，" if ctx.lang == "zh" else ", ").join(where)), name)]
 
 
-def _names(ctx: PageContext, role: str, step: Step, own: Sym, named: Any) -> Sym:
+def _names(ctx: PageContext, role: str, own: Sym, named: Any) -> Sym:
     """A role's name: a part of the update (`named(part)`), the parameter, or a constant's symbol."""
     if role == "P":
         return own
@@ -214,7 +214,7 @@ def matrix_update(ctx: PageContext) -> list[Block]:
     general, numbers = [], []
     for i, role in enumerate(roles):
         if _varies(role):
-            general.append(leaf(_names(ctx, role, first, own, named), array=not shared))
+            general.append(leaf(_names(ctx, role, own, named), array=not shared))
             numbers.append(leaf(_shaped([[s.operands[i].value for s in r] for r in rows]), array=not shared))
         else:
             general.append(leaf(ctx.q(role)))
@@ -257,7 +257,7 @@ def delta_update(ctx: PageContext) -> list[Block]:
         elif part_of(first) == GRAD and role == "g":
             name = derivative(ctx.q("data_loss"), own)
         else:
-            name = _names(ctx, role, first, own, named)
+            name = _names(ctx, role, own, named)
         general.append(leaf(name))
         if _varies(role):
             columns.append((i, name))

@@ -210,7 +210,7 @@ WORDS: dict[str, str] = {
     # -- the grouped styles' updates with an optimizer (bpwalk.walk.optpages) --------------------
     "optpage.gradient": "from the backward pass",
     "optpage.penalised": "with the penalty's term, just before",
-    "optpage.penalised_weights": "the weights' with the penalty's term, just before",
+    "optpage.penalised_weights": "with λ·w for the weights, just before",
     "optpage.previous": "right of ←, from {where}",
     "optpage.zero": "right of ←, zero: no update before",
     "optpage.elementwise": "⊗, ⊘ and the square root act element by element",
