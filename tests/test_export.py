@@ -34,6 +34,12 @@ def test_mazur_golden(mazur, golden, fmt: str) -> None:
     golden(f"mazur.export.{fmt}", render(mazur, fmt))
 
 
+@pytest.mark.parametrize("name", ["adam-mazur", "minibatch-xor"])
+def test_addition_a_markdown_golden(golden, name: str) -> None:
+    """Adam's steps and state table, and the mini-batches' sections, as a document reads them."""
+    golden(f"{name}.export.md", render(run(load_scenario(resolve(name))), "md"))
+
+
 @pytest.mark.parametrize("path", builtin_paths(), ids=lambda p: p.stem)
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_builtin_exports_in_every_format(path: Path, fmt: str) -> None:

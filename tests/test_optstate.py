@@ -79,7 +79,7 @@ def test_the_page_of_the_updates_last_step_holds_it_in_every_style() -> None:
 
 def test_every_output_shows_it() -> None:
     trace = run(load_scenario(resolve("adam-mazur")))
-    title = "Adam: the state after this update, per parameter"
+    title = "Adam: the state after this update"
     assert to_markdown(trace).count(title) == 3
     assert to_markdown(trace, style="matrix").count(title) == 3
     assert to_html(trace).count(title) == 3

@@ -35,6 +35,13 @@ def test_mazur_scalar_chinese_golden(golden) -> None:
     golden("mazur.scalar.zh.txt", render_all("mazur", "scalar", lang="zh"))
 
 
+# Addition A: the optimizer's steps and its state table (Adam), mini-batches with the penalty
+@pytest.mark.parametrize(("name", "style"), [("adam-mazur", "scalar"), ("adam-mazur", "matrix"),
+                                           ("minibatch-xor", "scalar")])
+def test_addition_a_terminal_golden(golden, name: str, style: str) -> None:
+    golden(f"{name}.{style}.txt", render_all(name, style))
+
+
 @pytest.fixture(scope="module")
 def mazur():
     trace = run(load_scenario(resolve("mazur")))

@@ -174,15 +174,19 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
     return f'<ul class="factors">{"".join(items)}</ul>'
 
 
+ARROW = "&\\leftarrow "
+
+
 def _aligned(writer: "Writer", block: object) -> str:
     """An equation of a grouped page as the table the scalar steps use: lhs, =, each side."""
     rows = writer.rows(block)  # type: ignore[arg-type]
     cells = []
     for k, row in enumerate(rows):
-        left, _, right = row.partition("&= ")
+        arrow = k == 0 and ARROW in row     # lhs ← side: a state updated from its own previous value
+        left, _, right = row.partition(ARROW if arrow else "&= ")
         cls = "result" if k == len(rows) - 1 and k else ""
         cells.append(f'<tr{_class(cls)}><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
-                     f'</td><td>=</td><td>{mathml(right, "block")}</td></tr>')
+                     f'</td><td>{"←" if arrow else "="}</td><td>{mathml(right, "block")}</td></tr>')
     return f'<div class="scroll"><table class="eq">{"".join(cells)}</table></div>'
 
 

@@ -99,7 +99,8 @@ class Writer:
         if isinstance(block, model.StepBlock):
             return self.step_rows(block)
         sides = [expr(s, self.digits) for s in block.sides]
-        return [f"{expr(block.lhs, self.digits)} &= {sides[0]}", *(f"&= {s}" for s in sides[1:])]
+        relation = "&\\leftarrow" if block.arrow else "&="
+        return [f"{expr(block.lhs, self.digits)} {relation} {sides[0]}", *(f"&= {s}" for s in sides[1:])]
 
     def step_rows(self, block: model.StepBlock) -> list[str]:
         step = self.trace.steps[block.step]

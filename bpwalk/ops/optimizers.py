@@ -12,6 +12,9 @@ the steps in order, each a state name (or `new`) with its operands' roles and a 
 (taking `bpwalk.formula.symbolic` as `s`, so that this module never imports sympy). A role is
 `P` (the parameter before the update), `g` (its gradient), `lr`, `t`, an option's key, a state
 name (its value after this update) or `prev.<state>` (its value after the previous update).
+A template calls only `s.plus`, `minus`, `times`, `over`, `power`, `raised`, `sqrt` and `total`:
+the grouped styles hand it `bpwalk.walk.optpages.FORMS`, which builds the same formula of
+matrices and vectors for a whole layer.
 Nothing else lists the optimizers: adding one is one entry in `OPTIMIZERS` below.
 """
 

@@ -174,6 +174,7 @@ class Equation:
     sides: Sequence[Sequence[Atom]]
     lhs_style: str = "bold cyan"
     stacked: bool = False       # each side on a row of its own (the scalar style), not only when it must
+    relation: str = " = "       # between the lhs and the first side (" ← ": an update of a state)
 
     def lines(self, width: int) -> list[Text]:
         """The equation as lines of at most `width` cells where it can be (a block wider stays whole).
@@ -192,7 +193,7 @@ class Equation:
                 # a side that had to wrap is followed by a fresh row, so each "=" starts a line
                 rows.append([" " * pad])
                 used = pad
-            rows[-1].append(" = ")
+            rows[-1].append(self.relation if k == 0 else " = ")
             used += 3
             first_row = len(rows)
             for atom in _words(side, width - pad - 3):

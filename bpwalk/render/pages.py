@@ -9,6 +9,7 @@ expression with a Unicode minus (`bpwalk.formula.numbers`).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Sequence
 
 from rich.cells import cell_len
@@ -19,11 +20,11 @@ from rich.text import Text
 from bpwalk.engine.steps import Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.formula.numbers import format_number, text_number
-from bpwalk.render.blocks import Atom, Equation, column, fitted, text, top_level_terms
+from bpwalk.render.blocks import Atom, Equation, Fit, as_block, column, fitted, hcat, text, top_level_terms
 from bpwalk.render.fanin import elided, reversed_network
 from bpwalk.render.terminal import StepView, phase_name, where_in
 from bpwalk.walk import page as model
-from bpwalk.words import cases
+from bpwalk.words import cases, say
 
 RESULT = "bold green"
 MAX_ROWS = 10           # tables longer than this show their first and last rows around a ⋮
@@ -70,6 +71,13 @@ class PageView:
                 piece = fitted([[self.num(x) for x in row] for row in atom.rows], RESULT if atom.result else "")
             if isinstance(piece, str) and out and isinstance(out[-1], str) and not lhs:
                 out[-1] += piece
+            elif not isinstance(piece, str) and out and isinstance(out[-1], str) and out[-1].endswith("√"):
+                # a root stays with the matrix it is taken of (a line never ends in "(√")
+                cut = 2 if out[-1].endswith("(√") else 1
+                out[-1], root = out[-1][:-cut], out[-1][-cut:]
+                out.append(_rooted(root, piece))
+                if not out[-2]:
+                    del out[-2]
             else:
                 out.append(piece)
         return out
@@ -79,7 +87,8 @@ class PageView:
     def math(self, block: model.Math, width: int) -> list[Text]:
         lhs = ["".join(a.text if isinstance(a, model.Sym) else str(a) for a in block.lhs)] \
             if all(isinstance(a, (str, model.Sym)) for a in block.lhs) else self.atoms(block.lhs, lhs=True)
-        return Equation(lhs, [self.atoms(side) for side in block.sides]).lines(width)
+        return Equation(lhs, [self.atoms(side) for side in block.sides],
+                        relation=" ← " if block.arrow else " = ").lines(width)
 
     def step(self, block: model.StepBlock, width: int) -> list[RenderableType]:
         step = self.trace.steps[block.step]
@@ -174,7 +183,10 @@ class PageView:
             elif isinstance(block, model.Note):
                 out.append(self.note(block))
             elif isinstance(block, model.Grid):
-                out.append(self.grid(block, width))
+                # a table too wide even without its names (the optimizer's state): narrower tables, one under another
+                narrow = [[self.cell(c, False) for c in r] if r is not None else None for r in block.rows]
+                wide = block.elidable is None and _table_width([self.cell(h) for h in block.headers], narrow) > width
+                out += [self.grid(part, width) for part in (fitting(self, block, width) if wide else [block])]
             else:
                 out += self.fan_in(block, width)
         return out
@@ -183,7 +195,11 @@ class PageView:
         """`Backward pass · iteration 1 · sample 2 · δ(2)`; the label on a line of its own if it does not fit."""
         frame = self.page.frame
         sample = frame.sample if self.notation.multi_sample else None
-        where = " · ".join([phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)])
+        parts = [phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)]
+        batch = self.trace.steps[frame.first].batch
+        if batch is not None:   # a mini-batch's steps, as the scalar style's headings say it
+            parts.append(say(self.lang, "at.batch_short", n=batch))
+        where = " · ".join(parts)
         line = Text(f"{where} · {frame.label}", style="bold")
         if line.cell_len <= width:
             return [line]
@@ -193,6 +209,33 @@ class PageView:
         if self.page.grouped:
             yield from self.heading(options.max_width)
         yield from self.blocks(options.max_width)
+
+
+def fitting(view: PageView, grid: model.Grid, width: int) -> list[model.Grid]:
+    """The state's columns in as few tables as fit `width`, each with the parameters' column (m, v | m̂, v̂)."""
+    def part(start: int, stop: int):
+        keep = [0, *range(start, stop)]
+        rows = tuple(None if r is None else tuple(r[i] for i in keep) for r in grid.rows)
+        return replace(grid, headers=tuple(grid.headers[i] for i in keep), rows=rows, result=len(keep) - 1)
+
+    def fits(g) -> bool:
+        rows = [None if r is None else [view.cell(c) for c in r] for r in g.rows]
+        return _table_width([view.cell(h) for h in g.headers], rows) <= width
+
+    columns = len(grid.headers) - 1
+    for count in range(1, columns + 1):     # as few tables as fit, their columns shared out evenly
+        per = -(-columns // count)
+        parts = [part(1 + k, min(1 + k + per, columns + 1)) for k in range(0, columns, per)]
+        if all(fits(p) for p in parts):
+            return parts
+    return [part(1 + k, 2 + k) for k in range(columns)]
+
+
+def _rooted(root: str, piece: Atom) -> Atom:
+    """`√` (or `(√`) and the vector or matrix after it, as one piece."""
+    if isinstance(piece, Fit):
+        return Fit(lambda room: hcat([text(root), as_block(piece, room - len(root))]))
+    return hcat([text(root), piece])
 
 
 def _split(expression: str) -> list[str]:

@@ -65,7 +65,7 @@ def state_view(trace: Trace, frame: Frame, index: int, digits: int, lang: str, w
     blocks = state_blocks(trace, index, lang)
     if not blocks:
         return
-    from bpwalk.render.pages import PageView
+    from bpwalk.render.pages import PageView, fitting
     from bpwalk.walk import page as model
     from bpwalk.walk.pages import page
 
@@ -75,29 +75,5 @@ def state_view(trace: Trace, frame: Frame, index: int, digits: int, lang: str, w
         if isinstance(block, model.Note):
             yield Text(block.text, style="bold")
         elif isinstance(block, model.Grid):
-            for part in _fitting(view, block, width):
+            for part in fitting(view, block, width):
                 yield view.grid(part, width)
-
-
-def _fitting(view, grid, width: int) -> list:
-    """The state's columns in as few tables as fit `width`, each with the parameters' column (m, v | m̂, v̂)."""
-    from dataclasses import replace
-
-    from bpwalk.render.pages import _table_width
-
-    def part(start: int, stop: int):
-        keep = [0, *range(start, stop)]
-        rows = tuple(None if r is None else tuple(r[i] for i in keep) for r in grid.rows)
-        return replace(grid, headers=tuple(grid.headers[i] for i in keep), rows=rows, result=len(keep) - 1)
-
-    def fits(g) -> bool:
-        rows = [None if r is None else [view.cell(c) for c in r] for r in g.rows]
-        return _table_width([view.cell(h) for h in g.headers], rows) <= width
-
-    columns = len(grid.headers) - 1
-    for count in range(1, columns + 1):     # as few tables as fit, their columns shared out evenly
-        per = -(-columns // count)
-        parts = [part(1 + k, min(1 + k + per, columns + 1)) for k in range(0, columns, per)]
-        if all(fits(p) for p in parts):
-            return parts
-    return [part(1 + k, 2 + k) for k in range(columns)]

@@ -34,6 +34,11 @@ class FrameKind(Enum):
     MATRIX_REDUCE = ("matrix", "reduce")
     MATRIX_UPDATE_W = ("matrix", "update_w")
     MATRIX_UPDATE_B = ("matrix", "update_b")
+    # Addition A's updates (bpwalk.walk.optframes): G + λ·W, each optimizer state, the step, ΔW
+    MATRIX_OPT_GRAD = ("matrix", "opt_grad")
+    MATRIX_OPT_STATE = ("matrix", "opt_state")
+    MATRIX_OPT_STEP = ("matrix", "opt_step")
+    MATRIX_OPT_CHANGE = ("matrix", "opt_change")
     DELTA_FORWARD = ("delta", "forward")
     DELTA_LOSS = ("delta", "loss")
     DELTA_TOTAL = ("delta", "total")
@@ -44,6 +49,10 @@ class FrameKind(Enum):
     DELTA_BIAS = ("delta", "bias")
     DELTA_SUM = ("delta", "sum")
     DELTA_UPDATE = ("delta", "update")
+    DELTA_OPT_GRAD = ("delta", "opt_grad")
+    DELTA_OPT_STATE = ("delta", "opt_state")
+    DELTA_OPT_STEP = ("delta", "opt_step")
+    DELTA_OPT_CHANGE = ("delta", "opt_change")
 
     @property
     def style(self) -> str:

@@ -103,6 +103,7 @@ class Math:
 
     lhs: Expr
     sides: tuple[Expr, ...]
+    arrow: bool = False         # `lhs ← side = ...`: a quantity that its own previous value updates (M ← β₁·M + ...)
 
 
 @dataclass(frozen=True)

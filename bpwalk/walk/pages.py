@@ -12,15 +12,15 @@ from bpwalk.engine.steps import Step, Trace
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.words import after_training, say
 from bpwalk.words.prose import batch_heading
-from bpwalk.walk.optstate import state_blocks
+from bpwalk.walk.optstate import ends_update, state_blocks
 from bpwalk.walk.page import Block, Page, StepBlock, Sym, marks
 from bpwalk.walk.pagekit import Builder, PageContext
 
 
 def _builders() -> dict[FrameKind, Builder]:
-    from bpwalk.walk import delta_pages, matrix_pages
+    from bpwalk.walk import delta_pages, matrix_pages, optpages
 
-    return {**matrix_pages.BUILDERS, **delta_pages.BUILDERS}
+    return {**matrix_pages.BUILDERS, **delta_pages.BUILDERS, **optpages.BUILDERS}
 
 
 def _with_state(trace: Trace, steps: tuple[int, ...], lang: str) -> list[Block]:
@@ -53,8 +53,24 @@ def page(trace: Trace, frame: Frame, lang: str) -> Page:
     builders = _builders()
     if frame.kind not in builders:
         raise ValueError(f"no page for frames of kind {frame.kind}")
-    return Page(frame, Sym(frame.label, frame.latex or frame.label), tuple(builders[frame.kind](ctx)),
-                marks(trace, frame.steps))
+    blocks = builders[frame.kind](ctx) + _closing_state(trace, frame, lang)
+    return Page(frame, Sym(frame.label, frame.latex or frame.label), tuple(blocks), marks(trace, frame.steps))
+
+
+def _closing_state(trace: Trace, frame: Frame, lang: str) -> list[Block]:
+    """The optimizer's state table on the grouped frame that shows the last of an update's steps.
+
+    A grouped style shows an update's layers from the output down, so the update's last step in
+    the trace may come before its last frame: the table goes where every step has been shown.
+    """
+    if trace.steps[frame.first].phase != "update" or not trace.scenario.extended:
+        return []
+    end = frame.first
+    while not ends_update(trace, end):
+        end += 1
+    if not set(range(frame.segment, end + 1)) <= set(frame.seen):
+        return []
+    return state_blocks(trace, end, lang)
 
 
 Item = TypeVar("Item", Step, Frame)

@@ -32,10 +32,9 @@ softmax layer shows its nets one by one, then its outputs together); then
     delta:sum            ∂L/∂w = Σₙ ∂Cⁿ/∂w        several samples: one frame per layer
     delta:update         w⁺                       one frame per layer
 
-Gradient sums and updates go from the output layer down in both styles, as the documents
-do. The intro and the summary stay frames of kind `FrameKind.STEP`, and so does each step of
-Addition A (the penalty, the data loss, a batch's loss, and with an optimizer, regularization or
-mini-batches every update step: the λ·p term, the optimizer's state, the new value, the change).
+Gradient sums and updates go from the output layer down in both styles, as the documents do;
+with Addition A's keys, `bpwalk.walk.optframes` groups an update (per layer: G + λ·W, each
+optimizer state, the step, ΔW). Intro, summary, penalty and data loss are `FrameKind.STEP` frames.
 """
 
 from __future__ import annotations
@@ -48,9 +47,7 @@ from bpwalk.formula import mathtext
 from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import Frame, FrameKind, normalize, scalar_frames, step_terms
-from bpwalk.walk.page import (
-    COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, derivative, joined_syms,
-)
+from bpwalk.walk.page import COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, derivative, joined_syms
 from bpwalk.engine.steps import Step, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +124,7 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
     if style not in GROUPED_STYLES:
         raise ValueError(f"expected a grouped style ({', '.join(GROUPED_STYLES)}), got {style!r}")
     from bpwalk.walk.layers import LayerIndex, MatrixNames
-
+    from bpwalk.walk.optframes import update_parts
     notation = Notation.of(trace.scenario)
     ctx = Context(trace, notation, LayerIndex.of(trace.scenario), MatrixNames.of(trace.scenario, notation))
     grouper = MATRIX if style == "matrix" else DELTA
@@ -137,6 +134,8 @@ def frames(trace: Trace, style: str) -> tuple[Frame, ...]:
             groups = [Group(FrameKind.STEP, Sym(segment.what, segment.what), [segment.steps[0].index])]
         elif segment.what == "step":
             groups = [Group(FrameKind.STEP, ctx.q(s.quantity, s.sample), [s.index]) for s in segment.steps]
+        elif segment.what == "opt":
+            groups = [Group(*part) for part in update_parts(ctx, segment.steps, style)]
         else:
             groups = grouper[segment.what](ctx, segment)
         seen: list[int] = []
@@ -157,16 +156,17 @@ def _frame(ctx: Context, segment: Segment, group: Group, index: int, seen: tuple
                  frozenset(t for t in terms if t), group.kind, group.label.latex, segment.steps[0].index, seen)
 
 
-# the steps of Addition A that are shown one by one in the grouped styles
-OWN_FRAME_RULES = ("penalty", "objective", "grad:l2", "change")
+# the steps of Addition A's losses, shown one by one in the grouped styles
+OWN_FRAME_RULES = ("penalty", "objective")
 OWN_FRAME_QUANTITIES = ("data_loss", "batch_loss")
 
 
 def _segment_key(step: Step, extended: bool = False) -> tuple[str, int | None, int | None]:
     if step.phase in ("intro", "summary"):
         return step.phase, None, None
-    if (step.rule in OWN_FRAME_RULES or step.rule_kind == "opt" or step.quantity in OWN_FRAME_QUANTITIES
-            or (extended and step.phase == "update")):
+    if extended and step.phase == "update":
+        return "opt", step.iteration, step.sample
+    if step.rule in OWN_FRAME_RULES or step.quantity in OWN_FRAME_QUANTITIES:
         return "step", step.iteration, step.sample
     if step.rule_kind == "total":
         return "total", step.iteration, None

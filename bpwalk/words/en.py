@@ -218,7 +218,15 @@ WORDS: dict[str, str] = {
 
     # -- bpwalk train -------------------------------------------------------------------------
     # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
-    "optstate.title": "{optimizer}: the state after this update, per parameter",
+    "optstate.title": "{optimizer}: the state after this update",
+    # -- the grouped styles' updates with an optimizer (bpwalk.walk.optpages) --------------------
+    "optpage.gradient": "from the backward pass",
+    "optpage.penalised": "with the penalty's term, just before",
+    "optpage.penalised_weights": "with λ·w for the weights, just before",
+    "optpage.previous": "right of ←, from {where}",
+    "optpage.zero": "right of ←, zero: no update before",
+    "optpage.elementwise": "⊗, ⊘ and the square root act element by element",
+    "optpage.previous_t": "from {where}", "optpage.zero_t": "zero: no update before",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · gradient check at the initial parameters",
     "gradcheck.numeric_formula": "numeric: the central difference (L(p + h) − L(p − h)) / 2h, h = {h}",

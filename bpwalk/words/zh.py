@@ -220,6 +220,14 @@ WORDS: dict[str, str] = {
     # -- bpwalk train -------------------------------------------------------------------------
     # -- the optimizer's state after an update (bpwalk.walk.optstate) ---------------------------
     "optstate.title": "{optimizer}：本次更新后每个参数的状态",
+    # -- the grouped styles' updates with an optimizer (bpwalk.walk.optpages) --------------------
+    "optpage.gradient": "来自反向传播",
+    "optpage.penalised": "已加上惩罚项，见上一帧",
+    "optpage.penalised_weights": "权重的梯度已加上惩罚项，见上一帧",
+    "optpage.previous": "← 右边的值来自{where}",
+    "optpage.zero": "← 右边为零：此前没有更新",
+    "optpage.elementwise": "⊗、⊘ 与平方根都逐元素运算",
+    "optpage.previous_t": "来自{where}", "optpage.zero_t": "为零：此前没有更新",
     # -- bpwalk gradcheck (bpwalk.render.gradcheck_view) -----------------------------------------
     "gradcheck.title": "{title} · 初始参数处的梯度检验",
     "gradcheck.numeric_formula": "数值梯度：中心差分 (L(p + h) − L(p − h)) / 2h，h = {h}",
