@@ -17,6 +17,7 @@ from typing import Any
 from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, L2, LAYER_PARAMETERS, LOSSES, OPTIMIZERS, Option, either, takers
 from bpwalk.scenario import (
     BIAS_MODES,
+    CONVENTIONS,
     LANGS,
     MAX_ITERATIONS,
     MAX_PARAMETERS,
@@ -266,6 +267,11 @@ def _display() -> dict[str, Any]:
             "precision": {"description": "Significant digits shown.", "type": "integer", "minimum": 1,
                           "maximum": 17, "default": 9},
             "lang": {"description": "Language of the walk-through.", "enum": list(LANGS), "default": "en"},
+            "convention": {"description": "How delta and the update are written: gradient: delta = dE/dnet, "
+                                          "w+ = w - eta*dE/dw (as Mazur); error: delta = -dE/dnet = (t - o)*f'(net), "
+                                          "dw = eta*delta*x, w+ = w + dw (as Mitchell). expect then reads delta.U "
+                                          "and dE_dout.U with that sign too.",
+                           "enum": list(CONVENTIONS), "default": "gradient"},
             "symbols": {
                 "description": "Notation overrides, e.g. {pre_activation: z, activation: a, learning_rate: α}.",
                 "type": "object",

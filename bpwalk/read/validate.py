@@ -20,6 +20,7 @@ from bpwalk.scenario import (
     MAX_ITERATIONS,
     MAX_SAMPLES,
     REDUCTIONS,
+    CONVENTIONS,
     STYLES,
     SYMBOL_KEYS,
     UPDATES,
@@ -52,7 +53,7 @@ TOP_KEYS = (
     "update", "batch_size", "optimizer", "regularization", "iterations", "samples", "display", "expect",
 )
 REQUIRED_KEYS = ("title", "network", "learning_rate", "samples")
-DISPLAY_KEYS = ("style", "precision", "lang", "symbols")
+DISPLAY_KEYS = ("style", "precision", "lang", "symbols", "convention")
 FORMAT_VERSION = 1
 # Symbols that stand alone and so cannot be empty; the others prefix a unit's name.
 NAMED_SYMBOLS = ("loss", "total_loss", "learning_rate")
@@ -189,7 +190,7 @@ def _read_samples(node: Node, path: str, network: Network, loss: str) -> tuple[S
 
 def _read_display(node: Node, path: str) -> Display:
     """`display:` presentation only: style, precision, lang and notation overrides."""
-    fields = mapping(node, path, DISPLAY_KEYS, (), "a mapping with style, precision, lang or symbols")
+    fields = mapping(node, path, DISPLAY_KEYS, (), "a mapping with style, precision, lang, symbols or convention")
     style = choice(fields["style"], at(path, "style"), STYLES) if "style" in fields else "scalar"
     precision = 9
     if "precision" in fields:
@@ -206,4 +207,6 @@ def _read_display(node: Node, path: str) -> Display:
                                             non_empty=True)))
             else:   # extension: "" writes each unit by its own name (h1 rather than out_h1)
                 symbols.append((key, string(value, at(symbols_path, key), "a symbol, a string")))
-    return Display(style=style, precision=precision, lang=lang, symbols=tuple(symbols))
+    convention = choice(fields["convention"], at(path, "convention"), CONVENTIONS) if "convention" in fields \
+        else "gradient"
+    return Display(style=style, precision=precision, lang=lang, symbols=tuple(symbols), convention=convention)

@@ -68,6 +68,21 @@ def derivative(of: Sym, wrt: Sym) -> Sym:
     return Sym(f"∂{of.text}/∂{wrt.text}", f"\\frac{{\\partial {of.latex}}}{{\\partial {wrt.latex}}}")
 
 
+def negative(sym: Sym, factor: bool = False) -> Sym:
+    """−sym (the error convention's −∂C/∂z); `factor`: in parentheses, to stand in a product."""
+    if factor:
+        return Sym(f"(−{sym.text})", f"\\left(-{sym.latex}\\right)")
+    return Sym(f"−{sym.text}", f"-{sym.latex}")
+
+
+MINUS = Sym("−", "-")
+
+
+def signed(sym: Sym, error: bool) -> Sym:
+    """sym, or −sym where the error convention writes it with the other sign (∂C/∂z, ∂C/∂a)."""
+    return negative(sym) if error else sym
+
+
 @dataclass(frozen=True)
 class Num:
     """One number; `term`: it stands inside an expression (a negative gets parentheses)."""
