@@ -121,6 +121,8 @@ def opposite_sign_convention(ctx: Context) -> bool:
 def sign_convention(ctx: Context, p: Printed) -> str | None:
     """The other sign convention, once for the whole document: every δ and Δw with the other sign."""
     key = "sign convention"
+    if ctx.convention == "error":   # declared (display.convention): not a mistake, and already read so
+        return None
     if key not in ctx.replays:
         ctx.replays[key] = opposite_sign_convention(ctx)  # type: ignore[assignment]
     if ctx.replays[key] and p.expect.kind in SIGNED + ALSO_SIGNED and p.matches(-p.exact):

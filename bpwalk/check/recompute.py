@@ -201,11 +201,13 @@ class Context:
     locations: Locations
     iterations: int                 # the last iteration a replay needs to run
     lang: str = "en"                # the language the causes are written in
+    convention: str = "gradient"    # the sign convention the document declares (its δ read back to the spec's)
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
     @classmethod
-    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en") -> "Context":
+    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en",
+              convention: str = "gradient") -> "Context":
         base = None if rounding is None else engine.decimal_rounder(rounding)
         trace = trace_window(scenario, wanted_iterations(scenario), base, between=base)
         locations = Locations.of(scenario)
@@ -221,7 +223,7 @@ class Context:
         wrong = [p for p in printed if not p.agrees]
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)
-        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang)
+        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang, convention)
 
     def say(self, key: str, /, **fields: object) -> str:
         """A cause, in the check's language (`cause.<key>` of the words tables)."""

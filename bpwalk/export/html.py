@@ -253,9 +253,9 @@ def step_body(step: Step, notation: Notation, digits: int, lang: str) -> str:
 
 def _state(trace: Trace, step: Step, digits: int, lang: str) -> str:
     """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
-    from bpwalk.walk.optstate import state_blocks
+    from bpwalk.walk.convention import closing_blocks
 
-    blocks = state_blocks(trace, step.index, lang)
+    blocks = closing_blocks(trace, step.index, lang)
     if not blocks:
         return ""
     from bpwalk.export.pagetex import Writer
