@@ -256,3 +256,15 @@ def test_a_declared_convention_is_not_a_mistake() -> None:
     verdicts = check(replace(mitchell, expect=flipped))
     assert not any(v.agrees for v in verdicts)
     assert not any(v.cause and v.cause.startswith(SIGN_CONVENTION) for v in verdicts)
+
+
+def test_causes_quote_the_documents_own_sign() -> None:
+    """A declared error-convention document that printed δ with the gradient's sign: the causes say
+    so in its own sign (the value is −0.0411277; carried from the 0.041127703 it printed)."""
+    sc = load_scenario(resolve(BUILTIN))
+    entries = tuple(replace(e, value=-e.value, text=f"{-e.value:.9f}") if e.kind == "delta" else e
+                    for e in sc.expect)
+    causes = {(v.key, v.iteration): v.cause for v in check(replace(sc, expect=entries)) if not v.agrees}
+    assert causes[("delta.o1", 1)] == "sign flipped: the value is -0.0411277"
+    assert causes[("delta.h1", 1)] == "carried from delta.o1 = 0.041127703 (itself wrong)"
+    assert not any(c and c.startswith(SIGN_CONVENTION) for c in causes.values())

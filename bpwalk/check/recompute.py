@@ -15,6 +15,7 @@ import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
+from bpwalk.engine.convention import FLIPPED_KINDS
 from bpwalk.engine.steps import Step, ref
 from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
 from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
@@ -224,6 +225,17 @@ class Context:
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)
         return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang, convention)
+
+    def shown(self, p: "Printed", value: float) -> float:
+        """A value of p's quantity as its document writes it: the error convention's δ negated."""
+        return -value if self.convention == "error" and p.expect.kind in FLIPPED_KINDS else value
+
+    def written(self, p: "Printed") -> str:
+        """p's number as its document wrote it (the check reads an error-convention δ negated)."""
+        text = p.expect.text.strip()
+        if self.convention != "error" or p.expect.kind not in FLIPPED_KINDS:
+            return text
+        return text[1:] if text.startswith("-") else f"-{text.removeprefix('+')}"
 
     def say(self, key: str, /, **fields: object) -> str:
         """A cause, in the check's language (`cause.<key>` of the words tables)."""
