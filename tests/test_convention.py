@@ -157,7 +157,8 @@ def test_markdown_and_latex(tmp_path: Path) -> None:
                "−∂E_total/∂net_o1 = 0.186815602·(−0.74136507) = -0.138498562",
                "∂E_total/∂w = −∂net_o1/∂w · (−∂E_total/∂net_o1)", "·(−1) =  0.0821670406",
                "w⁺ = w + η·(−∂E_total/∂w)"]),
-    ("matrix", ["δ(2) = (−∂E_total/∂a) ⊗ ∂a/∂h = (target − a) ⊗ a ⊗ (1 − a)",
+    ("matrix", ["δ(2) = −∂E_total/∂h = (−∂E_total/∂a) ⊗ ∂a/∂h = (target − a) ⊗ a ⊗ (1 − a)",
+                "δ(1) = −∂E_total/∂H = (W₂ᵀ·δ(2)) ⊗ A ⊗ (1 − A)",
                 "⎡-0.138498562⎤", "∂E_total/∂W₂ = −δ(2)·Aᵀ", "⎡ 0.0821670406   0.0826676278⎤",
                 "∂E_total/∂b⁽²⁾ = −Σᵤ δ(2)ᵤ"]),
 ])

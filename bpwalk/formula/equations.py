@@ -162,8 +162,6 @@ def build(step: Step, notation: Notation | None = None) -> tuple[sympy.Expr, sym
     return Symbol(step.quantity), general, substituted
 
 
-
-
 def compound(step: Step, notation: Notation, symbol: Symbol) -> bool:
     """Whether a symbol of a step's formula is written as more than one name (a derivative, a product)."""
     name = symbol.name

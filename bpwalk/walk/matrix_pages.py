@@ -149,6 +149,13 @@ def _delta_result(ctx: PageContext, incoming: Any, deltas: list[Step], dact: lis
     return [math([names.delta(l)], numbers, [vec(values(deltas), True)])]
 
 
+def _meaning(ctx: PageContext, sample: int | None) -> list[list[Any]]:
+    """What δ stands for, in the error convention: δ(l) = −∂J/∂h(l) (no side of its own otherwise)."""
+    if not ctx.error:
+        return []
+    return [[signed(derivative(ctx.q("loss", sample), ctx.names.pre(ctx.layer)), True)]]
+
+
 def delta_out(ctx: PageContext) -> list[Block]:
     """δ(L) = ∂J/∂a ⊗ f′(h): the loss derivative, the activation's derivative, their product."""
     names, l = ctx.names, ctx.layer
@@ -170,7 +177,8 @@ def delta_out(ctx: PageContext) -> list[Block]:
         first = layer_delta_form(ctx.trace.scenario.layers[l].activation, a, gradient)
     else:
         first = [gradient]
-    blocks: list[Block] = [math([names.delta(l)], first, _delta_general(ctx, general, needs_parentheses(general))),
+    blocks: list[Block] = [math([names.delta(l)], *_meaning(ctx, d_loss[0].sample), first,
+                                _delta_general(ctx, general, needs_parentheses(general))),
                            math([gradient], general, numbers, [vec(values(d_loss), True)])]
     if dact:
         blocks += _derivative(ctx, dact)
@@ -188,7 +196,7 @@ def delta_hidden(ctx: PageContext) -> list[Block]:
     rows = [[p.operands[1].value for p in paths if p.subject == u] for u in units]   # W_{l+1}ᵀ: row u = weights out of u
     next_deltas = [p.operands[0].value for p in paths if p.subject == units[0]]
     back = [names.weights(l + 1) + TRANSPOSED, "·", names.delta(l + 1)]
-    blocks: list[Block] = [math([names.delta(l)], _delta_general(ctx, back, True)),
+    blocks: list[Block] = [math([names.delta(l)], *_meaning(ctx, ctx.steps[0].sample), _delta_general(ctx, back, True)),
                            math(back, [mat(rows), " · ", vec(next_deltas)], [vec(values(sums), True)])]
     if dact:
         blocks += _derivative(ctx, dact)
