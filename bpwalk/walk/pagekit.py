@@ -14,7 +14,7 @@ from bpwalk.engine.steps import Step, Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.layers import LayerIndex, MatrixNames
-from bpwalk.walk.page import Block, Expr, Math, Num, Sym, derivative, signed
+from bpwalk.walk.page import Block, Expr, Math, Num, Sym, dC_dz, derivative
 from bpwalk.words import say
 
 MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its last
@@ -99,13 +99,6 @@ class PageContext:
 
 
 Builder = Callable[[PageContext], list[Block]]
-
-
-def dC_dz(notation: Notation, unit: str, sample: int | None) -> Sym:
-    """δ of a unit as the delta style writes it: ∂C/∂z, the loss of the sample over the unit's
-    pre-activation, or −∂C/∂z in the error convention."""
-    of, wrt = (Sym(notation.text(n, s), notation.latex(n, s)) for n, s in (("loss", sample), (f"net.{unit}", sample)))
-    return signed(derivative(of, wrt), notation.error)
 
 
 def elided(items: Sequence[Any], gap: Any, limit: int = MAX_TERMS) -> list[Any]:

@@ -48,9 +48,8 @@ from bpwalk.formula import mathtext
 from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import Frame, FrameKind, normalize, scalar_frames, step_terms
-from bpwalk.walk.pagekit import dC_dz
 from bpwalk.walk.page import (
-    COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, derivative, joined_syms, signed,
+    COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, dC_dz, derivative, joined_syms, signed,
 )
 from bpwalk.engine.steps import Step, Trace
 
