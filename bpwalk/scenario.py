@@ -20,6 +20,9 @@ REDUCTIONS: tuple[str, ...] = ("sum", "mean")
 UPDATES: tuple[str, ...] = ("batch", "per_sample", "minibatch")
 STYLES: tuple[str, ...] = ("scalar", "matrix", "delta")
 LANGS: tuple[str, ...] = ("en", "zh")
+# display.convention: how δ and the update are written. gradient: δ = ∂E/∂net (the spec's
+# delta, as Mazur); error: δ = −∂E/∂net = (t − o)·f′(net) and Δw = η·δ·x (as Mitchell)
+CONVENTIONS: tuple[str, ...] = ("gradient", "error")
 SYMBOL_KEYS: tuple[str, ...] = (
     "input", "pre_activation", "activation", "target", "error", "loss", "total_loss", "delta",
     "learning_rate",
@@ -70,6 +73,7 @@ class Display:
     symbols: tuple[tuple[str, str], ...] = ()
     # bpwalk's addition: the backward pass goes on to dLoss/dx of each input (`dinput.X`)
     input_gradients: bool = False
+    convention: str = "gradient"
 
     def symbol(self, name: str, default: str) -> str:
         return dict(self.symbols).get(name, default)

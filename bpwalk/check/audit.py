@@ -15,7 +15,8 @@ from typing import Sequence
 
 from bpwalk.check.mistakes import Cause, explain
 from bpwalk.check.recompute import Context
-from bpwalk.scenario import Scenario
+from bpwalk.engine.convention import FLIPPED_KINDS
+from bpwalk.scenario import Expect, Scenario
 
 
 @dataclass(frozen=True)
@@ -94,19 +95,21 @@ def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> 
         ComputeError: the scenario itself overflows.
         TooManySteps: one iteration is too long to trace.
     """
-    ctx = Context.build(scenario, rounding, lang)
+    # a document in the error convention (display.convention: error) printed δ = −∂E/∂net: it is
+    # checked in the scenario format's signs, and reported in its own
+    ctx = Context.build(in_spec_signs(scenario), rounding, lang, scenario.display.convention)
     causes: list[Cause | None] = [None if p.agrees else explain(ctx, p) for p in ctx.printed]
     roots = _roots(ctx, causes)
     verdicts = []
-    for i, (p, cause) in enumerate(zip(ctx.printed, causes)):
-        entry = p.expect
+    for i, (p, cause, entry) in enumerate(zip(ctx.printed, causes, scenario.expect)):
+        sign = -1.0 if ctx.convention == "error" and entry.kind in FLIPPED_KINDS else 1.0
         verdicts.append(Verdict(
             key=entry.key,
             iteration=None if p.final else entry.iteration,
             sample=entry.sample,
             document_text=entry.text,
             document=entry.value,
-            computed=p.exact,
+            computed=sign * p.exact,
             agrees=p.agrees,
             cause=None if cause is None else str(cause),
             erratum=entry.erratum,
@@ -115,6 +118,26 @@ def check(scenario: Scenario, rounding: int | None = None, lang: str = "en") -> 
         ))
     return tuple(v if roots[i] is None else replace(v, root=verdicts[roots[i]].where, root_cause=verdicts[roots[i]].cause)
                  for i, v in enumerate(verdicts))
+
+
+def in_spec_signs(scenario: Scenario) -> Scenario:
+    """The scenario with its printed δ and ∂E/∂out read as the scenario format's (∂E/∂net, ∂E/∂out):
+    negated where the file declares the error convention. Every other number (∂E/∂w, new, and
+    change = new − old = η·δ·x with plain gradient descent) reads the same in both conventions."""
+    if scenario.display.convention != "error":
+        return scenario
+    entries = tuple(_negated(e) if e.kind in FLIPPED_KINDS else e for e in scenario.expect)
+    return replace(scenario, expect=entries, display=replace(scenario.display, convention="gradient"))
+
+
+def _negated(entry: Expect) -> Expect:
+    def text(t: str) -> str:
+        t = t.strip()
+        return t[1:] if t.startswith("-") else f"-{t.removeprefix('+')}"
+
+    correct = None if entry.correct is None else -entry.correct
+    return replace(entry, value=-entry.value, text=text(entry.text), correct=correct,
+                   correct_text=text(entry.correct_text) if entry.correct_text else "")
 
 
 def _roots(ctx: Context, causes: Sequence[Cause | None]) -> list[int | None]:

@@ -89,7 +89,7 @@ def carried_from_mismatch(ctx: Context, p: Printed) -> str | None:
     for q in ctx.earlier_printed(p, agreeing=False):
         value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if value is not None and p.matches(value):
-            return Cause(ctx.say("carried", label=q.label(ctx.lang), text=q.expect.text), source=q)
+            return Cause(ctx.say("carried", label=q.label(ctx.lang), text=ctx.written(q)), source=q)
     return None
 
 
@@ -113,7 +113,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
             continue
         value = ctx.forced(q.target, q.expect.value, p, ctx.iteration_of(q))
         if value is not None and p.matches(value):
-            return ctx.say("rounded", label=q.label(ctx.lang), text=q.expect.text, decimals=q.expect.decimals)
+            return ctx.say("rounded", label=q.label(ctx.lang), text=ctx.written(q), decimals=q.expect.decimals)
     for d in EVERY_INTERMEDIATE_DECIMALS:
         if d < p.expect.decimals:
             continue      # a document that rounds everything to d decimals prints no more than d
@@ -140,7 +140,7 @@ def rounding_carried_forward(ctx: Context, p: Printed) -> str | None:
 def sign_flip(ctx: Context, p: Printed) -> str | None:
     """The number printed with the opposite sign (a slip in the writing: compared, not replayed)."""
     if p.exact != 0 and p.matches(-p.exact):
-        return ctx.say("sign", value=num(p.exact))
+        return ctx.say("sign", value=num(ctx.shown(p, p.exact)))
     return None
 
 
@@ -148,7 +148,7 @@ def decimal_point_slipped(ctx: Context, p: Printed) -> str | None:
     """The number printed ten times too large or too small."""
     for factor, how in ((10.0, "ten_large"), (0.1, "ten_small"), (100.0, "hundred_large"), (0.01, "hundred_small")):
         if p.exact != 0 and p.matches(p.exact * factor):
-            return ctx.say("decimal", how=ctx.say(how), value=num(p.exact))
+            return ctx.say("decimal", how=ctx.say(how), value=num(ctx.shown(p, p.exact)))
     return None
 
 
@@ -192,8 +192,8 @@ def slip_on_carried_value(ctx: Context, p: Printed) -> str | None:
             continue
         for value, slip in _slips(carried):
             if p.matches(value):
-                return Cause(ctx.say("two", cause=ctx.say("slip_on_carried", slip=ctx.say(slip), value=num(carried),
-                                                          label=q.label(ctx.lang), text=q.expect.text)), source=q)
+                return Cause(ctx.say("two", cause=ctx.say("slip_on_carried", slip=ctx.say(slip), value=num(ctx.shown(p, carried)),
+                                                          label=q.label(ctx.lang), text=ctx.written(q))), source=q)
     return None
 
 
@@ -236,7 +236,7 @@ def explain(ctx: Context, p: Printed) -> Cause:
             return cause if isinstance(cause, Cause) else Cause(cause, literal=model in LITERAL)
     if p.whole and p.expect.agrees(p.exact):
         # within ±0.5 of a whole number, but the document's other numbers carry decimals
-        return Cause(ctx.say("whole", text=p.expect.text, value=num(p.exact)), literal=True)
+        return Cause(ctx.say("whole", text=ctx.written(p), value=num(ctx.shown(p, p.exact))), literal=True)
     if ctx.spent[1] > refused:
         return Cause(ctx.say("unknown_long", n=f"{ctx.iterations:,}"), literal=True)
     return Cause(ctx.say("unknown"), literal=True)

@@ -103,8 +103,8 @@ def carried_from_two(ctx: Context, p: Printed) -> tuple[str, Printed] | None:
         pairs = ((a.target, a.expect.value, ctx.iteration_of(a)), (b.target, b.expect.value, ctx.iteration_of(b)))
         value = ctx.forced_each(pairs, p)  # type: ignore[arg-type]
         if value is not None and p.matches(value):
-            return ctx.say("carried_two", a=a.label(ctx.lang), ta=a.expect.text, b=b.label(ctx.lang),
-                           tb=b.expect.text), a
+            return ctx.say("carried_two", a=a.label(ctx.lang), ta=ctx.written(a), b=b.label(ctx.lang),
+                           tb=ctx.written(b)), a
     return None
 
 
@@ -121,6 +121,8 @@ def opposite_sign_convention(ctx: Context) -> bool:
 def sign_convention(ctx: Context, p: Printed) -> str | None:
     """The other sign convention, once for the whole document: every δ and Δw with the other sign."""
     key = "sign convention"
+    if ctx.convention == "error":   # declared (display.convention): not a mistake, and already read so
+        return None
     if key not in ctx.replays:
         ctx.replays[key] = opposite_sign_convention(ctx)  # type: ignore[assignment]
     if ctx.replays[key] and p.expect.kind in SIGNED + ALSO_SIGNED and p.matches(-p.exact):

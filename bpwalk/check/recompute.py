@@ -15,6 +15,7 @@ import bpwalk.engine.passes as engine
 from bpwalk.engine.passes import Kind
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
+from bpwalk.engine.convention import FLIPPED_KINDS
 from bpwalk.engine.steps import Step, ref
 from bpwalk.check.modifiers import Force, ForceEach, Modifier, Target, compose
 from bpwalk.check.modifiers import RoundEverything, Scale, WrongDerivative, WrongFormula  # noqa: F401 (re-exported)
@@ -207,11 +208,13 @@ class Context:
     # the quiz: the only steps (by Step.id) `earlier_steps` offers, the ones the answer is
     # computed from, since rounding every earlier step of a large network is a replay each
     sources: frozenset[str] | None = None
+    convention: str = "gradient"    # the sign convention the document declares (its δ read back to the spec's)
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
 
     @classmethod
-    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en") -> "Context":
+    def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en",
+              convention: str = "gradient") -> "Context":
         base = None if rounding is None else engine.decimal_rounder(rounding)
         trace = trace_window(scenario, wanted_iterations(scenario), base, between=base)
         locations = Locations.of(scenario)
@@ -227,7 +230,18 @@ class Context:
         wrong = [p for p in printed if not p.agrees]
         needed = scenario.iterations if any(p.final for p in wrong) else max(
             (p.expect.iteration for p in wrong), default=1)
-        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang)
+        return cls(scenario, base, rounding, trace, tuple(printed), locations, needed, lang, convention=convention)
+
+    def shown(self, p: "Printed", value: float) -> float:
+        """A value of p's quantity as its document writes it: the error convention's δ negated."""
+        return -value if self.convention == "error" and p.expect.kind in FLIPPED_KINDS else value
+
+    def written(self, p: "Printed") -> str:
+        """p's number as its document wrote it (the check reads an error-convention δ negated)."""
+        text = p.expect.text.strip()
+        if self.convention != "error" or p.expect.kind not in FLIPPED_KINDS:
+            return text
+        return text[1:] if text.startswith("-") else f"-{text.removeprefix('+')}"
 
     def say(self, key: str, /, **fields: object) -> str:
         """A cause, in the check's language (`cause.<key>` of the words tables)."""

@@ -295,6 +295,7 @@ class RunSettings:
 
     iterations: int | None = None     # the override of the scenario's iterations (None: its own)
     rounding: int | None = None       # every intermediate rounded to this many decimals (None: exact)
+    convention: str = "gradient"      # the sign the steps' δ and ∂E/∂out carry (`shown_as`)
 
 
 @dataclass(frozen=True)

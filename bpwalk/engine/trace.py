@@ -31,6 +31,7 @@ from bpwalk.engine.steps import (
     frozen_map,
     spec_key,
 )
+from bpwalk.engine.convention import shown_as
 from bpwalk.engine.trace_updates import UpdateSteps
 
 
@@ -96,7 +97,8 @@ def run(scenario: Scenario, iterations: int | None = None, max_steps: int = MAX_
     if rounding is not None and rounder is None:
         rounder = engine.decimal_rounder(rounding)
     trace = _Recorder(scenario, rounder).run()
-    return replace(trace, settings=RunSettings(iterations, rounding))
+    # the steps are what every view shows: in the scenario's display convention (the records keep the spec's signs)
+    return shown_as(replace(trace, settings=RunSettings(iterations, rounding)), scenario.display.convention)
 
 
 class _Recorder(UpdateSteps):

@@ -27,6 +27,7 @@ from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.formula.notation import Notation
 from bpwalk.scenario import Scenario
 from bpwalk.export.pagetex import Section, Writer, document
+from bpwalk.walk.convention import delta_rule
 from bpwalk.walk.highlight import Highlight, highlight
 from bpwalk.words import say
 from bpwalk.words.prose import describe
@@ -148,6 +149,10 @@ def _step_frame(trace: Trace, step: Step, titles: tuple[str, str], notation: Not
         side.append(f"{{\\scriptsize {where}}}")
     picture = network(trace.scenario, highlight(step, trace.scenario), notation)
     eq = equation(step, notation, digits, lang, SLIDE_WIDTH)
+    rule = delta_rule(trace, step.index)   # Mitchell's Δw = η·δ·x after an update (the error convention)
+    if rule:
+        writer = Writer(trace, digits, lang)
+        eq = "\n".join([eq, *(page_block(writer, b) for b in rule)])
     return (f"\\begin{{frame}}[label={link(step.index)},shrink=0]{{{escape(phase)}}}\n"
             f"\\framesubtitle{{{escape(iteration)} $\\cdot$ {step.index + 1}/{len(trace.steps)}}}\n"
             "\\begin{columns}[T]\n\\begin{column}{0.42\\textwidth}\n\\centering\n"

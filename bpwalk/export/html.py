@@ -177,26 +177,35 @@ def _factors(step: Step, notation: Notation, digits: int, lang: str) -> str:
 ARROW = "&\\leftarrow "
 
 
-def _aligned(writer: "Writer", block: object) -> str:
-    """An equation of a grouped page as the table the scalar steps use: lhs, =, each side."""
+def _aligned(writer: "Writer", block: object, pasted: bool = False) -> str:
+    """An equation of a grouped page as the table the scalar steps use: lhs, =, each side.
+
+    `pasted`: a result that is one number is written as the scalar steps write theirs, to copy
+    as printed (ASCII minus)."""
+    from bpwalk.walk import page as model
+
     rows = writer.rows(block)  # type: ignore[arg-type]
+    last = block.sides[-1] if isinstance(block, model.Math) else ()
+    lone = last[0] if pasted and len(last) == 1 and isinstance(last[0], model.Num) else None
     cells = []
     for k, row in enumerate(rows):
         arrow = k == 0 and ARROW in row     # lhs ← side: a state updated from its own previous value
         left, _, right = row.partition(ARROW if arrow else "&= ")
         cls = "result" if k == len(rows) - 1 and k else ""
+        rhs = MATH.format("block", value_mathml(lone.value, writer.digits)) if cls and lone is not None \
+            else mathml(right, "block")
         cells.append(f'<tr{_class(cls)}><td class="lhs">{mathml(left.strip(), "block") if left.strip() else ""}'
-                     f'</td><td>{"←" if arrow else "="}</td><td>{mathml(right, "block")}</td></tr>')
+                     f'</td><td>{"←" if arrow else "="}</td><td>{rhs}</td></tr>')
     return f'<div class="scroll"><table class="eq">{"".join(cells)}</table></div>'
 
 
-def _page_block(writer: "Writer", block: object, key: str) -> str:
+def _page_block(writer: "Writer", block: object, key: str, pasted: bool = False) -> str:
     from bpwalk.export.fansvg import fan_in_svg
     from bpwalk.walk import page as model
 
     inline = lambda latex: MATH.format("inline", _inner(mathml(latex))) if latex else ""  # noqa: E731
     if isinstance(block, (model.Math, model.StepBlock)):
-        return _aligned(writer, block)
+        return _aligned(writer, block, pasted)
     if isinstance(block, model.Note):
         about = f"{inline(block.about.latex)}: " if block.about else ""
         return f'<p class="note">{about}{escape(block.text)}</p>'
@@ -257,15 +266,15 @@ def step_body(step: Step, notation: Notation, digits: int, lang: str) -> str:
 
 def _state(trace: Trace, step: Step, digits: int, lang: str) -> str:
     """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
-    from bpwalk.walk.optstate import state_blocks
+    from bpwalk.walk.convention import closing_blocks
 
-    blocks = state_blocks(trace, step.index, lang)
+    blocks = closing_blocks(trace, step.index, lang)
     if not blocks:
         return ""
     from bpwalk.export.pagetex import Writer
 
     writer = Writer(trace, digits, lang)
-    return "".join(_page_block(writer, b, f"state-{step.index}-{k}") for k, b in enumerate(blocks))
+    return "".join(_page_block(writer, b, f"state-{step.index}-{k}", pasted=True) for k, b in enumerate(blocks))
 
 
 def about_html(trace: Trace, lang: str) -> list[str]:

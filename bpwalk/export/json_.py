@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bpwalk.engine.convention import shown_as
 from bpwalk.engine.steps import SampleRecord, Step, Trace, UpdateRecord
 from bpwalk.export import Options
 from bpwalk.words import cases
@@ -97,8 +98,11 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
     from bpwalk.formula.notation import Notation
 
     sc = trace.scenario
+    # the JSON holds the scenario format's numbers and formulas, whatever display.convention
+    # shows: the error convention's steps turned back (an exact negation), written as gradients
+    trace = shown_as(trace, "gradient")
     digits = digits or sc.display.precision
-    notation = Notation.of(sc)
+    notation = Notation.of(sc, "gradient")
     iterations = []
     extended = sc.extended
     regularized = sc.regularization is not None
@@ -128,10 +132,12 @@ def to_dict(trace: Trace, digits: int | None = None, formulas: bool = True) -> d
     }
     if regularized:
         final["data_loss"] = trace.final.data_loss
+    convention = {"convention": sc.display.convention} if sc.display.convention != "gradient" else {}
     return {
         "bpwalk": FORMAT_VERSION,
         "title": sc.title,
         "source": sc.source or None,
+        **convention,
         "settings": {
             "loss": sc.loss,
             "reduction": sc.reduction,

@@ -21,10 +21,11 @@ from bpwalk.export import Options
 from bpwalk.export.markdown import _t, sections, settings_line
 from bpwalk.export.tex import (
     Setup, FRAGMENT_PRELUDE, comment, engine_comment, equation, escape, factors, fonts, markdown,
-    needs_unicode, number, page_tex, plain_chinese,
+    needs_unicode, number, page_block, page_tex, plain_chinese,
 )
 from bpwalk.export.pagetex import Writer, document
 from bpwalk.formula.notation import Notation
+from bpwalk.walk.convention import delta_rule
 from bpwalk.walk.page import Page
 from bpwalk.words import name_of, say
 from bpwalk.words.prose import describe, rounding_note
@@ -172,7 +173,9 @@ def body(trace: Trace, options: Options) -> str:
         if isinstance(block, PageBlock):
             out.append(page_tex(writer, block.page))
             continue
-        out += [_step(trace.steps[i], notation, digits, lang, link) for i in block.steps]
+        for i in block.steps:   # each step, and Mitchell's Δw = η·δ·x after an update (the error convention)
+            out.append(_step(trace.steps[i], notation, digits, lang, link))
+            out += [page_block(writer, b) for b in delta_rule(trace, i)]
     out += _summary(trace, digits, lang)
     return "\n\n".join(out) + "\n"
 

@@ -145,9 +145,9 @@ def _block(writer: "Writer", block: object) -> list[str]:
 
 def _state(trace: Trace, step: Step, digits: int, lang: str) -> list[str]:
     """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
-    from bpwalk.walk.optstate import state_blocks
+    from bpwalk.walk.convention import closing_blocks
 
-    blocks = state_blocks(trace, step.index, lang)
+    blocks = closing_blocks(trace, step.index, lang)
     if not blocks:
         return []
     from bpwalk.export.pagetex import Writer

@@ -25,6 +25,7 @@ from bpwalk.engine.steps import Operand, Step, factor_name, operand_sample
 from bpwalk.ops import ACTIVATIONS, LOSSES, OPTIMIZERS
 from bpwalk.ops.optimizers import l2_grad_template, penalty_template
 from bpwalk.formula.symbolic import HALF
+from bpwalk.formula.convention import ERROR_BUILDERS, definition, output_error_form
 
 Builder = Callable[[Step, Sequence[sympy.Expr]], sympy.Expr]
 # How a piecewise formula (f' of relu) reads in the language shown, from the words tables
@@ -143,11 +144,21 @@ def operand_label(step: Step, i: int) -> tuple[str, int | None]:
     return factor_name(step, i), operand_sample(step, i)
 
 
-def build(step: Step) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
-    """(left-hand side, general formula, formula with numbers) of a step that has one."""
+def build(step: Step, notation: Notation | None = None) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr]:
+    """(left-hand side, general formula, formula with numbers) of a step that has one.
+
+    With a notation in the error convention, the rules of `ERROR_BUILDERS` read that way, and an
+    output's δ writes −∂E/∂out as the loss's own form, δ_o = (t − o)·f′(net_o) (Mitchell's).
+    """
     kind = step.rule_kind
-    builder = BUILDERS[kind]
-    general = builder(step, _template_atoms(step))
+    error = notation is not None and notation.error
+    builder = ERROR_BUILDERS.get(kind, BUILDERS[kind]) if error else BUILDERS[kind]
+    atoms = _template_atoms(step)
+    if error and kind == "delta":
+        form = output_error_form(step, notation, Symbol)   # type: ignore[arg-type]
+        if form is not None:
+            atoms[0] = form
+    general = builder(step, atoms)
     numbers = [Symbol(f"{NUM}{i}") for i in range(len(step.operands))]
     substituted = _net(step, numbers, substituted=True) if kind == "net" else builder(step, numbers)
     return Symbol(step.quantity), general, substituted
@@ -161,6 +172,15 @@ def compound(step: Step, notation: Notation, symbol: Symbol) -> bool:
     label = notation.label(*operand_label(step, int(name[1:]))) if name.startswith(OPERAND) \
         else notation.label(name, step.sample)
     return isinstance(label, (Derivative, Product))
+
+
+def negated(step: Step, notation: Notation, symbol: Symbol) -> bool:
+    """Whether an operand of a step's formula is written with a minus (−∂E/∂out)."""
+    name = symbol.name
+    if not name.startswith(OPERAND):
+        return False
+    label = notation.label(*operand_label(step, int(name[1:])))
+    return isinstance(label, Derivative) and label.negated
 
 
 class StepLatex(LatexPrinter):
@@ -195,7 +215,8 @@ class StepLatex(LatexPrinter):
         if name.startswith(NUM):
             return f"{SLOT}{name[1:]}{SLOT}"
         if name.startswith(OPERAND):
-            return self.notation.latex(*operand_label(self.step, int(name[1:])))
+            written = self.notation.latex(*operand_label(self.step, int(name[1:])))
+            return f"\\left({written}\\right)" if negated(self.step, self.notation, expr) else written
         return self.notation.latex(name, self.step.sample)
 
 
@@ -244,8 +265,11 @@ class StepText:
                 return "½", _PREC["Atom"]
             if e.name.startswith(NUM):
                 return f"{SLOT}{e.name[1:]}{SLOT}", _PREC["Atom"]
-            # a derivative's label (∂E/∂w) binds as a quotient: squared, it takes parentheses
+            # a derivative's label (∂E/∂w) binds as a quotient: squared, it takes parentheses;
+            # a negated one (−∂E/∂out) as a negation: a factor, it takes them too
             prec = _PREC["Mul"] if compound(self.step, self.notation, e) else _PREC["Atom"]
+            if negated(self.step, self.notation, e):
+                prec = _PREC["Neg"]
             if e.name.startswith(OPERAND):
                 return self.notation.text(*operand_label(self.step, int(e.name[1:]))), prec
             return self.notation.text(e.name, self.step.sample), prec
@@ -349,11 +373,17 @@ def _compiled(shape: tuple, notation: Notation, kind: str, cases: Cases) -> Comp
     rule, quantity, names, sample = shape
     operands = tuple(Operand(n, 0.0, None, s) for n, s in names)
     step = Step(0, "forward", 1, sample, quantity, None, rule, operands, 0.0)
-    lhs, general, substituted = build(step)
+    lhs, general, substituted = build(step, notation)
+    meant = definition(step, notation)
+    meaning = Symbol(meant) if meant is not None else None
     if kind == "latex":
         plain = StepLatex(step, notation, cases, ln_notation=True)
         dotted = StepLatex(step, notation, cases, ln_notation=True, mul_symbol="dot")
         left = plain.doprint(lhs)
-        return Compiled(left, f"{left} = {plain.doprint(general)}", tuple(dotted.doprint(substituted).split(SLOT)))
+        left_side = left if meaning is None else f"{left} = {plain.doprint(meaning)}"   # δ = −∂E/∂net = ...
+        return Compiled(left, f"{left_side} = {plain.doprint(general)}", tuple(dotted.doprint(substituted).split(SLOT)))
     printer = StepText(step, notation, cases)
-    return Compiled(printer.doprint(lhs), printer.doprint(general), tuple(printer.doprint(substituted).split(SLOT)))
+    formula = printer.doprint(general)
+    if meaning is not None:
+        formula = f"{printer.doprint(meaning)} = {formula}"
+    return Compiled(printer.doprint(lhs), formula, tuple(printer.doprint(substituted).split(SLOT)))

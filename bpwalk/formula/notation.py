@@ -74,10 +74,11 @@ class Quantity:
 
 @dataclass(frozen=True)
 class Derivative:
-    """∂of/∂wrt."""
+    """∂of/∂wrt, or −∂of/∂wrt (`negated`: the error convention's −∂E/∂out, −∂E/∂net)."""
 
     of: Quantity
     wrt: Quantity
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,15 +149,25 @@ class Notation:
     untrained: frozenset[str] = frozenset()     # parameters the updates keep (a bias with train_bias: false)
     regularized: bool = False       # a penalty joins the loss: E_total is no longer the one sample's loss
     penalised: frozenset[str] = frozenset()     # the parameters whose gradient gains λ·p
+    convention: str = "gradient"    # display.convention: error writes δ = −∂E/∂net and −∂E/∂out
+    outputs: frozenset[str] = frozenset()       # the output units (their −∂E/∂out is the loss's own form)
+    loss_name: str = "half_sse"
 
     @classmethod
-    def of(cls, scenario: Scenario) -> "Notation":
+    def of(cls, scenario: Scenario, convention: str | None = None) -> "Notation":
+        """The scenario's notation; `convention` overrides display.convention (the JSON writes gradients)."""
         merged = {**DEFAULT_SYMBOLS, **dict(scenario.display.symbols)}
         return cls(tuple(merged.items()), frozenset(scenario.inputs), len(scenario.samples) > 1,
                    scenario.iterations, len(scenario.batches()),
                    frozenset(scenario.parameter_names()) - scenario.trained_parameters(),
                    scenario.regularization is not None,
-                   scenario.penalised_parameters() if scenario.regularization is not None else frozenset())
+                   scenario.penalised_parameters() if scenario.regularization is not None else frozenset(),
+                   convention or scenario.display.convention, frozenset(scenario.outputs), scenario.loss)
+
+    @property
+    def error(self) -> bool:
+        """Whether δ and ∂E/∂out are written with the error convention's sign (as Mitchell)."""
+        return self.convention == "error"
 
     def sym(self, key: str) -> str:
         return dict(self.symbols)[key]
@@ -197,7 +208,7 @@ class Notation:
         if kind == "dE_dout":
             out = Quantity(named("out", rest), sample)
             if not via:
-                return Derivative(E, out)
+                return Derivative(E, out, self.error)
             # the path through unit `via` of the next layer: δ_via·w, and w = ∂net_via/∂out_unit
             # (δ rather than ∂E/∂net_via keeps the label short enough for a 60-column screen)
             net = Quantity(named("net", via), sample)
@@ -207,6 +218,9 @@ class Notation:
         if kind == "grad":
             # a penalised parameter's gradient of the update is the penalised total's (λ·p included)
             return Derivative(Quantity("total_loss") if sample is None and rest in self.penalised else E, Quantity(rest))
+        if kind == "dE_dnet":
+            # what δ stands for: ∂E/∂net, or in the error convention −∂E/∂net (the delta step's definition)
+            return Derivative(E, Quantity(named("net", rest), sample), self.error)
         if kind == "dinput":
             return Derivative(E, Quantity(named("out", rest), sample))
         if kind == "dnet_dp":
@@ -263,7 +277,8 @@ class Notation:
         if isinstance(label, Quantity):
             return self.quantity_latex(label)
         if isinstance(label, Derivative):
-            return f"\\frac{{\\partial {self.quantity_latex(label.of)}}}{{\\partial {self.quantity_latex(label.wrt)}}}"
+            sign = "-" if label.negated else ""
+            return f"{sign}\\frac{{\\partial {self.quantity_latex(label.of)}}}{{\\partial {self.quantity_latex(label.wrt)}}}"
         return " ".join(self.label_latex(d) for d in label.factors)
 
     def latex(self, name: str, sample: int | None = None) -> str:
@@ -307,7 +322,8 @@ class Notation:
         if isinstance(label, Quantity):
             return self.quantity_text(label)
         if isinstance(label, Derivative):
-            return f"∂{self.quantity_text(label.of)}/∂{self.quantity_text(label.wrt)}"
+            sign = "−" if label.negated else ""
+            return f"{sign}∂{self.quantity_text(label.of)}/∂{self.quantity_text(label.wrt)}"
         return "·".join(self.label_text(d) for d in label.factors)
 
     def text(self, name: str, sample: int | None = None) -> str:

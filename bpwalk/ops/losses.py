@@ -47,6 +47,9 @@ class Loss:
     targets: TargetRange | None = None
     poles: tuple[float, ...] = ()                    # outputs at which it is infinite (a ln 0)
     suggested_output: str = ""                       # the output activation `bpwalk new` gives it
+    # −∂E/∂o as the error convention writes it (t − o for half_sse); None: −(d_template)
+    error_template: Template | None = None
+    error_form: Callable[[Any, Any, Any], Form] | None = None   # (a, t, K) -> −∂J/∂a, the vector form of it
     sentences: Mapping[str, Mapping[str, str]] = field(default_factory=dict)   # lang -> step kind -> sentence
 
 
@@ -97,7 +100,9 @@ HALF_SSE = Loss(
     lambda t, o, k: o - t,   # d/do 1/2 (t - o)^2 = -(t - o)
     template=lambda s, t, o, k: s.times(s.half, _squared(s, t, o)),
     d_template=lambda s, t, o, k: s.minus(o, t),
+    error_template=lambda s, t, o, k: s.minus(t, o),
     form=lambda a, t, k: ["Σ ½(", t, " − ", a, ")²"], d_form=lambda a, t, k: [a, " − ", t],
+    error_form=lambda a, t, k: [t, " − ", a],
     summary="sum 1/2 (t-o)^2",
 )
 
@@ -106,7 +111,9 @@ SSE = Loss(
     lambda t, o, k: 2.0 * (o - t),   # d/do (t - o)^2 = 2 (o - t)
     template=lambda s, t, o, k: _squared(s, t, o),
     d_template=lambda s, t, o, k: s.times(2, s.minus(o, t)),
+    error_template=lambda s, t, o, k: s.times(2, s.minus(t, o)),
     form=lambda a, t, k: ["Σ (", t, " − ", a, ")²"], d_form=lambda a, t, k: ["2·(", a, " − ", t, ")"],
+    error_form=lambda a, t, k: ["2·(", t, " − ", a, ")"],
     summary="sum (t-o)^2",
 )
 
@@ -115,7 +122,9 @@ MSE = Loss(
     lambda t, o, k: 2.0 * (o - t) / k,   # d/do (t - o)^2 / K = 2 (o - t) / K
     template=lambda s, t, o, k: s.over(_squared(s, t, o), k),
     d_template=lambda s, t, o, k: s.over(s.times(2, s.minus(o, t)), k),
+    error_template=lambda s, t, o, k: s.over(s.times(2, s.minus(t, o)), k),
     form=lambda a, t, k: ["Σ (", t, " − ", a, ")²/", k], d_form=lambda a, t, k: ["2·(", a, " − ", t, ")/", k],
+    error_form=lambda a, t, k: ["2·(", t, " − ", a, ")/", k],
     summary="1/K sum (t-o)^2", per_output_count=True,
 )
 
@@ -123,7 +132,9 @@ CROSS_ENTROPY = Loss(
     "cross_entropy", _cross_entropy, _d_cross_entropy,
     template=lambda s, t, o, k: s.neg(s.times(t, s.log(o))),
     d_template=lambda s, t, o, k: s.neg(s.over(t, o)),
+    error_template=lambda s, t, o, k: s.over(t, o),
     form=lambda a, t, k: ["−Σ ", t, " ⊗ ln ", a], d_form=lambda a, t, k: ["−", t, " ⊘ ", a],
+    error_form=lambda a, t, k: [t, " ⊘ ", a],
     summary="-sum t ln o", needs_probability=True, targets=TargetRange(0.0, None, ">= 0"), poles=(0.0,),
     suggested_output="softmax",
 )
@@ -132,8 +143,10 @@ BINARY_CROSS_ENTROPY = Loss(
     "binary_cross_entropy", _binary_cross_entropy, _d_binary_cross_entropy,
     template=lambda s, t, o, k: s.neg(s.plus(s.times(t, s.log(o)), s.times(s.minus(1, t), s.log(s.minus(1, o))))),
     d_template=lambda s, t, o, k: s.plus(s.neg(s.over(t, o)), s.over(s.minus(1, t), s.minus(1, o))),
+    error_template=lambda s, t, o, k: s.minus(s.over(t, o), s.over(s.minus(1, t), s.minus(1, o))),
     form=lambda a, t, k: ["−Σ [", t, " ⊗ ln ", a, " + (1 − ", t, ") ⊗ ln(1 − ", a, ")]"],
     d_form=lambda a, t, k: ["−", t, " ⊘ ", a, " + (1 − ", t, ") ⊘ (1 − ", a, ")"],
+    error_form=lambda a, t, k: [t, " ⊘ ", a, " − (1 − ", t, ") ⊘ (1 − ", a, ")"],
     summary="-sum [t ln o + (1-t) ln(1-o)]", needs_probability=True, targets=TargetRange(0.0, 1.0, "in [0, 1]"),
     poles=(0.0, 1.0), suggested_output="sigmoid",
 )

@@ -24,14 +24,15 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("error.O", "one output unit's term of the sample loss"),
     ("loss", "one sample's loss"),
     ("total_loss", "the iteration's total over the samples, after `reduction`"),
-    ("delta.U", "dLoss/dnet.U for one sample"),
+    ("delta.U", "dLoss/dnet.U for one sample (display.convention: error: -dLoss/dnet.U)"),
     ("grad.P", "dTotal/dP for a weight or bias P"),
     ("new.P", "P after this iteration's update"),
     ("change.P", "new.P - P: the step actually taken"),
     ("velocity.P, sq_avg.P", "momentum's and nesterov's v, rmsprop's s, after the update"),
     ("m.P, v.P, m_hat.P, v_hat.P", "adam's and adamw's moments and their bias-corrected values"),
     ("penalty, data_loss", "with regularization: the L2 penalty, and the loss without it"),
-    ("dE_dout.U, dout_dnet.U", "bpwalk's own: dLoss/dout.U and the activation's derivative at U"),
+    ("dE_dout.U, dout_dnet.U", "bpwalk's own: dLoss/dout.U (convention error: -dLoss/dout.U) and the "
+                               "activation's derivative at U"),
     ("dinput.X", "bpwalk's own, with display.input_gradients: dLoss/dx of input X for one sample"),
     ("final.KEY", "KEY in the forward pass after the last update (net, out, error, loss, total_loss, "
                   "data_loss)"),

@@ -71,6 +71,8 @@ def _display(display: Display) -> list[str]:
         lines.append(f"  precision: {display.precision}")
     if display.lang != default.lang:
         lines.append(f"  lang: {display.lang}")
+    if display.convention != default.convention:
+        lines.append(f"  convention: {display.convention}")
     if display.symbols:
         pairs = ", ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in display.symbols)
         lines.append(f"  symbols: {{{pairs}}}")

@@ -17,6 +17,7 @@ from typing import Any
 from bpwalk.ops import ACTIVATION_ALIASES, ACTIVATIONS, L2, LAYER_PARAMETERS, LOSSES, OPTIMIZERS, Option, either, takers
 from bpwalk.scenario import (
     BIAS_MODES,
+    CONVENTIONS,
     LANGS,
     MAX_ITERATIONS,
     MAX_PARAMETERS,
@@ -269,6 +270,11 @@ def _display() -> dict[str, Any]:
             "input_gradients": {"description": "bpwalk's addition: the backward pass goes on to dLoss/dx of each "
                                                "input (dinput.X), from the first layer's deltas and weights.",
                                 "type": "boolean", "default": False},
+            "convention": {"description": "How delta and the update are written: gradient: delta = dE/dnet, "
+                                          "w+ = w - eta*dE/dw (as Mazur); error: delta = -dE/dnet = (t - o)*f'(net), "
+                                          "dw = eta*delta*x, w+ = w + dw (as Mitchell). expect then reads delta.U "
+                                          "and dE_dout.U with that sign too.",
+                           "enum": list(CONVENTIONS), "default": "gradient"},
             "symbols": {
                 "description": "Notation overrides, e.g. {pre_activation: z, activation: a, learning_rate: α}.",
                 "type": "object",

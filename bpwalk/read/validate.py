@@ -20,6 +20,7 @@ from bpwalk.scenario import (
     MAX_ITERATIONS,
     MAX_SAMPLES,
     REDUCTIONS,
+    CONVENTIONS,
     STYLES,
     SYMBOL_KEYS,
     UPDATES,
@@ -53,7 +54,7 @@ TOP_KEYS = (
     "update", "batch_size", "optimizer", "regularization", "iterations", "samples", "display", "expect",
 )
 REQUIRED_KEYS = ("title", "network", "learning_rate", "samples")
-DISPLAY_KEYS = ("style", "precision", "lang", "symbols", "input_gradients")
+DISPLAY_KEYS = ("style", "precision", "lang", "symbols", "input_gradients", "convention")
 FORMAT_VERSION = 1
 # Symbols that stand alone and so cannot be empty; the others prefix a unit's name.
 NAMED_SYMBOLS = ("loss", "total_loss", "learning_rate")
@@ -189,8 +190,8 @@ def _read_samples(node: Node, path: str, network: Network, loss: str) -> tuple[S
 
 
 def _read_display(node: Node, path: str) -> Display:
-    """`display:` presentation only: style, precision, lang, notation overrides and input gradients."""
-    fields = mapping(node, path, DISPLAY_KEYS, (), "a mapping with style, precision, lang, symbols or input_gradients")
+    """`display:` presentation only: style, precision, lang, notation overrides, input gradients, convention."""
+    fields = mapping(node, path, DISPLAY_KEYS, (), "a mapping with style, precision, lang, symbols, input_gradients or convention")
     style = choice(fields["style"], at(path, "style"), STYLES) if "style" in fields else "scalar"
     precision = 9
     if "precision" in fields:
@@ -209,4 +210,7 @@ def _read_display(node: Node, path: str) -> Display:
                 symbols.append((key, string(value, at(symbols_path, key), "a symbol, a string")))
     # bpwalk's addition: the steps dLoss/dx of each input (a boolean, default false)
     input_gradients = "input_gradients" in fields and boolean(fields["input_gradients"], at(path, "input_gradients"))
-    return Display(style=style, precision=precision, lang=lang, symbols=tuple(symbols), input_gradients=input_gradients)
+    convention = choice(fields["convention"], at(path, "convention"), CONVENTIONS) if "convention" in fields \
+        else "gradient"
+    return Display(style=style, precision=precision, lang=lang, symbols=tuple(symbols),
+                   input_gradients=input_gradients, convention=convention)

@@ -60,9 +60,9 @@ class FrameView:
 
 def state_view(trace: Trace, frame: Frame, index: int, digits: int, lang: str, width: int) -> RenderResult:
     """After the last step of an update, the optimizer's state per parameter (bpwalk.walk.optstate)."""
-    from bpwalk.walk.optstate import state_blocks
+    from bpwalk.walk.convention import closing_blocks
 
-    blocks = state_blocks(trace, index, lang)
+    blocks = closing_blocks(trace, index, lang)
     if not blocks:
         return
     from bpwalk.render.pages import PageView, fitting
@@ -72,7 +72,9 @@ def state_view(trace: Trace, frame: Frame, index: int, digits: int, lang: str, w
     view = PageView(trace, page(trace, frame, lang), digits, lang)
     yield Text()
     for block in blocks:
-        if isinstance(block, model.Note):
+        if isinstance(block, model.Math):   # Mitchell's Δw = η·δ·x (the error convention)
+            yield from view.math(block, width)
+        elif isinstance(block, model.Note):
             yield Text(block.text, style="bold")
         elif isinstance(block, model.Grid):
             for part in fitting(view, block, width):

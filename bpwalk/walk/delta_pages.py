@@ -17,7 +17,7 @@ from bpwalk.formula.notation import latex_letters
 from bpwalk.walk.frames import FrameKind
 from bpwalk.walk.layers import symbol
 from bpwalk.walk.page import (
-    TIMES, Block, FanIn, Grid, Named, Note, Num, Source, Stage, StepBlock, Sym, derivative,
+    TIMES, Block, FanIn, Grid, Named, Note, Num, Source, Stage, StepBlock, Sym, derivative, signed,
 )
 from bpwalk.walk.pagekit import Builder, PageContext, joined, math, total_loss
 from bpwalk.walk.styles import function
@@ -39,7 +39,7 @@ def unit(ctx: PageContext) -> list[Block]:
     sample = steps[-1].sample
     z = ctx.q(f"net.{u}", sample)
     dz = ctx.dC_dz(u, sample)
-    da = ctx.q(f"dE_dout.{u}", sample)
+    da = ctx.q(f"dE_dout.{u}", sample)   # −∂C/∂a in the error convention
     f = ctx.trace.scenario.layers[ctx.index.unit_layer[u]].activation
     gain = function(symbol(f)) + Sym("′(", "'(") + z + Sym(")", ")")
     paths = [s for s in steps if s.rule == "path"]
@@ -53,7 +53,7 @@ def unit(ctx: PageContext) -> list[Block]:
     stages: list[Stage] = []
     if paths and total is not None:
         assert total.value is not None
-        names = [ctx.param(p.operands[1].name) + TIMES + ctx.dC_dz(p.operands[0].ref.unit, sample)
+        names = [ctx.param(p.operands[1].name) + TIMES + ctx.dC_dz(p.operands[0].ref.unit, sample, factor=True)
                  for p in paths]
         incoming = ("(", *joined(names), ")")
         numbers = joined([(Num(p.operands[1].value, term=True), "·", Num(p.operands[0].value, term=True))
@@ -67,7 +67,7 @@ def unit(ctx: PageContext) -> list[Block]:
         stages.append(Stage(("Σ = ", Num(total.value))))
     elif d_loss is not None:
         assert d_loss.value is not None
-        blocks += [math([dz], [gain, "·", da]), StepBlock(d_loss.index, da, alone=True)]
+        blocks += [math([dz], [gain, "·", ctx.factor(da)]), StepBlock(d_loss.index, da, alone=True)]
         sources.append(Source(da, d_loss.value))
     if delta.rule != "delta":   # delta:<f> of a layer-wise f (softmax)
         half = len(delta.operands) // 2
@@ -118,14 +118,16 @@ def grad(ctx: PageContext) -> list[Block]:
     delta = ctx.delta_value(first)
     pre_letters = ctx.notation.sym("pre_activation") or "z"
     pre = Sym(pre_letters, latex_letters(pre_letters))
-    headers = ("", derivative(pre, W), "", derivative(loss, pre), "", derivative(loss, W))
+    headers = ("", derivative(pre, W), "", signed(derivative(loss, pre), ctx.error), "", derivative(loss, W))
     rows = []
+    equals = "·(−1) =" if ctx.error else "="   # the error convention's δ is −∂C/∂z: ∂C/∂w = −∂z/∂w·δ
     for s in ctx.steps:
         x = s.operands[-1]
         assert s.value is not None
         source = Named(ctx.q(x.name, s.sample) if x.name != "1" else None, x.value)
-        rows.append((ctx.param(s.subject), source, "×", Num(delta), "=", Num(s.value)))
-    return [math([derivative(loss, W)], [derivative(z, W), " · ", dz]), Grid(headers, tuple(rows), 5),
+        rows.append((ctx.param(s.subject), source, "×", Num(delta), equals, Num(s.value)))
+    general = ["−" if ctx.error else "", derivative(z, W), " · ", ctx.factor(dz)]
+    return [math([derivative(loss, W)], general), Grid(headers, tuple(rows), 5),
             Note(ctx.word("style.forward_value"), derivative(z, W)),
             Note(ctx.word("style.backward_value"), dz)]
 
@@ -134,8 +136,10 @@ def bias(ctx: PageContext) -> list[Block]:
     """∂C/∂b of a bias shared by a layer: the sum of its units' ∂C/∂z."""
     (step,) = ctx.steps
     assert step.value is not None
-    names = joined([ctx.dC_dz(op.ref.unit, step.sample) for op in step.operands])
+    names = joined([ctx.dC_dz(op.ref.unit, step.sample, factor=True) for op in step.operands])
     numbers = joined([Num(op.value, term=True) for op in step.operands])
+    if ctx.error:   # the δ are −∂C/∂z: the bias's gradient is minus their sum
+        names, numbers = ("−(", *names, ")"), ("−(", *numbers, ")")
     return [math([ctx.q(step.quantity, step.sample)], names, numbers, [Num(step.value, result=True)])]
 
 
@@ -164,7 +168,9 @@ def update(ctx: PageContext) -> list[Block]:
     blocks: list[Block] = []
     if trained:
         lr = trained[0].operands[1].value
-        blocks += [math([new], [W, " − ", ctx.q("lr"), "·", derivative(loss, W)]), math([ctx.q("lr")], [Num(lr)])]
+        step = [W, " + ", ctx.q("lr"), "·(−", derivative(loss, W), ")"] if ctx.error \
+            else [W, " − ", ctx.q("lr"), "·", derivative(loss, W)]   # the error convention: w⁺ = w + Δw
+        blocks += [math([new], step), math([ctx.q("lr")], [Num(lr)])]
     rows = []
     for s in ctx.steps:
         gradient: Any = Num(s.operands[2].value) if s.rule == "update" else "—"

@@ -170,9 +170,12 @@ def layer_delta_form(act: str, a: P, g: P) -> Form:
     return delta_form(a, g)
 
 
-def loss_derivative_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:
-    """∂J/∂a for the output vector."""
-    return LOSSES[loss].d_form(a, t, k)
+def loss_derivative_form(loss: str, a: P, t: P, k: P | str = "K", error: bool = False) -> Form:
+    """∂J/∂a for the output vector; `error`: −∂J/∂a, as the error convention writes it (t − a)."""
+    entry = LOSSES[loss]
+    if not error:
+        return entry.d_form(a, t, k)
+    return entry.error_form(a, t, k) if entry.error_form is not None else ["−(", *entry.d_form(a, t, k), ")"]
 
 
 def loss_form(loss: str, a: P, t: P, k: P | str = "K") -> Form:

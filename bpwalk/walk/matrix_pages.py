@@ -25,7 +25,7 @@ from bpwalk.walk.layers import (
     needs_parentheses,
     parenthesized,
 )
-from bpwalk.walk.page import TRANSPOSED, Atom, Block, Mat, Note, Num, Sym, Vec, derivative
+from bpwalk.walk.page import TRANSPOSED, Atom, Block, Mat, Note, Num, Sym, Vec, derivative, signed
 from bpwalk.walk.pagekit import Builder, PageContext, elided, math, total_loss
 
 
@@ -149,6 +149,13 @@ def _delta_result(ctx: PageContext, incoming: Any, deltas: list[Step], dact: lis
     return [math([names.delta(l)], numbers, [vec(values(deltas), True)])]
 
 
+def _meaning(ctx: PageContext, sample: int | None) -> list[list[Any]]:
+    """What δ stands for, in the error convention: δ(l) = −∂J/∂h(l) (no side of its own otherwise)."""
+    if not ctx.error:
+        return []
+    return [[signed(derivative(ctx.q("loss", sample), ctx.names.pre(ctx.layer)), True)]]
+
+
 def delta_out(ctx: PageContext) -> list[Block]:
     """δ(L) = ∂J/∂a ⊗ f′(h): the loss derivative, the activation's derivative, their product."""
     names, l = ctx.names, ctx.layer
@@ -157,19 +164,21 @@ def delta_out(ctx: PageContext) -> list[Block]:
     deltas = ctx.of_kind("delta")
     a, t = names.act(l), names.target()
     name = ctx.trace.scenario.loss
-    general = loss_derivative_form(name, a, t)
-    gradient = derivative(ctx.q("loss", d_loss[0].sample), a)
+    general = loss_derivative_form(name, a, t, error=ctx.error)
+    # the error convention: −∂J/∂a, and δ = (−∂J/∂a) ⊗ f′ = −∂J/∂h
+    gradient = signed(derivative(ctx.q("loss", d_loss[0].sample), a), ctx.error)
     outs = [d.operands[0].value for d in d_loss]
     targets = [d.operands[1].value for d in d_loss]
-    numbers = spaced(loss_derivative_form(name, vec(outs), vec(targets), _count(operand(d_loss[0], "K"))))
+    numbers = spaced(loss_derivative_form(name, vec(outs), vec(targets), _count(operand(d_loss[0], "K")), ctx.error))
     first: list[Any]
     if dact:
-        first = [gradient, " ⊗ ", derivative(a, names.pre(l))]
+        first = [ctx.factor(gradient), " ⊗ ", derivative(a, names.pre(l))]
     elif deltas and deltas[0].rule != "delta":
         first = layer_delta_form(ctx.trace.scenario.layers[l].activation, a, gradient)
     else:
         first = [gradient]
-    blocks: list[Block] = [math([names.delta(l)], first, _delta_general(ctx, general, needs_parentheses(general))),
+    blocks: list[Block] = [math([names.delta(l)], *_meaning(ctx, d_loss[0].sample), first,
+                                _delta_general(ctx, general, needs_parentheses(general))),
                            math([gradient], general, numbers, [vec(values(d_loss), True)])]
     if dact:
         blocks += _derivative(ctx, dact)
@@ -187,7 +196,7 @@ def delta_hidden(ctx: PageContext) -> list[Block]:
     rows = [[p.operands[1].value for p in paths if p.subject == u] for u in units]   # W_{l+1}ᵀ: row u = weights out of u
     next_deltas = [p.operands[0].value for p in paths if p.subject == units[0]]
     back = [names.weights(l + 1) + TRANSPOSED, "·", names.delta(l + 1)]
-    blocks: list[Block] = [math([names.delta(l)], _delta_general(ctx, back, True)),
+    blocks: list[Block] = [math([names.delta(l)], *_meaning(ctx, ctx.steps[0].sample), _delta_general(ctx, back, True)),
                            math(back, [mat(rows), " · ", vec(next_deltas)], [vec(values(sums), True)])]
     if dact:
         blocks += _derivative(ctx, dact)
@@ -210,8 +219,9 @@ def grad_w(ctx: PageContext) -> list[Block]:
     first_row = next(iter(rows.values()))
     inputs = [s.operands[-1].value for s in first_row]
     lhs = derivative(ctx.q("loss", ctx.steps[0].sample), names.weights(l))
-    general: list[Atom] = [names.delta(l), "·", names.act(l - 1) + TRANSPOSED]
-    numbers: list[Atom] = [vec(deltas), " · ", mat([inputs])]
+    minus = ["−"] if ctx.error else []   # the error convention's δ is −∂J/∂h: ∂J/∂W = −δ·Aᵀ
+    general: list[Atom] = [*minus, names.delta(l), "·", names.act(l - 1) + TRANSPOSED]
+    numbers: list[Atom] = [*minus, vec(deltas), " · ", mat([inputs])]
     return [math([lhs], general, numbers, [mat([values(r) for r in rows.values()], True)])]
 
 
@@ -219,6 +229,7 @@ def grad_b(ctx: PageContext) -> list[Block]:
     """∂J/∂b = δ (one bias per unit), or Σ δ (one bias shared by the layer)."""
     names, l = ctx.names, ctx.layer
     lhs = derivative(ctx.q("loss", ctx.steps[0].sample), names.bias(l))
+    minus = ["−"] if ctx.error else []   # the error convention: ∂J/∂b = −δ
     shared = [s for s in ctx.steps if s.rule == "bias:shared"]
     if shared:
         step = shared[0]
@@ -227,8 +238,10 @@ def grad_b(ctx: PageContext) -> list[Block]:
             terms += [" + "] if k else []
             terms.append(x)
         assert step.value is not None
-        return [math([lhs], ["Σᵤ ", names.delta(l), "ᵤ"], terms, [Num(step.value, result=True)])]
-    return [math([lhs], [names.delta(l), "·1"], [vec(values(ctx.steps), True)])]
+        if ctx.error:
+            terms = ["−(", *terms, ")"]
+        return [math([lhs], [*minus, "Σᵤ ", names.delta(l), "ᵤ"], terms, [Num(step.value, result=True)])]
+    return [math([lhs], [*minus, names.delta(l), "·1"], [vec(values(ctx.steps), True)])]
 
 
 def dinput(ctx: PageContext) -> list[Block]:

@@ -24,11 +24,14 @@ so the same page prints at any precision.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import TYPE_CHECKING, Sequence, Union
 
 from bpwalk.engine.steps import Trace
 from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.walk.highlight import Highlight, highlight
+
+if TYPE_CHECKING:
+    from bpwalk.formula.notation import Notation
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,28 @@ def joined_syms(items: "list[Sym]", sep: Sym) -> Sym:
 def derivative(of: Sym, wrt: Sym) -> Sym:
     """∂of/∂wrt."""
     return Sym(f"∂{of.text}/∂{wrt.text}", f"\\frac{{\\partial {of.latex}}}{{\\partial {wrt.latex}}}")
+
+
+def negative(sym: Sym, factor: bool = False) -> Sym:
+    """−sym (the error convention's −∂C/∂z); `factor`: in parentheses, to stand in a product."""
+    if factor:
+        return Sym(f"(−{sym.text})", f"\\left(-{sym.latex}\\right)")
+    return Sym(f"−{sym.text}", f"-{sym.latex}")
+
+
+MINUS = Sym("−", "-")
+
+
+def signed(sym: Sym, error: bool) -> Sym:
+    """sym, or −sym where the error convention writes it with the other sign (∂C/∂z, ∂C/∂a)."""
+    return negative(sym) if error else sym
+
+
+def dC_dz(notation: "Notation", unit: str, sample: int | None) -> Sym:
+    """δ of a unit as the delta style writes it: ∂C/∂z, the loss of the sample over the unit's
+    pre-activation, or −∂C/∂z in the error convention."""
+    of, wrt = (Sym(notation.text(n, s), notation.latex(n, s)) for n, s in (("loss", sample), (f"net.{unit}", sample)))
+    return signed(derivative(of, wrt), notation.error)
 
 
 @dataclass(frozen=True)

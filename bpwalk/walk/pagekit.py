@@ -14,7 +14,7 @@ from bpwalk.engine.steps import Step, Trace
 from bpwalk.formula.notation import Notation
 from bpwalk.walk.frames import Frame
 from bpwalk.walk.layers import LayerIndex, MatrixNames
-from bpwalk.walk.page import Block, Expr, Math, Num, Sym, derivative
+from bpwalk.walk.page import Block, Expr, Math, Num, Sym, dC_dz, derivative
 from bpwalk.words import say
 
 MAX_TERMS = 4            # a longer sum shows its first two terms, a ⋯ and its last
@@ -69,9 +69,19 @@ class PageContext:
         """The sample of the step an operand came from."""
         return None if source is None else self.trace.steps[source].sample
 
-    def dC_dz(self, unit: str, sample: int | None) -> Sym:
-        """∂C/∂z of a unit: the loss of the sample over the unit's pre-activation."""
-        return derivative(self.q("loss", sample), self.q(f"net.{unit}", sample))
+    def dC_dz(self, unit: str, sample: int | None, factor: bool = False) -> Sym:
+        """δ of a unit (`dC_dz`); `factor`: to stand in a product (−∂C/∂z in parentheses)."""
+        d = dC_dz(self.notation, unit, sample)
+        return self.factor(d) if factor else d
+
+    def factor(self, sym: Sym) -> Sym:
+        """A symbol to stand in a product: in the error convention a negated one takes parentheses."""
+        return Sym(f"({sym.text})", f"\\left({sym.latex}\\right)") if self.error and sym.text.startswith("−") else sym
+
+    @property
+    def error(self) -> bool:
+        """Whether the page is in the error convention (δ = −∂C/∂z, as Mitchell)."""
+        return self.notation.error
 
     def delta_value(self, step: Step) -> float:
         """δ (∂C/∂z) of the unit whose gradient `step` is: read from the delta step, not recomputed."""

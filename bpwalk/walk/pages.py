@@ -13,6 +13,7 @@ from bpwalk.walk.frames import Frame, FrameKind
 from bpwalk.words import after_training, say
 from bpwalk.words.prose import batch_heading
 from bpwalk.walk.optstate import ends_update, state_blocks
+from bpwalk.walk.convention import closing_blocks
 from bpwalk.walk.page import Block, Page, StepBlock, Sym, marks
 from bpwalk.walk.pagekit import Builder, PageContext
 
@@ -28,7 +29,7 @@ def _with_state(trace: Trace, steps: tuple[int, ...], lang: str) -> list[Block]:
     blocks: list[Block] = []
     for i in steps:
         blocks.append(StepBlock(i))
-        blocks += state_blocks(trace, i, lang)
+        blocks += closing_blocks(trace, i, lang)
     return blocks
 
 

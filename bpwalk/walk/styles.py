@@ -47,7 +47,9 @@ from bpwalk.formula import mathtext
 from bpwalk.formula.notation import Notation, latex_letters
 from bpwalk.ops import ACTIVATIONS
 from bpwalk.walk.frames import Frame, FrameKind, normalize, scalar_frames, step_terms
-from bpwalk.walk.page import COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, derivative, joined_syms
+from bpwalk.walk.page import (
+    COMMA, EQUALS, NEW, PLUS, TIMES, TRANSPOSED, UPDATED, Sym, dC_dz, derivative, joined_syms, signed,
+)
 from bpwalk.engine.steps import Step, Trace
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -241,12 +243,13 @@ def _matrix_backward(ctx: Context, seg: Segment) -> list[Group]:
             deltas.setdefault(l, []).append(step.index)
     loss = ctx.q("loss", seg.sample if ctx.notation.multi_sample else None)
     for l in sorted(set(deltas) | set(grad_w) | set(grad_b), reverse=True):
-        delta = names.delta(l) if l >= 0 else derivative(loss, names.act(l))   # l = -1: the inputs' ∂J/∂X
+        # l = -1: the inputs' ∂J/∂X (−∂J/∂X in the error convention, from its δ)
+        delta = names.delta(l) if l >= 0 else signed(derivative(loss, names.act(l)), ctx.notation.error)
         own = {f"delta{l + 1}" if l >= 0 else "dinput", normalize(delta.text)}
         kind = FrameKind.MATRIX_DELTA_OUT if l == top else FrameKind.MATRIX_DELTA_HIDDEN
         groups.append(Group(kind if l >= 0 else FrameKind.MATRIX_DINPUT, delta, deltas.get(l, []), own))
-        groups.append(Group(FrameKind.MATRIX_GRAD_W,
-                            derivative(loss, names.weights(l)) + EQUALS + delta + TIMES + names.act(l - 1) + TRANSPOSED,
+        grad = derivative(loss, names.weights(l)) + EQUALS + signed(delta, ctx.notation.error) + TIMES   # −δ·Aᵀ: error
+        groups.append(Group(FrameKind.MATRIX_GRAD_W, grad + names.act(l - 1) + TRANSPOSED,
                             grad_w.get(l, []), {f"w{l + 1}", normalize(names.weights(l).text)} | own))
         groups.append(Group(FrameKind.MATRIX_GRAD_B, derivative(loss, names.bias(l)), grad_b.get(l, []),
                             {f"b{l + 1}"} | own))
@@ -316,11 +319,6 @@ def _delta_loss(ctx: Context, seg: Segment) -> list[Group]:
     return [Group(FrameKind.DELTA_LOSS, ctx.q("loss", seg.sample), [s.index for s in seg.steps])]
 
 
-def dC_dz(notation: Notation, unit: str, sample: int | None) -> Sym:
-    """∂C/∂z of a unit: the loss of the sample over the unit's pre-activation."""
-    return derivative(_q(notation, "loss", sample), _q(notation, f"net.{unit}", sample))
-
-
 def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
     notation = ctx.notation
     sample = seg.sample if notation.multi_sample else None
@@ -341,7 +339,8 @@ def _delta_backward(ctx: Context, seg: Segment) -> list[Group]:
             unit_steps.setdefault(step.subject, []).append(step.index)
     loss = ctx.q("loss", sample)
     a = notation.sym("activation") or "a"
-    groups = [Group(FrameKind.DELTA_DE_DOUT, derivative(loss, Sym(a, latex_letters(a))), softmax_dE, {"dedout"})]
+    d_out = signed(derivative(loss, Sym(a, latex_letters(a))), notation.error)
+    groups = [Group(FrameKind.DELTA_DE_DOUT, d_out, softmax_dE, {"dedout"})]
     order = [(l, unit) for l in range(top, -1, -1) for unit in ctx.layers[l].units]
     for _, unit in order:
         groups.append(Group(FrameKind.DELTA_UNIT, dC_dz(notation, unit, sample), unit_steps.get(unit, []),

@@ -55,6 +55,18 @@ WORDS: dict[str, str] = {
     "prose.opt.m_hat": "m corrected for its start at zero: divided by 1 − β₁ᵗ, at update t = {t}.",
     "prose.opt.v_hat": "v corrected for its start at zero: divided by 1 − β₂ᵗ, at update t = {t}.",
     "prose.change": "The change of {param} in this update: Δ = new − old.",
+    # display.convention: error (Mitchell's): δ = −∂E/∂net, the update adds Δw = η·δ·x
+    "prose.conv_error.dE_dout": "The error signal of output {unit}: minus how the loss changes with its output.",
+    "prose.conv_error.paths": "{unit} feeds every unit of the next layer, so its error signal is the sum of their "
+                              "δ, each times the weight between.",
+    "prose.conv_error.delta": "δ of {unit}, in the error convention: −∂E/∂net, its error signal times the "
+                              "derivative of its activation.",
+    "prose.conv_error.chain": "The chain rule for {param}: how {loss} changes with {param}; with δ = −∂E/∂net it "
+                              "is −δ times the input.",
+    "prose.conv_error.bias:shared": "{param} is shared by its layer, so its gradient is minus the sum of the "
+                                    "layer's δ.",
+    "prose.conv_error.update": "The update adds Δ{param} = −η·∂E/∂{param} to {param} (η·δ·x, in the error "
+                               "convention).",
     "at.batch_short": "batch {n}",
     "at.batch": "batch {n} of {count}: samples {samples}",
     "prose.how.sum": "sum", "prose.how.mean": "mean",

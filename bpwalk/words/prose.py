@@ -34,6 +34,8 @@ def describe(step: Step, notation: Notation, lang: str = "en") -> str:
         sentence = _in(OPTIMIZERS[name].prose, lang) if quantity == "new" else words.get(f"opt.{quantity}")
     elif step.quantity in ("data_loss", "batch_loss"):
         sentence = words[step.quantity]
+    if notation.error:   # the error convention's own sentence for the steps it writes otherwise
+        sentence = words.get(f"conv_error.{step.rule}", words.get(f"conv_error.{kind}", sentence))
     if sentence is None:
         key = step.rule if step.rule in words else kind
         if key not in words:

@@ -55,6 +55,13 @@ WORDS: dict[str, str] = {
     "prose.opt.m_hat": "修正 m 从零开始的偏差：除以 1 − β₁ᵗ，此为第 t = {t} 次更新。",
     "prose.opt.v_hat": "修正 v 从零开始的偏差：除以 1 − β₂ᵗ，此为第 t = {t} 次更新。",
     "prose.change": "{param} 在这次更新中的变化量：Δ = 新值 − 旧值。",
+    # display.convention: error（Mitchell 的写法）：δ = −∂E/∂net，更新加上 Δw = η·δ·x
+    "prose.conv_error.dE_dout": "输出 {unit} 的误差信号：损失对其输出的偏导取负。",
+    "prose.conv_error.paths": "{unit} 连接下一层的每个单元，所以它的误差信号是这些单元的 δ 各乘以相连权重之和。",
+    "prose.conv_error.delta": "{unit} 的 δ（误差约定）：−∂E/∂net，即误差信号乘以激活函数的导数。",
+    "prose.conv_error.chain": "{param} 的链式法则：{loss} 对 {param} 的偏导；以 δ = −∂E/∂net 表示，它等于 −δ 乘以输入。",
+    "prose.conv_error.bias:shared": "{param} 为整层共享，所以其梯度是该层各 δ 之和取负。",
+    "prose.conv_error.update": "更新：把 Δ{param} = −η·∂E/∂{param}（误差约定下即 η·δ·x）加到 {param} 上。",
     "at.batch_short": "第 {n} 批",
     "at.batch": "第 {n} 批（共 {count} 批）：样本 {samples}",
     "prose.how.sum": "和", "prose.how.mean": "平均",
