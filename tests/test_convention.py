@@ -269,3 +269,28 @@ def test_causes_quote_the_documents_own_sign() -> None:
     assert causes[("delta.o1", 1)] == "sign flipped: the value is -0.0411277"
     assert causes[("delta.h1", 1)] == "carried from delta.o1 = 0.041127703 (itself wrong)"
     assert not any(c and c.startswith(SIGN_CONVENTION) for c in causes.values())
+
+
+def test_input_gradients_in_the_error_convention_are_minus_de_dx_from_its_deltas() -> None:
+    # Σ w·δ read with the error convention's δ = −∂E/∂net is −∂E/∂x: the step showed +∂E/∂x
+    # beside operands that multiply to its negative
+    from dataclasses import replace
+
+    from bpwalk.engine.convention import FLIPPED_KINDS
+    from bpwalk.formula.notation import Notation
+
+    sc = load_scenario(resolve("cs231n-neuron"))
+    sc = replace(sc, display=replace(sc.display, convention="error"))
+    trace = run(sc)
+    steps = [s for s in trace.steps if s.ref.kind == "dinput"]
+    assert steps
+    for step in steps:
+        w, delta = (op.value for op in step.operands)
+        assert step.value == w * delta
+        assert step.value == -trace.value(step.quantity, 1, 1)
+    assert Notation.of(sc).text("dinput.x0", None).startswith("−")
+    entries = tuple(replace(e, value=-e.value, text=e.text[1:] if e.text.startswith("-") else "-" + e.text)
+                    if e.kind in FLIPPED_KINDS else e for e in sc.expect)
+    assert any(e.kind == "dinput" for e in entries)
+    verdicts = check(replace(sc, expect=entries))                      # expect reads −∂E/∂x too
+    assert all(v.agrees for v in verdicts), [(v.key, v.document, v.computed) for v in verdicts if not v.agrees]

@@ -14,9 +14,10 @@ from dataclasses import replace
 from bpwalk.engine.steps import Step, Trace, ref
 
 # The quantities the error convention (display.convention: error, as Mitchell) writes with the
-# other sign: δ = −∂E/∂net and −∂E/∂out (its path terms δ_K·w_KU included). Every other number
-# (∂E/∂w, the update) is the same in both conventions.
-FLIPPED_KINDS: frozenset[str] = frozenset(("delta", "dE_dout"))
+# other sign: δ = −∂E/∂net and −∂E/∂out (its path terms δ_K·w_KU included), and so the inputs'
+# Σ w·δ of display.input_gradients, −∂E/∂x. Every other number (∂E/∂w, the update) is the same
+# in both conventions.
+FLIPPED_KINDS: frozenset[str] = frozenset(("delta", "dE_dout", "dinput"))
 
 
 def flipped(name: str) -> bool:

@@ -222,7 +222,8 @@ class Notation:
             # what δ stands for: ∂E/∂net, or in the error convention −∂E/∂net (the delta step's definition)
             return Derivative(E, Quantity(named("net", rest), sample), self.error)
         if kind == "dinput":
-            return Derivative(E, Quantity(named("out", rest), sample))
+            # Σ w·δ: −∂E/∂x in the error convention, whose δ is −∂E/∂net
+            return Derivative(E, Quantity(named("out", rest), sample), self.error)
         if kind == "dnet_dp":
             return Derivative(Quantity(named("net", rest), sample), Quantity(via))
         return Quantity(name, sample)
