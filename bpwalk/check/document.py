@@ -1,0 +1,351 @@
+"""`bpwalk check SCENARIO --document DOC`: the numbers a worked example prints, found in its own text.
+
+Each chain of equations (`bpwalk.check.docparse`) gives its result, the last number (or vector,
+or matrix) after an `=`, the name of its left-hand side (`bpwalk.check.docnames`). A name
+narrows the computed quantities it can be, over every iteration and sample the scenario has;
+the printed value then picks among them (the one that agrees at the printed precision, else
+the closest: a wrong number keeps the key its name gives). A vector or matrix is read element
+by element, in the layout that agrees best (rows are units; a weight matrix may be transposed
+or carry the biases as a column). Where the text names nothing bpwalk knows, the value itself
+is matched: it must agree, at its precision, with one quantity only. Given values (inputs,
+targets, initial parameters, η) are not results. The matches are `expect` entries, checked by
+`bpwalk.check.audit.check` like any others, each with its line in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from bpwalk.check.docnames import Name, Vocabulary
+from bpwalk.check.docparse import Chain, Num, Part, parse
+from bpwalk.check.window import trace_window
+from bpwalk.errors import BpwalkError
+from bpwalk.scenario import Expect, Scenario, tolerance_of
+
+UNIT_KINDS = ("net", "out", "error", "delta", "dE_dout", "dout_dnet")
+RANK = {"total_loss": 0, "loss": 1, "error": 2, "delta": 0, "dE_dout": 1, "dout_dnet": 2, "grad": 0, "new": 0}
+CHINESE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+
+
+class DocumentError(BpwalkError):
+    """The document cannot be read."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    key: str
+    kind: str
+    subject: str
+    iteration: int | None      # None: the final forward pass
+    sample: int | None
+    batch: int | None
+    value: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """A printed number and the quantity it is: an `expect` entry with its line in the document."""
+
+    key: str
+    iteration: int | None
+    sample: int | None
+    batch: int | None
+    line: int
+    text: str
+    value: float
+    named: bool                # found by its left-hand side (False: by its value)
+
+    def expect(self) -> Expect:
+        return Expect(key=self.key, value=self.value, text=self.text, iteration=self.iteration or 1,
+                      sample=self.sample, note=f"document line {self.line}", line=self.line, batch=self.batch)
+
+
+def read_document(path: str | Path) -> str:
+    """The document's text; a DocumentError naming the file when it cannot be read as UTF-8."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DocumentError(f"{path}: not UTF-8 text (byte {err.start}); save the document as UTF-8") from None
+    except OSError as err:
+        raise DocumentError(f"{path}: cannot read the document ({err.strerror or err})") from None
+
+
+def candidates(scenario: Scenario) -> list[Candidate]:
+    """Every computed number a document may print: the first two iterations, the last and the final pass."""
+    window = trace_window(scenario, {1, 2, scenario.iterations})
+    one = len(scenario.samples) == 1
+    out = []
+    for step in window.steps:
+        if step.value is None or step.ref.via:
+            continue
+        q = step.quantity
+        kind, subject = (q, "") if q in ("loss", "total_loss") else (step.ref.kind, step.ref.unit)
+        if kind not in (*UNIT_KINDS, "loss", "total_loss", "grad", "new"):
+            continue
+        sample = step.sample
+        if kind == "loss" and one:
+            kind, sample = "total_loss", None
+        key = kind if not subject else f"{kind}.{subject}"
+        if step.iteration is None:
+            key = f"final.{key}"
+        out.append(Candidate(key, kind, subject, step.iteration, sample, step.batch, step.value))
+    return out
+
+
+def find(scenario: Scenario, text: str) -> list[Match]:
+    """The printed results of a document and which quantity each one is, in the order of the text."""
+    return _Finder(scenario).run(text)
+
+
+def check_document(scenario: Scenario, text: str, rounding: int | None = None, lang: str = "en"):
+    """The matches, and audit's verdicts on them (each verdict's line is the document's)."""
+    from bpwalk.check.audit import check
+
+    matches = find(scenario, text)
+    if not matches:
+        return matches, ()
+    return matches, check(replace(scenario, expect=tuple(m.expect() for m in matches)), rounding, lang)
+
+
+def draft_expect(scenario: Scenario, matches: list[Match]) -> str:
+    """The matches as YAML `expect:` entries, to paste into the scenario."""
+    lines = ["expect:"]
+    for m in matches:
+        fields = [f"key: {m.key}", f"value: {m.text}"]
+        if m.iteration not in (None, 1):
+            fields.append(f"iteration: {m.iteration}")
+        if m.sample is not None and (m.sample != 1 or len(scenario.samples) > 1) and not m.key.endswith("total_loss"):
+            fields.append(f"sample: {m.sample}")
+        if m.batch is not None:
+            fields.append(f"batch: {m.batch}")
+        fields.append(f'note: "document line {m.line}"')
+        lines.append("  - {" + ", ".join(fields) + "}")
+    return "\n".join(lines) + "\n"
+
+
+class _Finder:
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.words = Vocabulary.of(scenario)
+        self.pool = candidates(scenario)
+        self.given = [*(x for s in scenario.samples for x in (*s.inputs, *s.targets)),
+                      *scenario.parameters().values(), scenario.learning_rate]
+        self.initial = scenario.parameters()
+        self.at = 1.0               # where the text is: an iteration (last + 0.5: the final pass)
+        self.sample = 1
+        self.found: list[Match] = []
+
+    # -- where in the run the text is -----------------------------------------------------
+
+    def order(self, c: Candidate) -> float:
+        return self.scenario.iterations + 0.5 if c.iteration is None else float(c.iteration)
+
+    def distance(self, c: Candidate) -> float:
+        d = self.order(c) - self.at
+        return (d if d >= 0 else 1000 - d) + (0 if c.sample in (None, self.sample) else 0.25)
+
+    def markers(self, text: str) -> None:
+        m = re.search(r"(?:sample|example|样本)\s*#?\s*(\d+)|第\s*([一二三四五六七八九十\d]+)\s*个?\s*样本", text, re.I)
+        if m:
+            n = m.group(1) or m.group(2)
+            self.sample = int(n) if n.isdigit() else CHINESE.get(n, 1)
+        m = re.search(r"after\s+([\d,]+)\s+(?:iterations|epochs|rounds)|([\d,]+)\s*次迭代", text, re.I)
+        if m and int((m.group(1) or m.group(2)).replace(",", "")) >= self.scenario.iterations:
+            self.at = self.scenario.iterations + 0.5
+        m = re.search(r"(?:iteration|epoch|round)\s+(\d+)|第\s*([一二三四五六七八九十\d]+)\s*(?:次|轮)", text, re.I)
+        if m:
+            n = m.group(1) or m.group(2)
+            k = int(n) if n.isdigit() else CHINESE.get(n, 1)
+            self.at = min(float(k), self.scenario.iterations + 0.5)
+
+    # -- the run over the text ------------------------------------------------------------
+
+    def run(self, text: str) -> list[Match]:
+        chains: list[Chain] = []
+        for chain in parse(text):
+            if chain.continues and chains:
+                host = next((c for c in reversed(chains[-3:]) if self._open(c)), chains[-1])
+                host.parts.extend(chain.parts)
+                if host is not chains[-1]:
+                    chains.remove(host)
+                    chains.append(host)
+                continue
+            chains.append(chain)
+        for chain in sorted(chains, key=lambda c: c.line):
+            if chain.prose or chain.before:
+                self.markers(chain.before + " " + " ".join(p.text for p in chain.parts))
+            self.chain(chain)
+        seen, out = set(), []
+        for m in self.found:
+            ident = (m.key, m.iteration, m.sample, m.batch, m.text)
+            if ident not in seen:
+                seen.add(ident)
+                out.append(m)
+        return out
+
+    def _open(self, chain: Chain) -> bool:
+        name = self.words.name(chain.parts[0].text) if chain.parts else None
+        return name is not None and not name.given and not any(p.grid for p in chain.parts[1:])
+
+    def chain(self, chain: Chain) -> None:
+        parts = chain.parts
+        result = max((i for i, p in enumerate(parts) if i > 0 and p.grid), default=None)
+        name: Name | None = None
+        names_part: Part | None = None
+        for i, part in enumerate(parts):
+            if i == result or (part.grid and i > 0):
+                continue
+            if part.names is not None:
+                names_part = names_part or part
+                continue
+            got = self.words.name(part.text)
+            if got is not None:
+                name = got
+                break
+        for i, part in enumerate(parts):
+            if i != result:
+                for num in part.numbers:
+                    if part.grid is None or i == 0:
+                        self.by_value(num)
+        if result is None:
+            return
+        grid = parts[result].grid
+        assert grid is not None
+        flat = [n for row in grid for n in row]
+        if name is not None and name.kind == "unit" and len(parts) == 2 and all(self._given(n) for n in flat):
+            return
+        if name is not None and (name.kind == "keyless" or name.given and not self._changed(name, flat)):
+            return
+        if name is not None and name.given:
+            name = Name("new", name.subjects, name.layers, name.part)
+        if name is not None and name.group:
+            if self.group(name, grid):
+                return
+        elif name is not None and len(flat) == 1:
+            self.named(name, flat[0])
+            return
+        if names_part is not None and names_part.names is not None:
+            cells = [c for row in names_part.names for c in row]
+            if len(cells) == len(flat):
+                matched = [self.named(own, n) if (own := self.words.name(c)) is not None and not own.given
+                           else self.by_value(n) for c, n in zip(cells, flat)]
+                self.learn(parts[0].text, matched)
+                return
+        matched = [self.by_value(n) for n in flat]
+        self.learn(parts[0].text, matched)
+
+    def _given(self, num: Num) -> bool:
+        return any(abs(g - num.value) <= tolerance_of(num.text) for g in self.given)
+
+    def _changed(self, name: Name, flat: list[Num]) -> bool:
+        """A parameter printed with a value other than its initial one: the value after an update."""
+        if name.kind != "param" or not name.subjects:
+            return False
+        first = self.initial.get(name.subjects[0])
+        return first is not None and len(flat) == 1 and abs(first - flat[0].value) > tolerance_of(flat[0].text)
+
+    def learn(self, lhs: str, matched: list[Candidate | None]) -> None:
+        """A document's own symbol for a layer's vector (H = (h1, h2) = ...): remembered by what it matched."""
+        symbol = re.sub(r"\\mathbf|\\boldsymbol|[{}\s$&]", "", lhs)
+        if not re.fullmatch(r"[A-Za-z]\w?'?", symbol) or not matched or any(m is None for m in matched):
+            return
+        kinds = {m.kind for m in matched if m is not None}
+        layers = {self.words.units[m.subject][0] for m in matched if m is not None and m.subject in self.words.units}
+        if len(kinds) == 1 and len(layers) == 1 and kinds <= set(UNIT_KINDS):
+            self.words.aliases[symbol] = Name(kinds.pop(), (), (layers.pop(),))
+
+    # -- one number -----------------------------------------------------------------------
+
+    def options(self, name: Name) -> list[Candidate]:
+        kinds = {"unit": ("net", "out"), "dloss": ("delta", "dE_dout"), "loss": ("total_loss", "loss")}.get(
+            name.kind, (name.kind,))
+        return [c for c in self.pool if c.kind in kinds and (not name.subjects or c.subject in name.subjects)]
+
+    def rank(self, c: Candidate) -> int:
+        if c.kind in ("net", "out"):
+            output = c.subject in self.scenario.outputs
+            return 0 if (c.kind == "out") == output else 1
+        return RANK.get(c.kind, 3)
+
+    def named(self, name: Name, num: Num) -> Candidate | None:
+        options = self.options(name)
+        if not options:
+            return None
+        tol = tolerance_of(num.text)
+        agree = [c for c in options if abs(c.value - num.value) <= tol]
+        if agree:
+            best = min(agree, key=lambda c: (self.distance(c), self.rank(c)))
+        else:
+            best = min(options, key=lambda c: (self.distance(c), round(abs(c.value - num.value) / max(abs(c.value), 1e-12), 6), self.rank(c)))
+        return self.take(best, num, True, bool(agree))
+
+    def by_value(self, num: Num) -> Candidate | None:
+        """The one quantity a number with no name agrees with, if there is exactly one."""
+        digits = num.text.lstrip("-").replace(".", "").lstrip("0")
+        if "." not in num.text or len(digits) < 2:
+            return None
+        tol = tolerance_of(num.text)
+        if self._given(num):
+            return None
+        agree = [c for c in self.pool if abs(c.value - num.value) <= tol]
+        if not agree:
+            return None
+        near = min(self.distance(c) for c in agree)
+        agree = [c for c in agree if self.distance(c) == near]
+        things = {("loss",) if c.kind in ("loss", "total_loss", "error") and len(self.scenario.outputs) == 1
+                  else ("unit", c.subject) if c.kind in UNIT_KINDS else (c.kind, c.subject) for c in agree}
+        if len(things) != 1:
+            return None
+        return self.take(min(agree, key=self.rank), num, False, True)
+
+    def take(self, c: Candidate, num: Num, named: bool, agrees: bool) -> Candidate:
+        if agrees:
+            self.at = self.order(c)
+            self.sample = c.sample or self.sample
+        self.found.append(Match(c.key, c.iteration, c.sample, c.batch, num.line, num.text, num.value, named))
+        return c
+
+    # -- a vector or a matrix -------------------------------------------------------------
+
+    def group(self, name: Name, grid: list[list[Num]]) -> bool:
+        best: tuple[int, float, list[tuple[Name, Num]]] | None = None
+        for layout in self.layouts(name, grid):
+            score, miss = 0, 0.0
+            for n, num in layout:
+                options = self.options(n)
+                if not options:
+                    continue
+                gap = min(abs(c.value - num.value) for c in options)
+                score += gap <= tolerance_of(num.text)
+                miss += gap
+            if best is None or (score, -miss) > (best[0], -best[1]):
+                best = (score, miss, layout)
+        if best is None:
+            return False
+        for n, num in best[2]:
+            self.named(n, num)
+        return True
+
+    def layouts(self, name: Name, grid: list[list[Num]]):
+        """Each way the elements may be laid out: (element's name, number) pairs."""
+        rows, cols = len(grid), len(grid[0])
+        for l in name.layers:
+            layer = self.scenario.layers[l]
+            if name.part == "weights":
+                names = [list(r) for r in layer.weight_names]
+                bias = [layer.bias_names[layer.bias_index(u)] if layer.bias_index(u) is not None else None
+                        for u in range(len(layer.units))]
+                shapes = [names, [[b, *r] for b, r in zip(bias, names)], [[*r, b] for b, r in zip(bias, names)]]
+                for shape in shapes:
+                    for m in (shape, [list(c) for c in zip(*shape)]):
+                        if len(m) == rows and all(len(r) == cols for r in m) and all(x for r in m for x in r):
+                            yield [(Name(name.kind, (p,)), grid[i][j]) for i, r in enumerate(m) for j, p in enumerate(r)]
+            else:
+                flat = [n for row in grid for n in row]
+                subjects = list(layer.bias_names) if name.part == "biases" else list(layer.units)
+                if len(flat) == len(subjects) + 1 and flat[0].value == 1 and name.part != "biases":
+                    flat = flat[1:]
+                if len(flat) == len(subjects) and (rows == 1 or cols == 1):
+                    yield [(Name(name.kind, (s,)), n) for s, n in zip(subjects, flat)]
