@@ -21,7 +21,7 @@ ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
 # what a subscript or a name's digits look like: never a printed number
 SUBSCRIPT = re.compile(r"_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|_[A-Za-z0-9]|\^\{\([^)]*\)\}|\^\(\d+\)|\\text\{[^}]*\}")
 EQUALS = re.compile(r"(?:=|≈|\\approx|\\simeq|:=)\s*&?")
-SPLIT = re.compile(r"\\\\|\\q?quad|\\;|[,;，；、。]")
+SPLIT = re.compile(r"\\\\|\\q?quad|\\;|,(?!\d{3}(?!\d))|[;，；、。]|\.(?=\s)")
 
 
 @dataclass(frozen=True)

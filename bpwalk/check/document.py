@@ -135,6 +135,7 @@ class _Finder:
         self.initial = scenario.parameters()
         self.at = 1.0               # where the text is: an iteration (last + 0.5: the final pass)
         self.sample = 1
+        self.pinned: float | None = None   # where the words put the text ("after 10,000 iterations")
         self.found: list[Match] = []
 
     # -- where in the run the text is -----------------------------------------------------
@@ -151,14 +152,14 @@ class _Finder:
         if m:
             n = m.group(1) or m.group(2)
             self.sample = int(n) if n.isdigit() else CHINESE.get(n, 1)
-        m = re.search(r"after\s+([\d,]+)\s+(?:iterations|epochs|rounds)|([\d,]+)\s*次迭代", text, re.I)
+        m = re.search(r"(\d[\d,]*)\s*(?:iterations|epochs|rounds|times|steps)|(\d[\d,]*)\s*(?:次迭代|次|轮)", text, re.I)
         if m and int((m.group(1) or m.group(2)).replace(",", "")) >= self.scenario.iterations:
-            self.at = self.scenario.iterations + 0.5
+            self.at = self.pinned = self.scenario.iterations + 0.5
         m = re.search(r"(?:iteration|epoch|round)\s+(\d+)|第\s*([一二三四五六七八九十\d]+)\s*(?:次|轮)", text, re.I)
         if m:
             n = m.group(1) or m.group(2)
             k = int(n) if n.isdigit() else CHINESE.get(n, 1)
-            self.at = min(float(k), self.scenario.iterations + 0.5)
+            self.at = self.pinned = min(float(k), self.scenario.iterations + 0.5)
 
     # -- the run over the text ------------------------------------------------------------
 
@@ -206,9 +207,11 @@ class _Finder:
                 break
         for i, part in enumerate(parts):
             if i != result:
+                at = 0
                 for num in part.numbers:
-                    if part.grid is None or i == 0:
-                        self.by_value(num)
+                    at = max(part.text.find(num.text.lstrip("-"), at), at)
+                    if (part.grid is None or i == 0) and self.by_value(num) is None and len(parts) == 1:
+                        self.hinted(chain.before + " " + part.text[:at], num)
         if result is None:
             return
         grid = parts[result].grid
@@ -278,7 +281,11 @@ class _Finder:
         if agree:
             best = min(agree, key=lambda c: (self.distance(c), self.rank(c)))
         else:
-            best = min(options, key=lambda c: (self.distance(c), round(abs(c.value - num.value) / max(abs(c.value), 1e-12), 6), self.rank(c)))
+            # a wrong number: the quantity it is closest to, then where the text is
+            gap = {c: abs(c.value - num.value) for c in options}
+            least = min(gap.values())
+            near = [c for c in options if gap[c] <= 3 * least + 100 * tol]
+            best = min(near, key=lambda c: (self.distance(c), gap[c], self.rank(c)))
         return self.take(best, num, True, bool(agree))
 
     def by_value(self, num: Num) -> Candidate | None:
@@ -298,7 +305,28 @@ class _Finder:
                   else ("unit", c.subject) if c.kind in UNIT_KINDS else (c.kind, c.subject) for c in agree}
         if len(things) != 1:
             return None
-        return self.take(min(agree, key=self.rank), num, False, True)
+        best = min(agree, key=self.rank)
+        if self.pinned is not None and self.order(best) != self.pinned:
+            # the words say where ("after 10,000 iterations"): that pass's number, even if it disagrees
+            there = [c for c in self.pool if (c.kind, c.subject, c.sample) == (best.kind, best.subject, best.sample)
+                     and self.order(c) == self.pinned]
+            if there:
+                return self.take(there[0], num, False, False)
+        return self.take(best, num, False, True)
+
+    def hinted(self, before: str, num: Num) -> None:
+        """A number in prose with no name and no value it agrees with: the quantity the words before it name."""
+        if "." not in num.text or len(num.text.lstrip("-0.")) < 2 or self._given(num):
+            return
+        words = re.findall(r"[A-Za-z]+|[\u4e00-\u9fff]{2}", before[-80:])
+        for word in reversed(words[-8:]):
+            w = word.lower()
+            if w in ("error", "loss", "cost") or word in ("误差", "损失"):
+                self.named(Name("loss"), num)
+                return
+            if w in ("output", "outputs") or word == "输出":
+                self.named(Name("out", self.scenario.outputs), num)
+                return
 
     def take(self, c: Candidate, num: Num, named: bool, agrees: bool) -> Candidate:
         if agrees:
