@@ -21,6 +21,7 @@ ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
 # what a subscript or a name's digits look like: never a printed number
 SUBSCRIPT = re.compile(r"_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|_[A-Za-z0-9]|\^\{\([^)]*\)\}|\^\(\d+\)|\\text\{[^}]*\}")
 EQUALS = re.compile(r"(?:=|≈|\\approx|\\simeq|:=)\s*&?")
+HEADING = re.compile(r"^\s*(?:#+\s*)?\d+(?:\.\d+)*[.、)）:]?(?=\s|[\u4e00-\u9fff])")
 SPLIT = re.compile(r"\\\\|\\q?quad|\\;|,(?!\d{3}(?!\d))|[;，；、。]|\.(?=\s)")
 
 
@@ -173,6 +174,8 @@ def parse(source: str) -> list[Chain]:
     pieces += [(a, b, True) for a, b in _lines(source, at, len(source))]
     for a, b, prose in pieces:
         text = ENV.sub(lambda m: m.group(0) if m.group(2) in MATRIX_ENVS else " " * len(m.group(0)), source[a:b])
+        if prose:   # a heading's or a list item's number ("1.2.1 计算", "2. 隐含层") is no result
+            text = HEADING.sub(lambda m: " " * len(m.group(0)), text)
         before = source[source.rfind("\n", 0, a) + 1:a]
         for s, e in _top_level(text, SPLIT):
             seg = text[s:e]

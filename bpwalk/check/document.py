@@ -210,7 +210,7 @@ class _Finder:
                 at = 0
                 for num in part.numbers:
                     at = max(part.text.find(num.text.lstrip("-"), at), at)
-                    if (part.grid is None or i == 0) and self.by_value(num) is None and len(parts) == 1:
+                    if (part.grid is None or i == 0) and self.by_value(num, chain.prose) is None and len(parts) == 1:
                         self.hinted(chain.before + " " + part.text[:at], num)
         if result is None:
             return
@@ -236,7 +236,7 @@ class _Finder:
                            else self.by_value(n) for c, n in zip(cells, flat)]
                 self.learn(parts[0].text, matched)
                 return
-        matched = [self.by_value(n) for n in flat]
+        matched = [self.by_value(n, chain.prose) for n in flat]
         self.learn(parts[0].text, matched)
 
     def _given(self, num: Num) -> bool:
@@ -288,10 +288,14 @@ class _Finder:
             best = min(near, key=lambda c: (self.distance(c), gap[c], self.rank(c)))
         return self.take(best, num, True, bool(agree))
 
-    def by_value(self, num: Num) -> Candidate | None:
-        """The one quantity a number with no name agrees with, if there is exactly one."""
+    def by_value(self, num: Num, prose: bool = False) -> Candidate | None:
+        """The one quantity a number with no name agrees with, if there is exactly one.
+
+        It needs a decimal point and two significant digits (three in prose, where numbers
+        of every other kind stand: dates, sizes, counts).
+        """
         digits = num.text.lstrip("-").replace(".", "").lstrip("0")
-        if "." not in num.text or len(digits) < 2:
+        if "." not in num.text or len(digits) < (3 if prose else 2):
             return None
         tol = tolerance_of(num.text)
         if self._given(num):
