@@ -190,7 +190,7 @@ def clean(text: str) -> str:
     while s.startswith("{") and s.endswith("}") and _balanced(s[1:-1]):
         s = s[1:-1].strip()
     s = re.sub(r"\\[a-zA-Z]+", "", s) if not s.startswith("\\frac") else s
-    return s.strip().strip("&").strip()
+    return s.strip().strip("&:").strip()
 
 
 def _balanced(s: str) -> bool:

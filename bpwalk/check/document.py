@@ -219,6 +219,8 @@ class _Finder:
         flat = [n for row in grid for n in row]
         if name is not None and name.kind == "unit" and len(parts) == 2 and all(self._given(n) for n in flat):
             return
+        if name is not None and name.kind == "param" and name.group and not all(self._given(n) for n in flat):
+            name = Name("new", (), name.layers, name.part)     # W := W - α ∂J/∂W, printed after the update
         if name is not None and (name.kind == "keyless" or name.given and not self._changed(name, flat)):
             return
         if name is not None and name.given:
