@@ -144,7 +144,7 @@ class _Finder:
         return self.scenario.iterations + 0.5 if c.iteration is None else float(c.iteration)
 
     def distance(self, c: Candidate) -> float:
-        d = self.order(c) - self.at
+        d = self.order(c) - (self.at if self.pinned is None else self.pinned)
         return (d if d >= 0 else 1000 - d) + (0 if c.sample in (None, self.sample) else 0.25)
 
     def markers(self, text: str) -> None:
@@ -210,8 +210,11 @@ class _Finder:
                 at = 0
                 for num in part.numbers:
                     at = max(part.text.find(num.text.lstrip("-"), at), at)
-                    if (part.grid is None or i == 0) and self.by_value(num, chain.prose) is None and len(parts) == 1:
-                        self.hinted(chain.before + " " + part.text[:at], num)
+                    if part.grid is not None and i > 0:
+                        continue
+                    if len(parts) == 1 and self.hinted(chain.before + " " + part.text[:at], num):
+                        continue      # the words before it say what it is
+                    self.by_value(num, chain.prose)
         if result is None:
             return
         grid = parts[result].grid
@@ -320,19 +323,18 @@ class _Finder:
                 return self.take(there[0], num, False, False)
         return self.take(best, num, False, True)
 
-    def hinted(self, before: str, num: Num) -> None:
-        """A number in prose with no name and no value it agrees with: the quantity the words before it name."""
+    def hinted(self, before: str, num: Num) -> bool:
+        """A number in prose with no name of its own: the quantity the words before it name, if any."""
         if "." not in num.text or len(num.text.lstrip("-0.")) < 2 or self._given(num):
-            return
+            return False
         words = re.findall(r"[A-Za-z]+|[\u4e00-\u9fff]{2}", before[-80:])
         for word in reversed(words[-8:]):
             w = word.lower()
             if w in ("error", "loss", "cost") or word in ("误差", "损失"):
-                self.named(Name("loss"), num)
-                return
+                return self.named(Name("loss"), num) is not None
             if w in ("output", "outputs") or word == "输出":
-                self.named(Name("out", self.scenario.outputs), num)
-                return
+                return self.named(Name("out", self.scenario.outputs), num) is not None
+        return False
 
     def take(self, c: Candidate, num: Num, named: bool, agrees: bool) -> Candidate:
         if agrees:
