@@ -15,83 +15,16 @@ targets, initial parameters, η) are not results. The matches are `expect` entri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 
+from bpwalk.check.docentries import (UNIT_KINDS, Candidate, DocumentError, Match, candidates,  # noqa: F401 (the API)
+                                     draft_expect, read_document)
 from bpwalk.check.docnames import Name, Vocabulary
 from bpwalk.check.docparse import Chain, Num, Part, parse
-from bpwalk.check.window import trace_window
-from bpwalk.errors import BpwalkError
-from bpwalk.scenario import Expect, Scenario, tolerance_of
+from bpwalk.scenario import Scenario, tolerance_of
 
-UNIT_KINDS = ("net", "out", "error", "delta", "dE_dout", "dout_dnet")
 RANK = {"total_loss": 0, "loss": 1, "error": 2, "delta": 0, "dE_dout": 1, "dout_dnet": 2, "grad": 0, "new": 0}
 CHINESE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
-
-
-class DocumentError(BpwalkError):
-    """The document cannot be read."""
-
-
-@dataclass(frozen=True)
-class Candidate:
-    key: str
-    kind: str
-    subject: str
-    iteration: int | None      # None: the final forward pass
-    sample: int | None
-    batch: int | None
-    value: float
-
-
-@dataclass(frozen=True)
-class Match:
-    """A printed number and the quantity it is: an `expect` entry with its line in the document."""
-
-    key: str
-    iteration: int | None
-    sample: int | None
-    batch: int | None
-    line: int
-    text: str
-    value: float
-    named: bool                # found by its left-hand side (False: by its value)
-
-    def expect(self) -> Expect:
-        return Expect(key=self.key, value=self.value, text=self.text, iteration=self.iteration or 1,
-                      sample=self.sample, note=f"document line {self.line}", line=self.line, batch=self.batch)
-
-
-def read_document(path: str | Path) -> str:
-    """The document's text; a DocumentError naming the file when it cannot be read as UTF-8."""
-    try:
-        return Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as err:
-        raise DocumentError(f"{path}: not UTF-8 text (byte {err.start}); save the document as UTF-8") from None
-    except OSError as err:
-        raise DocumentError(f"{path}: cannot read the document ({err.strerror or err})") from None
-
-
-def candidates(scenario: Scenario) -> list[Candidate]:
-    """Every computed number a document may print: the first two iterations, the last and the final pass."""
-    window = trace_window(scenario, {1, 2, scenario.iterations})
-    one = len(scenario.samples) == 1
-    out = []
-    for step in window.steps:
-        if step.value is None or step.ref.via:
-            continue
-        q = step.quantity
-        kind, subject = (q, "") if q in ("loss", "total_loss") else (step.ref.kind, step.ref.unit)
-        if kind not in (*UNIT_KINDS, "loss", "total_loss", "grad", "new"):
-            continue
-        sample = step.sample
-        if kind == "loss" and one:
-            kind, sample = "total_loss", None
-        key = kind if not subject else f"{kind}.{subject}"
-        if step.iteration is None:
-            key = f"final.{key}"
-        out.append(Candidate(key, kind, subject, step.iteration, sample, step.batch, step.value))
-    return out
 
 
 def find(scenario: Scenario, text: str) -> list[Match]:
@@ -107,22 +40,6 @@ def check_document(scenario: Scenario, text: str, rounding: int | None = None, l
     if not matches:
         return matches, ()
     return matches, check(replace(scenario, expect=tuple(m.expect() for m in matches)), rounding, lang)
-
-
-def draft_expect(scenario: Scenario, matches: list[Match]) -> str:
-    """The matches as YAML `expect:` entries, to paste into the scenario."""
-    lines = ["expect:"]
-    for m in matches:
-        fields = [f"key: {m.key}", f"value: {m.text}"]
-        if m.iteration not in (None, 1):
-            fields.append(f"iteration: {m.iteration}")
-        if m.sample is not None and (m.sample != 1 or len(scenario.samples) > 1) and not m.key.endswith("total_loss"):
-            fields.append(f"sample: {m.sample}")
-        if m.batch is not None:
-            fields.append(f"batch: {m.batch}")
-        fields.append(f'note: "document line {m.line}"')
-        lines.append("  - {" + ", ".join(fields) + "}")
-    return "\n".join(lines) + "\n"
 
 
 class _Finder:
@@ -179,7 +96,7 @@ class _Finder:
                 self.markers(chain.before + " " + " ".join(p.text for p in chain.parts))
             self.chain(chain)
         seen, out = set(), []
-        for m in self.found:
+        for m in sorted(self.found, key=lambda m: m.line):
             ident = (m.key, m.iteration, m.sample, m.batch, m.text)
             if ident not in seen:
                 seen.add(ident)
@@ -215,6 +132,10 @@ class _Finder:
                     if len(parts) == 1 and self.hinted(chain.before + " " + part.text[:at], num):
                         continue      # the words before it say what it is
                     self.by_value(num, chain.prose)
+        if name is not None and name.kind == "delta":
+            for i, part in enumerate(parts):
+                if i not in (0, result) and part.grid is None:
+                    self.factors(name, part)
         if result is None:
             return
         grid = parts[result].grid
@@ -243,6 +164,24 @@ class _Finder:
                 return
         matched = [self.by_value(n, chain.prose) for n in flat]
         self.learn(parts[0].text, matched)
+
+    def factors(self, name: Name, part: Part) -> None:
+        """δ = ∂E/∂out ⊗ ∂out/∂net written out with numbers: when the first factor is ∂E/∂out, the
+        second is ∂out/∂net, whatever its value (a wrong σ′ is a mistake of that factor)."""
+        if not re.fullmatch(r"\s*(\\begin\{(\w)?matrix\}.*?\\end\{\2?matrix\}|[-−]?[\d.]+)\s*(?:\\otimes|\\odot|\\circ|\\cdot|\\times|\*|×|·)\s*"
+                            r"(\\begin\{(\w)?matrix\}.*?\\end\{\4?matrix\}|[-−]?[\d.]+)\s*", part.text, re.S):
+            return
+        half = len(part.numbers) // 2
+        first, second = part.numbers[:half], part.numbers[half:]
+        groups = [list(name.subjects)] if name.subjects else [list(self.scenario.layers[l].units) for l in name.layers]
+        for units in groups:
+            if len(units) != half or len(second) != half:
+                continue
+            if all(any(c.kind == "dE_dout" and c.subject == u and abs(c.value - n.value) <= tolerance_of(n.text)
+                       for c in self.pool) for u, n in zip(units, first)):
+                for u, n in zip(units, second):
+                    self.named(Name("dout_dnet", (u,)), n)
+                return
 
     def _given(self, num: Num) -> bool:
         return any(abs(g - num.value) <= tolerance_of(num.text) for g in self.given)
