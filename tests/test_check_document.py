@@ -325,3 +325,30 @@ def test_draft_expect_text() -> None:
     text = draft_expect(sc, find(sc, TWO))
     assert "{key: out.y1, value: 0.6032, sample: 2, note: \"document line 9\"}" in text
     assert "{key: total_loss, value: 0.5033, note: \"document line 11\"}" in text
+
+
+@pytest.mark.parametrize("name,suffix", [("mazur", "md"), ("mazur-matrix", "md"), ("delta-two-samples", "txt"),
+                                         ("momentum-mazur", "txt")])
+def test_bpwalks_own_walk_through_read_back(name: str, suffix: str, tmp_path: Path) -> None:
+    """bpwalk's own Markdown or text walk-through is a worked example in another notation: every
+    number it prints is found, and every one agrees (none is taken for another quantity)."""
+    path = tmp_path / f"{name}.{suffix}"
+    assert runner.invoke(app, ["export", name, "-o", str(path)]).exit_code == 0
+    result = runner.invoke(app, ["check", name, "--document", str(path), "--json"])
+    rows = json.loads(result.output)
+    assert result.exit_code == 0 and len(rows) >= 45, [r for r in rows if not r["agrees"]]
+    assert {r["key"] for r in rows} >= {"total_loss", "final.total_loss", "grad.w1" if name != "mazur-matrix" else "grad.w11"}
+
+
+NOTATIONS = r"""
+∂C⁽¹⁾/∂a_y1 = a_y1 − target_y1 = 0.619452 − 1 = -0.380548
+σ′(z_y1) = a_y1·(1 − a_y1) = 0.619452·(1 − 0.619452) = 0.235731
+∂C⁽¹⁾/∂a_y1 = -0.380548 ──▶ [ σ′(z_y1) = 0.235731 ] ──▶ ∂C⁽¹⁾/∂z_y1 = -0.0897072
+$$\sigma'(z_{y2}) = 0.243324$$
+"""
+
+
+def test_unicode_superscripts_arrows_and_sigma_prime() -> None:
+    matches = find(bare("delta-two-samples"), NOTATIONS)
+    assert keys_of(matches) == [("out.y1", "0.619452"), ("dE_dout.y1", "-0.380548"), ("dout_dnet.y1", "0.235731"),
+                                ("delta.y1", "-0.0897072"), ("dout_dnet.y2", "0.243324")]

@@ -31,6 +31,8 @@ class Candidate:
     sample: int | None
     batch: int | None
     value: float
+    keyable: bool = True       # False: a number the scenario format has no key for (a sample's gradient
+                               # with update: minibatch); found, so that it is no other's, but not checked
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,8 @@ def candidates(scenario: Scenario) -> list[Candidate]:
         key = kind if not subject else f"{kind}.{subject}"
         if step.iteration is None:
             key = f"final.{key}"
-        out.append(Candidate(key, kind, subject, step.iteration, sample, step.batch, step.value))
+        keyable = not (scenario.update == "minibatch" and kind in ("grad", "new") and sample is not None)
+        out.append(Candidate(key, kind, subject, step.iteration, sample, step.batch, step.value, keyable))
     return out
 
 

@@ -103,6 +103,12 @@ class Vocabulary:
         s = clean(text)
         if not s:
             return None
+        prime = DERIVATIVE_OF.fullmatch(s)
+        if prime is not None:
+            inner = self._atom(prime.group(1))
+            if inner is not None and inner.kind in ("net", "unit"):
+                return Name("dout_dnet", inner.subjects, inner.layers)
+            return None
         frac = derivative(s)
         if frac is not None:
             return self._derivative(*frac)
@@ -180,9 +186,13 @@ class Vocabulary:
         return Name("keyless")
 
 
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻", "0123456789()+-")
+DERIVATIVE_OF = re.compile(r"(?:σ|f|g|φ|act)\s*['′]\s*\((.+)\)")     # σ'(z_U): the activation's derivative
+
+
 def clean(text: str) -> str:
     """A left-hand side with the LaTeX that does not change what it names taken out."""
-    s = text
+    s = re.sub("[⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾⁺⁻]+", lambda m: "^{" + m.group(0).translate(SUPERSCRIPTS) + "}", text)
     for latex, char in GREEK.items():
         s = re.sub(re.escape(latex) + r"(?![A-Za-z])", char, s)
     s = DROP.sub("", s)

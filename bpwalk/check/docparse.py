@@ -22,7 +22,7 @@ ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
 SUBSCRIPT = re.compile(r"_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|_[A-Za-z0-9]|\^\{\([^)]*\)\}|\^\(\d+\)|\\text\{[^}]*\}")
 EQUALS = re.compile(r"(?:=|≈|\\approx|\\simeq|:=)\s*&?")
 HEADING = re.compile(r"^\s*(?:#+\s*)?\d+(?:\.\d+)*[.、)）:]?(?=\s|[\u4e00-\u9fff])")
-SPLIT = re.compile(r"\\\\|\\q?quad|\\;|,(?!\d{3}(?!\d))|[;，；、。]|\.(?=\s)")
+SPLIT = re.compile(r"[─—-]*[▶→⟶⇒]|\\(?:to|rightarrow|Rightarrow|longrightarrow)(?![a-zA-Z])|\\\\|\\q?quad|\\;|,(?!\d{3}(?!\d))|[;，；、。]|\.(?=\s)")
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,9 @@ from bpwalk.check.docparse import Chain, Num, Part, parse
 from bpwalk.scenario import Scenario, tolerance_of
 
 RANK = {"total_loss": 0, "loss": 1, "error": 2, "delta": 0, "dE_dout": 1, "dout_dnet": 2, "grad": 0, "new": 0}
+# words that put the text after an update: the next iteration's forward pass (or the final one)
+AFTER = re.compile(r"after (?:the |one |this |each |an |the first |this first )?(?:update|round|iteration|step)"
+                   r"|updated (?:weights|parameters)|final (?:forward )?pass|更新后|更新得到|(?:一|第一)轮.{0,12}后", re.I)
 CHINESE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 
 
@@ -69,14 +72,18 @@ class _Finder:
         if m:
             n = m.group(1) or m.group(2)
             self.sample = int(n) if n.isdigit() else CHINESE.get(n, 1)
-        m = re.search(r"(\d[\d,]*)\s*(?:iterations|epochs|rounds|times|steps)|(\d[\d,]*)\s*(?:次迭代|次|轮)", text, re.I)
-        if m and int((m.group(1) or m.group(2)).replace(",", "")) >= self.scenario.iterations:
-            self.at = self.pinned = self.scenario.iterations + 0.5
+        last = self.scenario.iterations + 0.5
         m = re.search(r"(?:iteration|epoch|round)\s+(\d+)|第\s*([一二三四五六七八九十\d]+)\s*(?:次|轮)", text, re.I)
         if m:
             n = m.group(1) or m.group(2)
-            k = int(n) if n.isdigit() else CHINESE.get(n, 1)
-            self.at = self.pinned = min(float(k), self.scenario.iterations + 0.5)
+            self.at = min(float(int(n) if n.isdigit() else CHINESE.get(n, 1)), last)
+            self.pinned = last if self.at == last else None
+        m = re.search(r"(\d[\d,]*)\s*(?:iterations|epochs|rounds|times|steps)|(\d[\d,]*)\s*(?:次迭代|次|轮)", text, re.I)
+        if m and int((m.group(1) or m.group(2)).replace(",", "")) >= self.scenario.iterations:
+            self.at = self.pinned = last
+        if AFTER.search(text):
+            self.at = min(float(int(self.at)) + 1, last)
+            self.pinned = last if self.at == last else None
 
     # -- the run over the text ------------------------------------------------------------
 
@@ -84,7 +91,7 @@ class _Finder:
         chains: list[Chain] = []
         for chain in parse(text):
             if chain.continues and chains:
-                host = next((c for c in reversed(chains[-3:]) if self._open(c)), chains[-1])
+                host = next((c for c in reversed(chains[-3:]) if not self._closed(c)), chains[-1])
                 host.parts.extend(chain.parts)
                 if host is not chains[-1]:
                     chains.remove(host)
@@ -103,9 +110,10 @@ class _Finder:
                 out.append(m)
         return out
 
-    def _open(self, chain: Chain) -> bool:
+    def _closed(self, chain: Chain) -> bool:
+        """A chain that `= ...` cannot go on: no equation, one with its result, or a given value (η = 0.1)."""
         name = self.words.name(chain.parts[0].text) if chain.parts else None
-        return name is not None and not name.given and not any(p.grid for p in chain.parts[1:])
+        return (name is not None and name.given) or any(p.grid for p in chain.parts[1:]) or len(chain.parts) < 2
 
     def chain(self, chain: Chain) -> None:
         parts = chain.parts
@@ -254,7 +262,7 @@ class _Finder:
         if len(things) != 1:
             return None
         best = min(agree, key=self.rank)
-        if self.pinned is not None and self.order(best) != self.pinned:
+        if self.pinned is not None and self.pinned - 1 <= self.order(best) != self.pinned:
             # the words say where ("after 10,000 iterations"): that pass's number, even if it disagrees
             there = [c for c in self.pool if (c.kind, c.subject, c.sample) == (best.kind, best.subject, best.sample)
                      and self.order(c) == self.pinned]
@@ -279,7 +287,8 @@ class _Finder:
         if agrees:
             self.at = self.order(c)
             self.sample = c.sample or self.sample
-        self.found.append(Match(c.key, c.iteration, c.sample, c.batch, num.line, num.text, num.value, named))
+        if c.keyable:
+            self.found.append(Match(c.key, c.iteration, c.sample, c.batch, num.line, num.text, num.value, named))
         return c
 
     # -- a vector or a matrix -------------------------------------------------------------
