@@ -352,3 +352,47 @@ def test_unicode_superscripts_arrows_and_sigma_prime() -> None:
     matches = find(bare("delta-two-samples"), NOTATIONS)
     assert keys_of(matches) == [("out.y1", "0.619452"), ("dE_dout.y1", "-0.380548"), ("dout_dnet.y1", "0.235731"),
                                 ("delta.y1", "-0.0897072"), ("dout_dnet.y2", "0.243324")]
+
+
+HMK_SCENARIO = """\
+bpwalk: 1
+title: A 2-2-1 linear network, worked in plain text
+network:
+  inputs: [i1, i2]
+  layers:
+    - {units: [h1, h2], activation: identity, weights: [[0.11, 0.21], [0.12, 0.08]]}
+    - {units: [out], activation: identity, weights: [[0.14, 0.15]]}
+loss: half_sse
+learning_rate: 0.05
+samples:
+  - {inputs: [2, 3], targets: [1]}
+"""
+
+HMK = """\
+h1 = i1*w1 + i2*w2 = 2*0.11 + 3*0.21 = 0.85
+out = h1*w5 + h2*w6 = 0.85*0.14 + 0.48*0.15 = 0.191
+Error = ½(0.191 − 1)² = 0.327
+Δ = prediction − actual = 0.191 − 1 = −0.809
+w6 = w6 − a(h2·Δ) = 0.15 − 0.05(0.48 × −0.809) = 0.17
+w4 = 0.08 − 0.05(3 × 0.15 × −0.809) = 0.0988
+Now, using the new weights we will repeat the forward pass: prediction = 0.26
+"""
+
+
+def test_a_plain_text_example_of_a_one_output_network() -> None:
+    """`out` and `prediction` are the one output; a weight printed with a new value is the updated
+    one (0.0988 is a slip for 0.098: it keeps its key, and check flags it)."""
+    sc = scenario_from_text(HMK_SCENARIO, "hmk.yaml")
+    matches = find(sc, HMK)
+    assert keys_of(matches) == [("net.h1", "0.85"), ("out.out", "0.191"), ("total_loss", "0.327"),
+                                ("delta.out", "-0.809"), ("new.w6", "0.17"), ("new.w4", "0.0988"),
+                                ("final.out.out", "0.26")]
+
+
+def test_scientific_notation_and_indexed_weights() -> None:
+    sc = replace(bare("mazur"), iterations=10000)
+    matches = find(sc, "After 10,000 iterations, $E_{total} = 3.51 \\times 10^{-5}$\n")
+    assert keys_of(matches) == [("final.total_loss", "3.51e-5")]
+    # w_{jk}^{(l)}: row j, column k of layer l's weights (or column j, row k: whichever agrees)
+    text = r"$$w_{12}^{(2)+} = 0.408666186$$" + "\n" + r"$$w_{21}^{(1)} = 0.25$$" + "\n"
+    assert keys_of(find(bare("mazur"), text)) == [("new.w6", "0.408666186")]

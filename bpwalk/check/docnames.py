@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 
 from bpwalk.scenario import Scenario
 
-LOSS_WORDS = ("loss", "cost", "error", "Loss", "Cost", "Error", "误差", "损失", "E", "L", "J", "C", "l")
+LOSS_WORDS = ("loss", "cost", "error", "Loss", "Cost", "Error", "误差", "损失", "MSE", "SSE", "E", "L", "J", "C", "l")
+ONE_OUTPUT_WORDS = ("output", "prediction", "ŷ", "yhat", "输出", "预测")     # the output, when there is one
 TOTAL_WORDS = ("total", "tot", "总", "all", "sum")
 NET_WORDS = ("net", "z")
 OUT_WORDS = ("out", "a", "o", "ŷ", "yhat")
@@ -152,6 +153,18 @@ class Vocabulary:
                     return Name(kind, self._indexed(rest)) if self._indexed(rest) else None
                 if rest == "" and layers and kind in ("net", "out", "delta"):
                     return Name(kind, (), layers)
+                if rest == "" and kind in ("net", "out") and len(self.scenario.outputs) == 1 and word != "a":
+                    return Name(kind, self.scenario.outputs)          # `out = 0.191`: the one output
+        if c in ONE_OUTPUT_WORDS and len(self.scenario.outputs) == 1:
+            return Name("out", self.scenario.outputs)
+        m = re.fullmatch(r"([WwΘθ])(\d)(\d)", c)
+        if m and layer is not None and 1 <= layer <= len(self.scenario.layers):
+            # w_{jk}^{(l)}: row j, column k of layer l's weights, in either order
+            rows = self.scenario.layers[layer - 1].weight_names
+            j, k = int(m.group(2)) - 1, int(m.group(3)) - 1
+            found = [rows[a][b] for a, b in ((j, k), (k, j)) if a < len(rows) and b < len(rows[a])]
+            if found:
+                return Name("new" if new else "param", tuple(dict.fromkeys(found)))
         m = re.fullmatch(r"([WwΘθbB])(\d?)", c)
         if m and (layer is not None or m.group(2)):
             k = layer if layer is not None else int(m.group(2))

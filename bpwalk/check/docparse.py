@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\s?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\d.]*[A-Za-z_\d])(?!\.\d)")
+SCIENTIFIC = re.compile(r"([-−]?\s?\d+(?:\.\d+)?)\s*(?:\\times|×|\\cdot|·|\*)\s*10\s*\^\s*\{?\s*([-−+]?\d+)\s*\}?")
 MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 MATRIX_ENVS = ("pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array")
 ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
@@ -61,7 +62,12 @@ def masked(text: str) -> str:
 
 def numbers_in(text: str, start: int, source: str) -> list[Num]:
     out = []
-    for m in NUMBER.finditer(masked(text)):
+    mask = masked(text)
+    for m in SCIENTIFIC.finditer(mask):     # 3.51 × 10^{-5}: one number, not 3.51 and 10
+        mantissa, exponent = (g.replace("−", "-").replace(" ", "") for g in m.groups())
+        out.append(Num(f"{mantissa}e{exponent}", float(f"{mantissa}e{exponent}"), line_of(source, start + m.start())))
+    mask = SCIENTIFIC.sub(lambda m: " " * len(m.group(0)), mask)
+    for m in NUMBER.finditer(mask):
         raw = m.group(0).replace("−", "-").replace(" ", "")
         before = text[: m.start()].rstrip()
         if raw.startswith("-") and before and (before[-1].isalnum() or before[-1] in ")}]"):
@@ -71,7 +77,7 @@ def numbers_in(text: str, start: int, source: str) -> list[Num]:
         except ValueError:
             continue
         out.append(Num(raw, value, line_of(source, start + m.start())))
-    return out
+    return sorted(out, key=lambda n: (n.line, text.find(n.text.split("e")[0])))
 
 
 def _top_level(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:

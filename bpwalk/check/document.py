@@ -26,7 +26,7 @@ from bpwalk.scenario import Scenario, tolerance_of
 RANK = {"total_loss": 0, "loss": 1, "error": 2, "delta": 0, "dE_dout": 1, "dout_dnet": 2, "grad": 0, "new": 0}
 # words that put the text after an update: the next iteration's forward pass (or the final one)
 AFTER = re.compile(r"after (?:the |one |this |each |an |the first |this first )?(?:update|round|iteration|step)"
-                   r"|updated (?:weights|parameters)|final (?:forward )?pass|更新后|更新得到|(?:一|第一)轮.{0,12}后", re.I)
+                   r"|(?:updated|new) (?:weights|parameters)|final (?:forward )?pass|更新后|更新得到|(?:一|第一)轮.{0,12}后", re.I)
 CHINESE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 
 
@@ -127,6 +127,8 @@ class _Finder:
                 names_part = names_part or part
                 continue
             got = self.words.name(part.text)
+            if got is None and i == 0 and chain.prose and len(parts) > 1 and re.search(r"[:：]\s*\S+\s*$", part.text):
+                got = self.words.name(re.split(r"[:：]", part.text)[-1])     # "… the forward pass: prediction = 0.26"
             if got is not None:
                 name = got
                 break
@@ -279,7 +281,7 @@ class _Finder:
             w = word.lower()
             if w in ("error", "loss", "cost") or word in ("误差", "损失"):
                 return self.named(Name("loss"), num) is not None
-            if w in ("output", "outputs") or word == "输出":
+            if w in ("output", "outputs", "prediction", "predictions") or word in ("输出", "预测"):
                 return self.named(Name("out", self.scenario.outputs), num) is not None
         return False
 
