@@ -163,7 +163,8 @@ class _Finder:
             if self.group(name, grid):
                 return
         elif name is not None and len(flat) == 1:
-            self.named(name, flat[0])
+            if self.named(name, flat[0]) is None:     # a name this scenario has no such quantity for
+                self.by_value(flat[0], chain.prose)
             return
         if names_part is not None and names_part.names is not None:
             cells = [c for row in names_part.names for c in row]
