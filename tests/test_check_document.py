@@ -396,3 +396,13 @@ def test_scientific_notation_and_indexed_weights() -> None:
     # w_{jk}^{(l)}: row j, column k of layer l's weights (or column j, row k: whichever agrees)
     text = r"$$w_{12}^{(2)+} = 0.408666186$$" + "\n" + r"$$w_{21}^{(1)} = 0.25$$" + "\n"
     assert keys_of(find(bare("mazur"), text)) == [("new.w6", "0.408666186")]
+
+
+def test_markdown_tables() -> None:
+    """A row's first cell names it under plain headers (before, after); under headers that name
+    quantities of their own (∂z/∂w, m, v), each cell stands on its own and only its value can say."""
+    sc = bare("mazur")
+    text = ("| weight | before | after |\n|---|---|---|\n| $w_5$ | 0.40 | 0.35891648 |\n| w6 | 0.45 | 0.4087 |\n\n"
+            "| | $m$ | $\\frac{\\partial E}{\\partial w}$ |\n|---|---|---|\n| $w_5$ | 0.0082167041 | 0.082167041 |\n")
+    assert [(m.key, m.text, m.line) for m in find(sc, text)] == [
+        ("new.w5", "0.35891648", 3), ("new.w6", "0.4087", 4), ("grad.w5", "0.082167041", 8)]

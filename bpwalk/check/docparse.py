@@ -21,8 +21,11 @@ MATRIX_ENVS = ("pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", 
 ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
 # what a subscript or a name's digits look like: never a printed number
 SUBSCRIPT = re.compile(r"_\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}|_[A-Za-z0-9]|\^\{\([^)]*\)\}|\^\(\d+\)|\\text\{[^}]*\}")
-EQUALS = re.compile(r"(?:=|≈|\\approx|\\simeq|:=)\s*&?")
+EQUALS = re.compile(r"(?:=|＝|≈|\\approx|\\simeq|:=)\s*&?")
 HEADING = re.compile(r"^\s*(?:#+\s*)?\d+(?:\.\d+)*[.、)）:]?(?=\s|[\u4e00-\u9fff])")
+PLAIN_HEADER = re.compile(r"(?i)\s*(?:|values?|before|after|new|old|initial|updated?|result|值|数值|初始值?|更新前|更新后|"
+                          r"新值|旧值|计算值|结果)\s*")
+TABLE_ROW = re.compile(r"^[ \t]*\|.*\|[ \t]*$", re.M)
 SPLIT = re.compile(r"[─—-]*[▶→⟶⇒]|\\(?:to|rightarrow|Rightarrow|longrightarrow)(?![a-zA-Z])|\\\\|\\q?quad|\\;|,(?!\d{3}(?!\d))|[;，；、。]|\.(?=\s)")
 
 
@@ -170,6 +173,17 @@ def _cells(cells: list[list[tuple[int, str]]], source: str):
 def parse(source: str) -> list[Chain]:
     """Every chain of equations of a document, in order."""
     chains: list[Chain] = []
+    header: list[str] | None = None
+    last_end = -2
+    for m in TABLE_ROW.finditer(source):
+        cells = [c.replace("$", "").strip() for c in m.group(0).strip().strip("|").split("|")]
+        if m.start() != last_end + 1:
+            header = None                       # a new table: its first row is the header
+        last_end = m.end()
+        if header is None:
+            header = cells
+        chains += _row(m.group(0), m.start(), source, all(PLAIN_HEADER.fullmatch(h) for h in header[1:]))
+    source = TABLE_ROW.sub(lambda m: " " * len(m.group(0)), source)     # the rows are read: blank them
     pieces: list[tuple[int, int, bool]] = []
     at = 0
     for m in MATH.finditer(source):
@@ -191,6 +205,25 @@ def parse(source: str) -> list[Chain]:
             if chain is not None:
                 chains.append(chain)
     return chains
+
+
+def _row(row: str, start: int, source: str, named: bool) -> list[Chain]:
+    """A Markdown table's row: with a plain header (before, after, value), one chain whose name is
+    the first cell and whose result is the last number (`| w5 | 0.40 | 0.35891648 |`); under
+    headers that name quantities of their own (m, v, ∂z/∂w), each cell on its own."""
+    if re.fullmatch(r"[\s|:\-]*", row):
+        return []
+    parts = []
+    for m in re.finditer(r"(?<=\|)([^|]*)(?=\|)", row):
+        cell = m.group(1).replace("$", " ")
+        offset = start + m.start(1)
+        grid, names = _grid(cell, offset, source)
+        parts.append(Part(cell.strip(), numbers_in(cell, offset, source), grid, names))
+    if not named:
+        return [Chain([p], line_of(source, start), False, True) for p in parts if p.numbers]
+    if not any(p.numbers for p in parts):
+        return []
+    return [Chain(parts, line_of(source, start), False, True)]
 
 
 def _lines(source: str, a: int, b: int) -> list[tuple[int, int]]:
