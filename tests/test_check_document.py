@@ -406,3 +406,10 @@ def test_markdown_tables() -> None:
             "| | $m$ | $\\frac{\\partial E}{\\partial w}$ |\n|---|---|---|\n| $w_5$ | 0.0082167041 | 0.082167041 |\n")
     assert [(m.key, m.text, m.line) for m in find(sc, text)] == [
         ("new.w5", "0.35891648", 3), ("new.w6", "0.4087", 4), ("grad.w5", "0.082167041", 8)]
+
+
+def test_an_iteration_the_text_names() -> None:
+    """`Iteration 7` puts the text there: that iteration is traced, and a wrong number is its own."""
+    sc = replace(bare("mazur"), iterations=10)
+    matches = find(sc, "Iteration 7: E_total = 0.252569\nIteration 8: E_total = 0.2\n")
+    assert [(m.key, m.iteration, m.text) for m in matches] == [("total_loss", 7, "0.252569"), ("total_loss", 8, "0.2")]

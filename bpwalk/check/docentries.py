@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable
 
 from bpwalk.check.window import trace_window
 from bpwalk.errors import BpwalkError
 from bpwalk.scenario import Expect, Scenario
 
+MAX_NAMED = 20        # iterations a document names ("iteration 7") traced besides the first two and the last
 UNIT_KINDS = ("net", "out", "error", "delta", "dE_dout", "dout_dnet")
 
 
@@ -63,9 +65,11 @@ def read_document(path: str | Path) -> str:
         raise DocumentError(f"{path}: cannot read the document ({err.strerror or err})") from None
 
 
-def candidates(scenario: Scenario) -> list[Candidate]:
-    """Every computed number a document may print: the first two iterations, the last and the final pass."""
-    window = trace_window(scenario, {1, 2, scenario.iterations})
+def candidates(scenario: Scenario, named: Iterable[int] = ()) -> list[Candidate]:
+    """Every computed number a document may print: of the first two iterations, the last, the final
+    pass, and the iterations the text names (`named`, at most MAX_NAMED of them)."""
+    wanted = {1, 2, scenario.iterations, *sorted(k for k in set(named) if 1 <= k <= scenario.iterations)[:MAX_NAMED]}
+    window = trace_window(scenario, wanted)
     one = len(scenario.samples) == 1
     out = []
     for step in window.steps:

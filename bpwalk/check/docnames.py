@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Iterable
 
 from bpwalk.scenario import Scenario
 
@@ -83,7 +84,7 @@ class Vocabulary:
         words = ((own,) if own else ()) + defaults
         return tuple(sorted(set(words), key=len, reverse=True))
 
-    def _find(self, name: str, table) -> str | None:
+    def _find(self, name: str, table: Iterable[str]) -> str | None:
         if name in table:
             return name
         low = [n for n in table if n.lower() == name.lower()]

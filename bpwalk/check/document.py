@@ -27,12 +27,15 @@ RANK = {"total_loss": 0, "loss": 1, "error": 2, "delta": 0, "dE_dout": 1, "dout_
 # words that put the text after an update: the next iteration's forward pass (or the final one)
 AFTER = re.compile(r"after (?:the |one |this |each |an |the first |this first )?(?:update|round|iteration|step)"
                    r"|(?:updated|new) (?:weights|parameters)|final (?:forward )?pass|更新后|更新得到|(?:一|第一)轮.{0,12}后", re.I)
+ITERATION = re.compile(r"(?:iteration|epoch|round)\s+(\d+)|第\s*([一二三四五六七八九十\d]+)\s*(?:次|轮)", re.I)
 CHINESE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
 
 
 def find(scenario: Scenario, text: str) -> list[Match]:
     """The printed results of a document and which quantity each one is, in the order of the text."""
-    return _Finder(scenario).run(text)
+    named = [int(m.group(1) or m.group(2)) for m in ITERATION.finditer(text)
+             if (m.group(1) or m.group(2) or "").isdigit()]
+    return _Finder(scenario, named).run(text)
 
 
 def check_document(scenario: Scenario, text: str, rounding: int | None = None, lang: str = "en"):
@@ -46,10 +49,10 @@ def check_document(scenario: Scenario, text: str, rounding: int | None = None, l
 
 
 class _Finder:
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, named: list[int]) -> None:
         self.scenario = scenario
         self.words = Vocabulary.of(scenario)
-        self.pool = candidates(scenario)
+        self.pool = candidates(scenario, named)
         self.given = [*(x for s in scenario.samples for x in (*s.inputs, *s.targets)),
                       *scenario.parameters().values(), scenario.learning_rate]
         self.initial = scenario.parameters()
@@ -73,7 +76,7 @@ class _Finder:
             n = m.group(1) or m.group(2)
             self.sample = int(n) if n.isdigit() else CHINESE.get(n, 1)
         last = self.scenario.iterations + 0.5
-        m = re.search(r"(?:iteration|epoch|round)\s+(\d+)|第\s*([一二三四五六七八九十\d]+)\s*(?:次|轮)", text, re.I)
+        m = ITERATION.search(text)
         if m:
             n = m.group(1) or m.group(2)
             self.at = min(float(int(n) if n.isdigit() else CHINESE.get(n, 1)), last)
