@@ -413,3 +413,12 @@ def test_an_iteration_the_text_names() -> None:
     sc = replace(bare("mazur"), iterations=10)
     matches = find(sc, "Iteration 7: E_total = 0.252569\nIteration 8: E_total = 0.2\n")
     assert [(m.key, m.iteration, m.text) for m in matches] == [("total_loss", 7, "0.252569"), ("total_loss", 8, "0.2")]
+
+
+def test_how_numbers_are_read() -> None:
+    """A leading-dot number, a minus that is a sign after a word, one that subtracts, a heading's
+    number, the digits of names and subscripts."""
+    from bpwalk.check.docparse import numbers_in
+
+    text = "1.2.1 w_{31} = .5933 and -.25, the delta is -0.809, target - 0.7, x_2 - 0.3, h1 e^{-0.3775}"
+    assert [n.text for n in numbers_in(text, 0, text)] == ["0.5933", "-0.25", "-0.809", "0.7", "0.3", "-0.3775"]

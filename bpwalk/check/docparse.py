@@ -14,8 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\s?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![\d.]*[A-Za-z_\d])(?!\.\d)")
+NUMBER = re.compile(r"(?<![A-Za-z_\d.])[-−]?\s?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?(?![\d.]*[A-Za-z_\d])(?!\.\d)")
 SCIENTIFIC = re.compile(r"([-−]?\s?\d+(?:\.\d+)?)\s*(?:\\times|×|\\cdot|·|\*)\s*10\s*\^\s*\{?\s*([-−+]?\d+)\s*\}?")
+# words after which a minus is a sign ("the delta is -0.809"), not a subtraction
+SIGN_AFTER = frozenset("is are was were be becomes become equals gives get gets got and or to of as at from by "
+                       "then so thus hence yields makes".split())
 MATH = re.compile(r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|(?<!\\)\$(.+?)(?<!\\)\$", re.S)
 MATRIX_ENVS = ("pmatrix", "bmatrix", "Bmatrix", "vmatrix", "Vmatrix", "matrix", "smallmatrix", "array")
 ENV = re.compile(r"\\(begin|end)\{(\w+\*?)\}(?:\{[^}]*\})?")
@@ -73,8 +76,11 @@ def numbers_in(text: str, start: int, source: str) -> list[Num]:
     for m in NUMBER.finditer(mask):
         raw = m.group(0).replace("−", "-").replace(" ", "")
         before = text[: m.start()].rstrip()
-        if raw.startswith("-") and before and (before[-1].isalnum() or before[-1] in ")}]"):
+        word = re.search(r"([A-Za-z]+)$", before)
+        if raw.startswith("-") and before and (before[-1].isalnum() or before[-1] in ")}]") and not (
+                word and word.group(1).lower() in SIGN_AFTER):
             raw = raw[1:]     # a minus between two terms, not a sign
+        raw = re.sub(r"^(-?)\.", r"\g<1>0.", raw)      # .5933 as 0.5933 (the same decimals)
         try:
             value = float(raw)
         except ValueError:
