@@ -121,6 +121,8 @@ def test_seed_errata_keep_their_key() -> None:
     ("new w5", "new", ("w5",)), ("updated w6", "new", ("w6",)), ("w7_new", "new", ("w7",)), ("w8*", "new", ("w8",)),
     (r"\boxed{w_1^+}", "new", ("w1",)), ("w1", "param", ("w1",)), ("i1", "input", ()), (r"\eta", "lr", ()),
     (r"target_{o1}", "target", ("o1",)), ("o1", "unit", ("o1",)),
+    ("h1_out", "out", ("h1",)), ("o1net", "net", ("o1",)), ("E_2", "error", ("o2",)), ("Total Error", "loss", ()),
+    ("总误差", "loss", ()), (r"\frac{\partial E}{\partial o1}", "dloss", ("o1",)),
     (r"\frac{\partial net_{o1}}{\partial w_5}", "keyless", ()), (r"\frac{\partial E_{o1}}{\partial out_{h1}}", "keyless", ()),
 ])
 def test_names_in_mazurs_notation(text: str, kind: str, subjects: tuple[str, ...]) -> None:

@@ -23,6 +23,8 @@ from bpwalk.scenario import Scenario
 
 LOSS_WORDS = ("loss", "cost", "error", "Loss", "Cost", "Error", "误差", "损失", "MSE", "SSE", "E", "L", "J", "C", "l")
 ONE_OUTPUT_WORDS = ("output", "prediction", "ŷ", "yhat", "输出", "预测")     # the output, when there is one
+TOTAL_LOSS_NAMES = frozenset(("totalerror", "totalloss", "totalcost", "errortotal", "losstotal", "总误差", "总损失",
+                              "整体误差", "误差总和"))
 TOTAL_WORDS = ("total", "tot", "总", "all", "sum")
 NET_WORDS = ("net", "z")
 OUT_WORDS = ("out", "a", "o", "ŷ", "yhat")
@@ -156,6 +158,16 @@ class Vocabulary:
                     return Name(kind, (), layers)
                 if rest == "" and kind in ("net", "out") and len(self.scenario.outputs) == 1 and word != "a":
                     return Name(kind, self.scenario.outputs)          # `out = 0.191`: the one output
+        if c.lower() in TOTAL_LOSS_NAMES:
+            return Name("loss")
+        for kind, words in (("net", NET_WORDS + ("in", "input")), ("out", OUT_WORDS + ("output",))):
+            for word in words:   # h1_out, o1net, h1 output: the unit first
+                if c.lower().endswith(word) and (u := self._find(c[: -len(word)], self.units)) is not None:
+                    return Name(kind, (u,))
+        for word in LOSS_WORDS:   # E_1, E2: the error of the n-th output
+            rest = c[len(word):]
+            if c.startswith(word) and rest.isdigit() and 1 <= int(rest) <= len(self.scenario.outputs):
+                return Name("error", (self.scenario.outputs[int(rest) - 1],))
         if c in ONE_OUTPUT_WORDS and len(self.scenario.outputs) == 1:
             return Name("out", self.scenario.outputs)
         m = re.fullmatch(r"([WwΘθ])(\d)(\d)", c)
