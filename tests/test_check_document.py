@@ -122,7 +122,7 @@ def test_seed_errata_keep_their_key() -> None:
     (r"\boxed{w_1^+}", "new", ("w1",)), ("w1", "param", ("w1",)), ("i1", "input", ()), (r"\eta", "lr", ()),
     (r"target_{o1}", "target", ("o1",)), ("o1", "unit", ("o1",)),
     ("h1_out", "out", ("h1",)), ("o1net", "net", ("o1",)), ("E_2", "error", ("o2",)), ("Total Error", "loss", ()),
-    ("总误差", "loss", ()), (r"\frac{\partial E}{\partial o1}", "dloss", ("o1",)),
+    ("总误差", "loss", ()), ("dw5", "grad", ("w5",)), ("grad_w6", "grad", ("w6",)), (r"\nabla_{w_7}", "grad", ("w7",)), (r"\frac{\partial E}{\partial o1}", "dloss", ("o1",)),
     (r"\frac{\partial net_{o1}}{\partial w_5}", "keyless", ()), (r"\frac{\partial E_{o1}}{\partial out_{h1}}", "keyless", ()),
 ])
 def test_names_in_mazurs_notation(text: str, kind: str, subjects: tuple[str, ...]) -> None:
@@ -141,6 +141,7 @@ def test_names_in_a_matrix_notation() -> None:
     assert words.name(r"\frac{\partial J_{\text{总}}}{\partial W_1}") == Name("grad", (), (0,), "weights")
     assert words.name(r"\frac{\partial J}{\partial b^{(2)}}") == Name("grad", (), (1,), "biases")
     assert words.name(r"w_{31}") == Name("param", ("w31",))
+    assert words.name("dW2") == Name("grad", (), (1,), "weights") and words.name("db^{(1)}") == Name("grad", (), (0,), "biases")
     assert words.name("a_3").kind == "out" and "o1" in words.name("a_3").subjects   # the 3rd unit, counting all
     assert words.name(r"J_{\text{总}}") == Name("loss")
     assert words.name(r"\alpha") == Name("lr")

@@ -119,6 +119,7 @@ class Vocabulary:
         return self._atom(s)
 
     def _atom(self, s: str) -> Name | None:
+        raw = s.strip()
         s, marks, layer = marks_of(s)
         new = any(m in marks for m in NEW_MARKS)
         c = re.sub(r"[_{}\s()\[\]]", "", s)
@@ -128,6 +129,11 @@ class Vocabulary:
             return Name("lr")
         if (p := self._find(c, self.params)) is not None:
             return Name("new" if new else "param", (p,))
+        for word in ("grad", "∇", "d"):   # CS231n's dw5, dW2, db1: the gradient
+            if c.startswith(word) and len(c) > len(word) and not new:
+                inner = self._atom(raw[len(word):]) if raw.startswith(word) else None
+                if inner is not None and inner.kind == "param":
+                    return Name("grad", inner.subjects, inner.layers, inner.part)
         if (u := self._find(c, self.units)) is not None:
             return Name("unit", (u,))
         if self._find(c, self.inputs) is not None:
