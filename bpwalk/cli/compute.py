@@ -10,8 +10,8 @@ from typing import Optional
 import typer
 
 from bpwalk.cli.base import app, fail, load, rounder_for
-from bpwalk.cli.options import (Alpha, Beta1, Beta2, Compare, Eps, Iterations, LangOption, Momentum, OptimizerName,
-                                Precision, Rounding, ScenarioArg, WeightDecay, chosen)
+from bpwalk.cli.options import (Alpha, Beta1, Beta2, Compare, Document, DraftExpect, Eps, Iterations, LangOption,
+                                Momentum, OptimizerName, Precision, Rounding, ScenarioArg, WeightDecay, chosen)
 from bpwalk.errors import BpwalkError
 
 
@@ -145,6 +145,8 @@ def check(
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as a JSON list, for scripts and CI."),
     rounding: Rounding = None,
     lang: LangOption = None,
+    document: Document = None,
+    draft: DraftExpect = False,
 ) -> None:
     """Compare every number the document printed (expect:) with the computed one.
 
@@ -154,16 +156,38 @@ def check(
     value, gradients from updated weights, swapped indices, a slipped decimal point, the value
     of another step, or a wrong number carried from earlier; the wrong numbers that follow from
     one mistake are grouped under it (its root cause). Only the iterations the entries name are
-    traced, so a long run checks about as fast as `bpwalk train`. Exit status 0 when every number
-    agrees, 1 when any does not, 2 when the scenario cannot be read. --lang sets the language of
-    the report and of the causes (in --json too).
+    traced, so a long run checks about as fast as `bpwalk train`. --document DOC reads the
+    printed results from the worked example's own text instead (each row gives its line), and
+    --draft-expect prints them as expect: entries to paste into the scenario. Exit status 0 when
+    every number agrees, 1 when any does not, 2 when the scenario or the document cannot be
+    read. --lang sets the language of the report and of the causes (in --json too).
     """
     from bpwalk.check.audit import check as check_scenario, grouped
+    from bpwalk.words import say
 
     try:
         sc = load(scenario)
         language = chosen(lang) or sc.display.lang
-        verdicts = grouped(check_scenario(sc, rounding, language))
+        if draft and document is None:
+            raise BpwalkError("--draft-expect prints the results found in a document: give it with --document DOC")
+        if document is not None:
+            from bpwalk.check.document import check_document, draft_expect, find, read_document
+
+            text = read_document(document)
+            if draft:
+                matches = find(sc, text)
+                if not matches:
+                    typer.echo(say(language, "check.document_none", path=document), err=True)
+                    raise typer.Exit(code=1)
+                typer.echo(draft_expect(sc, matches), nl=False)
+                return
+            matches, found = check_document(sc, text, rounding, language)
+            if not matches:
+                typer.echo(say(language, "check.document_none", path=document), err=True)
+                raise typer.Exit(code=1)
+            verdicts = grouped(found)
+        else:
+            verdicts = grouped(check_scenario(sc, rounding, language))
     except BpwalkError as err:
         fail(err)
     if as_json:
@@ -175,7 +199,7 @@ def check(
 
         from bpwalk.render.check_view import CheckReport
 
-        Console().print(CheckReport(verdicts, sc.title, language))
+        Console().print(CheckReport(verdicts, sc.title, language, lines=document is not None))
     raise typer.Exit(code=0 if all(v.agrees for v in verdicts) else 1)
 
 

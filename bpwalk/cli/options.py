@@ -30,6 +30,13 @@ LangOption = Annotated[Optional[Lang], typer.Option(
     "--lang", help="Language of the labels: " + ", ".join(LANGS) + " (default: the scenario's).")]
 Rounding = Annotated[Optional[int], typer.Option(
     "--round", min=0, max=15, help="Round every intermediate to N decimals, as a hand calculation does.")]
+Document = Annotated[Optional[str], typer.Option(
+    "--document", "-d", metavar="DOC",
+    help="Read the printed results from the worked example's own text (Markdown with LaTeX, or plain text) "
+         "instead of the scenario's expect: entries; each row gives the document's line.")]
+DraftExpect = Annotated[bool, typer.Option(
+    "--draft-expect", help="With --document: print the results found as YAML expect: entries, to paste into "
+                           "the scenario, instead of checking them.")]
 Start = Annotated[int, typer.Option(
     "--start", min=1, help="Open at step N (1-based). A number past the last step is an error (exit 2).")]
 

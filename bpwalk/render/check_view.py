@@ -71,8 +71,9 @@ def _where(verdict: Verdict, lang: str) -> str:
 class CheckReport:
     """The verdict table of `bpwalk check` and its summary line."""
 
-    def __init__(self, verdicts: Sequence[Verdict], title: str = "", lang: str = "en") -> None:
+    def __init__(self, verdicts: Sequence[Verdict], title: str = "", lang: str = "en", lines: bool = False) -> None:
         self.verdicts = verdicts
+        self.lines = lines            # --document: each row's line in the document
         self.title = title
         self.lang = lang
 
@@ -82,6 +83,8 @@ class CheckReport:
         if self.verdicts:
             table = Table(box=None, padding=(0, 1), header_style="bold")
             lang = self.lang
+            if self.lines:
+                table.add_column(say(lang, "check.line"), justify="right", style="dim")
             table.add_column(say(lang, "check.key"))
             wheres = [_where(v, lang) for v in self.verdicts]
             if any(wheres):
@@ -95,7 +98,7 @@ class CheckReport:
                 # a consequence stands under its root cause (the rows come `grouped`)
                 key = verdict.key if verdict.root is None or verdict.is_root else say(lang, "check.consequence",
                                                                                        key=verdict.key)
-                row = [key] + ([where] if any(wheres) else [])
+                row = ([str(verdict.line)] if self.lines else []) + [key] + ([where] if any(wheres) else [])
                 row += [verdict.document_text, computed_text(verdict), mark, _cause(verdict, lang)]
                 table.add_row(*row)
             yield table

@@ -165,6 +165,7 @@ WORDS: dict[str, str] = {
     "check.key": "key", "check.where": "where", "check.document": "document", "check.computed": "computed",
     "check.verdict": "verdict", "check.cause": "cause",
     "check.at_iteration": "it {n}", "check.at_sample": "s {n}", "check.at_batch": "b {n}",
+    "check.line": "line", "check.document_none": "no printed results found in {path}: no number there is a quantity of this scenario (is it the scenario of that worked example?)",
     "check.nothing": "no printed numbers to check: the scenario has no expect: entries",
     "check.numbers": "{n} numbers", "check.numbers_one": "{n} number",
     "check.all_agree": "{numbers}: all agree", "check.summary": "{numbers}: {agree}, {disagree}",

@@ -161,6 +161,7 @@ WORDS: dict[str, str] = {
     "check.key": "量", "check.where": "位置", "check.document": "文档值", "check.computed": "计算值",
     "check.verdict": "判定", "check.cause": "原因",
     "check.at_iteration": "第 {n} 轮", "check.at_sample": "样本 {n}", "check.at_batch": "第 {n} 批",
+    "check.line": "行", "check.document_none": "在 {path} 中没有找到印出的结果：其中没有一个数是这个场景的量（这个场景是那个算例的吗？）",
     "check.nothing": "没有可核对的数：场景没有 expect: 条目",
     "check.numbers": "共 {n} 个数", "check.numbers_one": "共 {n} 个数",
     "check.all_agree": "{numbers}：全部一致", "check.summary": "{numbers}：{agree}，{disagree}",
