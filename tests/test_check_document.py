@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bpwalk.check.docnames import Name, Vocabulary
-from bpwalk.check.document import Match, draft_expect, find
+from bpwalk.check.document import Match, check_document, draft_expect, find
 from bpwalk.cli import app
 from bpwalk.read import load_scenario
 from bpwalk.read.builtin import resolve
@@ -425,3 +425,54 @@ def test_how_numbers_are_read() -> None:
 
     text = "1.2.1 w_{31} = .5933 and -.25, the delta is -0.809, target - 0.7, x_2 - 0.3, h1 e^{-0.3775}"
     assert [n.text for n in numbers_in(text, 0, text)] == ["0.5933", "-0.25", "-0.809", "0.7", "0.3", "-0.3775"]
+
+
+# Mazur's post as he writes it (abridged): its iteration-1 numbers are right (he fixed them), its
+# closing paragraph, wrapped in the source, prints what his first script gave
+MAZUR_POST = r"""
+$$out_{o1} = \frac{1}{1+e^{-1.105905967}} = 0.75136507$$
+
+$$E_{total} = E_{o1} + E_{o2} = 0.274811083 + 0.023560026 = 0.298371109$$
+
+$$\frac{\partial E_{total}}{\partial w_{5}} = 0.74136507 * 0.186815602 * 0.593269992 = 0.082167041$$
+
+$$w_5^{+} = 0.4 - 0.5 * 0.082167041 = 0.35891648$$
+
+$$w_6^{+} = 0.408666186$$
+
+$$w_7^{+} = 0.511301270$$
+
+$$w_8^{+} = 0.561370121$$
+
+$$\frac{\partial E_{total}}{\partial w_{1}} = 0.036350306 * 0.241300709 * 0.05 = 0.000438568$$
+
+$$w_1^{+} = 0.149780716$$
+
+$$w_2^{+} = 0.19956143$$
+
+$$w_3^{+} = 0.24975114$$
+
+$$w_4^{+} = 0.29950229$$
+
+When we fed forward the 0.05 and 0.1 inputs originally, the error on the network was
+0.298371109. After this first round of backpropagation, the total error is now down to
+0.291027924. It might not seem like much, but after repeating this process 10,000 times, for
+example, the error plummets to 0.0000351085. At this point, when we feed forward 0.05 and 0.1,
+the two outputs neurons generate 0.015912196 (vs 0.01 target) and 0.984065734 (vs 0.99 target).
+"""
+
+
+def test_a_wrapped_paragraph_and_a_long_run_get_the_known_cause() -> None:
+    """The words before a number on the line above still name it (a wrapped line's first number
+    was taken for a section's number and dropped), and with a dozen numbers printed before them
+    the run's figures still get the already-updated weights (the replays of rounding each printed
+    number used up the budget first: "cause unknown ... too long")."""
+    sc = replace(bare("mazur"), iterations=10_000)
+    matches, verdicts = check_document(sc, MAZUR_POST)
+    found = {(m.key, m.iteration): m for m in matches}
+    assert found[("total_loss", 2)].text == "0.291027924" and found[("total_loss", 2)].line == 28
+    wrong = {v.key: v for v in verdicts if not v.agrees}
+    assert set(wrong) == {"total_loss", "final.out.o1", "final.out.o2"}, set(wrong)
+    assert all(v.root_cause is None or "already-updated" in v.root_cause for v in wrong.values())
+    assert all("already-updated" in v.cause for v in wrong.values() if v.root is None), \
+        [v.cause for v in wrong.values()]

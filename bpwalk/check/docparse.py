@@ -232,12 +232,36 @@ def _row(row: str, start: int, source: str, named: bool) -> list[Chain]:
     return [Chain(parts, line_of(source, start), False, True)]
 
 
+# a line that starts a block of its own: a heading, a list item, a quote, a table row
+# (a section's number, "1.2 反向传播", is short and starts with no 0: "0.291027924." is a number)
+BLOCK_START = re.compile(r"\s*(?:#|[-*+>|]\s|[1-9]\d?(?:\.\d{1,2})*[.、)）:]?(?=\s|[\u4e00-\u9fff])|$)")
+
+
+# what prose has not: columns (two spaces inside a line), drawings, arrows
+NOT_PROSE = re.compile(r"\S {2,}\S|[─│┐┘┌└├┤▶←→⟶⇒]")
+
+
+def _wrapped(paragraph: str, line: str) -> bool:
+    """Whether `line` goes on the prose before it: both are prose (no block, no equation, since
+    plain-text documents write one equation a line, no columns or drawings), and the text
+    before breaks off in the middle of a sentence, after a word."""
+    last = paragraph.rstrip()[-1:]
+    return (last.isalpha() or last == ",") and not any(
+        BLOCK_START.match(t) or EQUALS.search(t) or NOT_PROSE.search(t) for t in (paragraph, line))
+
+
 def _lines(source: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The prose between a and b, a line at a time, a line wrapped in the source going on the
+    line before it ("the total error is now down to" / "0.291027924."), so that the words
+    that say what a number is reach it, and a wrapped line's first number is not a list's."""
     out, at = [], a
     while at < b:
         end = source.find("\n", at, b)
         end = b if end < 0 else end
-        out.append((at, end))
+        if out and at > a and end > at and _wrapped(source[out[-1][0]:out[-1][1]], source[at:end]):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((at, end))
         at = end + 1
     return out
 

@@ -218,6 +218,11 @@ MODELS: tuple[Model, ...] = (
 )
 
 
+# the models that replay once per candidate (each earlier number, rounded), and the whole runs
+# kept back from them for the models after them
+PER_CANDIDATE: frozenset[Model] = frozenset({carried_from_mismatch, carried_from_two_mismatches, rounding_carried_forward})
+HELD_RUNS = 8
+
 # the models whose causes are slips in writing one number (see `Cause.literal`)
 LITERAL: frozenset[Model] = frozenset({sign_flip, truncated, off_by_one, decimal_point_slipped, digit_mistyped,
                                        digit_dropped, value_of_another_step})
@@ -231,7 +236,12 @@ def explain(ctx: Context, p: Printed) -> Cause:
     """
     refused = ctx.spent[1]
     for model in MODELS:
+        # a document that prints many numbers gives the models before the whole-run ones a replay
+        # per number; over a long run they would use up the budget before the one replay that
+        # explains the run's figures (Mazur's, with the already-updated weights) is tried
+        ctx.held[:] = (HELD_RUNS * ctx.iterations, HELD_RUNS) if model in PER_CANDIDATE else (0, 0)
         cause = model(ctx, p)
+        ctx.held[:] = (0, 0)
         if cause is not None:
             return cause if isinstance(cause, Cause) else Cause(cause, literal=model in LITERAL)
     if p.whole and p.expect.agrees(p.exact):

@@ -211,6 +211,9 @@ class Context:
     convention: str = "gradient"    # the sign convention the document declares (its δ read back to the spec's)
     replays: dict[str, Window | None] = field(default_factory=dict, compare=False, repr=False)
     spent: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)   # replayed, refused
+    # while the models that try one replay per candidate number run (`mistakes.explain`), the
+    # iterations and replays kept back for the whole-run models after them (updated weights, ...)
+    held: list[int] = field(default_factory=lambda: [0, 0], compare=False, repr=False)
 
     @classmethod
     def build(cls, scenario: Scenario, rounding: int | None = None, lang: str = "en",
@@ -262,7 +265,7 @@ class Context:
         """
         if name in self.replays:
             return self.replays[name]
-        if len(self.replays) >= MAX_RERUNS or not self.spend(self.iterations - first + 1):
+        if len(self.replays) >= MAX_RERUNS - self.held[1] or not self.spend(self.iterations - first + 1):
             return None
         modifier = make() if make is not None else None
         rounder = self.base if modifier is None else compose(self.base, modifier)
@@ -283,7 +286,7 @@ class Context:
 
     def spend(self, iterations: int) -> bool:
         """Whether a replay of that many iterations is within MAX_REPLAYED (and count it if so)."""
-        if self.spent[0] + iterations > MAX_REPLAYED:
+        if self.spent[0] + iterations > MAX_REPLAYED - self.held[0]:
             self.spent[1] += 1
             return False
         self.spent[0] += iterations
