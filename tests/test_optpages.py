@@ -128,7 +128,7 @@ def test_penalty_term_and_batches_in_the_matrix_style() -> None:
     grad = [f for f in frames(trace, "matrix") if f.label == "G₁" and f.iteration == 1]
     assert len(grad) == 2      # one per mini-batch
     first, second = (render(trace, f, "matrix", 100) for f in grad)
-    assert "Update · iteration 1 · batch 1 · G₁" in first and "batch 2 · G₁" in second
+    assert "Update · iteration 1 · batch 1 of 2: samples 1, 2 · G₁" in first and "batch 2 of 2: samples 3, 4 · G₁" in second
     assert "G₁ = ∂E_data/∂W₁ + λ·W₁" in first
     assert "+ 0.001 · ⎡0.5  -0.4⎤" in first
     step = [f for f in frames(trace, "matrix") if f.label == "W₂*" and f.iteration == 1][0]

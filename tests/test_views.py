@@ -136,3 +136,12 @@ def test_the_diagram_writes_a_rounded_trace_with_its_decimals() -> None:
     console.print(NetworkDiagram(trace, index, shown_digits(9, 4)))
     plain = console.file.getvalue()
     assert "0.0500" in plain and "0.5933" in plain, plain
+
+
+def test_a_mini_batchs_steps_say_which_samples_it_is_of() -> None:
+    # a mini-batch is its own section, "batch 2 of 2: samples 3, 4": the terminal said "batch 2"
+    text = render_all("minibatch-xor", "scalar")
+    assert "Loss · iteration 1 · batch 2 of 2: samples 3, 4 · E_batch" in text
+    assert "· batch 2 ·" not in text
+    matrix = render_all("minibatch-xor", "matrix")
+    assert "batch 1 of 2: samples 1, 2" in matrix and "· batch 1 ·" not in matrix

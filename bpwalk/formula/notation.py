@@ -152,6 +152,7 @@ class Notation:
     convention: str = "gradient"    # display.convention: error writes δ = −∂E/∂net and −∂E/∂out
     outputs: frozenset[str] = frozenset()       # the output units (their −∂E/∂out is the loss's own form)
     loss_name: str = "half_sse"
+    batches: tuple[tuple[int, ...], ...] = ()   # with update: minibatch, each batch's samples (0-based)
 
     @classmethod
     def of(cls, scenario: Scenario, convention: str | None = None) -> "Notation":
@@ -162,7 +163,8 @@ class Notation:
                    frozenset(scenario.parameter_names()) - scenario.trained_parameters(),
                    scenario.regularization is not None,
                    scenario.penalised_parameters() if scenario.regularization is not None else frozenset(),
-                   convention or scenario.display.convention, frozenset(scenario.outputs), scenario.loss)
+                   convention or scenario.display.convention, frozenset(scenario.outputs), scenario.loss,
+                   scenario.batches() if scenario.update == "minibatch" else ())
 
     @property
     def error(self) -> bool:

@@ -25,6 +25,7 @@ from bpwalk.render.fanin import elided, reversed_network
 from bpwalk.render.terminal import StepView, phase_name, where_in
 from bpwalk.walk import page as model
 from bpwalk.words import cases, say
+from bpwalk.words.prose import batch_words
 
 RESULT = "bold green"
 MAX_ROWS = 10           # tables longer than this show their first and last rows around a ⋮
@@ -198,7 +199,8 @@ class PageView:
         parts = [phase_name(self.lang, frame.phase), *where_in(self.lang, frame.iteration, sample, self.notation)]
         batch = self.trace.steps[frame.first].batch
         if batch is not None:   # a mini-batch's steps, as the scalar style's headings say it
-            parts.append(say(self.lang, "at.batch_short", n=batch))
+            parts.append(batch_words(self.notation.batches, batch, None, self.lang)
+                         or say(self.lang, "at.batch_short", n=batch))
         where = " · ".join(parts)
         line = Text(f"{where} · {frame.label}", style="bold")
         if line.cell_len <= width:

@@ -20,7 +20,7 @@ from bpwalk.formula.notation import Notation
 from bpwalk.ops import L2, OPTIONS, PARAMETERS, STATE_NAMES
 from bpwalk.render.blocks import UNLIMITED, Atom, Equation, text
 from bpwalk.words import after_training, cases, say
-from bpwalk.words.prose import describe
+from bpwalk.words.prose import batch_words, describe
 from bpwalk.formula.numbers import format_number
 from bpwalk.engine.steps import Operand, Step, Trace, factor_name, operand_sample
 
@@ -47,8 +47,8 @@ def heading(step: Step, notation: Notation, lang: str = "en") -> str:
     parts = [phase_name(lang, step.phase)]
     if step.phase not in ("intro", "summary"):
         parts += where_in(lang, step.iteration, step.sample if notation.multi_sample else None, notation)
-        if step.batch is not None:
-            parts.append(say(lang, "at.batch_short", n=step.batch))
+        if step.batch is not None:   # a batch's loss, gradient or update: which samples it is of
+            parts.append(batch_words(notation.batches, step.batch, None, lang) or say(lang, "at.batch_short", n=step.batch))
         parts.append(notation.text(step.quantity, step.sample))
     return " · ".join(parts)
 

@@ -7,7 +7,7 @@ entry ({f}), or the entry's own sentence for that kind of step (softmax's, for o
 
 from __future__ import annotations
 
-from typing import Mapping, TypeVar
+from typing import Mapping, Sequence, TypeVar
 
 from bpwalk.engine.steps import Step
 from bpwalk.formula.notation import Notation
@@ -63,11 +63,16 @@ def batch_heading(scenario: Scenario, step: Step, lang: str = "en") -> str | Non
     """`batch 2 of 3: samples 3, 4` for a step of one batch's update with update: minibatch, else None."""
     if scenario.update != "minibatch" or step.iteration is None:
         return None
-    batches = scenario.batches()
-    n = step.batch
-    if n is None and step.sample is not None:
-        n = next(b for b, members in enumerate(batches, 1) if step.sample - 1 in members)
-    if n is None:
+    return batch_words(scenario.batches(), step.batch, step.sample, lang)
+
+
+def batch_words(batches: Sequence[Sequence[int]], batch: int | None, sample: int | None,
+                lang: str = "en") -> str | None:
+    """`batch 2 of 3: samples 3, 4`: the batch a step is of (by its batch, else its sample's), or None."""
+    n = batch
+    if n is None and sample is not None and batches:
+        n = next(b for b, members in enumerate(batches, 1) if sample - 1 in members)
+    if n is None or not batches:
         return None
     samples = ", ".join(str(i + 1) for i in batches[n - 1])
     return say(lang, "at.batch", n=n, count=len(batches), samples=samples)
